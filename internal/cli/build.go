@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/lab"
+	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/ui"
+	"github.com/spf13/cobra"
+)
+
+type buildOptions struct {
+	*globalOptions
+	strategy string
+	builder  string
+	noCache  bool
+	json     bool
+	quiet    bool
+}
+
+func newBuildCmd(g *globalOptions) *cobra.Command {
+	o := &buildOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "build <lesson>",
+		Short: "Build a lesson's strategies without the TUI and report what they produced",
+		Long: `Build one or all of a lesson's strategies on your Docker daemon, run each image once and
+print a table: base image, image size, layers, build time, cached steps and what the container
+printed. Exits non-zero if any build or run fails, or a container does not print what the
+lesson expects.
+
+Every image is tagged docktutor/<lesson>:<strategy> and labelled io.docktutor.*, so
+'docktutor clean' can remove them later without touching anything else.`,
+		Example: `  docktutor build multistage
+  docktutor build multistage --strategy go-multistage --builder legacy
+  docktutor build multistage --no-cache --json`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: g.completeLessons,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.run(cmd.Context(), args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.strategy, "strategy", "s", "all", "strategy `id` to build, or all")
+	f.StringVar(&o.builder, "builder", "auto", "builder: auto, buildkit or legacy")
+	f.BoolVar(&o.noCache, "no-cache", false, "do not use the build cache")
+	f.BoolVar(&o.json, "json", false, "print JSON instead of a table")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "do not print build steps while building")
+	return cmd
+}
+
+// buildReport is the JSON shape of `docktutor build --json`.
+type buildReport struct {
+	Lesson  string       `json:"lesson"`
+	Results []lab.Result `json:"results"`
+}
+
+func (o *buildOptions) run(ctx context.Context, lessonID string) error {
+	c, err := o.loadCourse()
+	if err != nil {
+		return err
+	}
+	l, err := findLesson(c, lessonID)
+	if err != nil {
+		return err
+	}
+	strategies, err := pickStrategies(l, o.strategy)
+	if err != nil {
+		return err
+	}
+	builder, err := engine.ParseBuilder(o.builder)
+	if err != nil {
+		return &ExitError{Code: 2, Err: err}
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	eng, err := engine.New(ctx)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+
+	report := buildReport{Lesson: l.ID, Results: []lab.Result{}}
+	var failed []string
+	for _, s := range strategies {
+		progress := lab.Progress{}
+		if !o.quiet {
+			progress = stepPrinter(o.streams.Err, s.ID)
+		}
+		res, err := lab.Run(ctx, eng, s, lab.Options{Builder: builder, NoCache: o.noCache}, progress)
+		report.Results = append(report.Results, res)
+		if err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", s.ID, err))
+			if ctx.Err() != nil {
+				break // interrupted: do not start the next build
+			}
+		}
+	}
+
+	if o.json {
+		enc := json.NewEncoder(o.streams.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else {
+		printResults(o.streams.Out, report.Results)
+	}
+	if ctx.Err() != nil {
+		return &ExitError{Code: 130, Err: errors.New("interrupted; the build was cancelled and its containers removed")}
+	}
+	if len(failed) > 0 {
+		return exitf(1, "%d of %d strategies failed:\n  %s", len(failed), len(strategies), strings.Join(failed, "\n  "))
+	}
+	return nil
+}
+
+func pickStrategies(l *lesson.Lesson, id string) ([]*lesson.Strategy, error) {
+	if id == "" || id == "all" {
+		return l.Strategies, nil
+	}
+	if s, ok := l.Strategy(id); ok {
+		return []*lesson.Strategy{s}, nil
+	}
+	ids := make([]string, len(l.Strategies))
+	for i, s := range l.Strategies {
+		ids[i] = s.ID
+	}
+	return nil, exitf(2, "lesson %s has no strategy %q; available: %s, all", l.ID, id, strings.Join(ids, ", "))
+}
+
+// stepPrinter reports build steps on w (standard error) as they start, so a long build shows it
+// is alive.
+func stepPrinter(w io.Writer, strategy string) lab.Progress {
+	return lab.Progress{
+		Stage: func(st lab.Stage) {
+			if st != lab.StageBuild {
+				fmt.Fprintf(w, "%s: %s\n", strategy, st)
+			}
+		},
+		Event: func(ev engine.Event) {
+			switch ev.Kind {
+			case engine.EventStepStarted:
+				fmt.Fprintf(w, "%s: %s\n", strategy, stepLabel(ev))
+			case engine.EventCacheHit:
+				fmt.Fprintf(w, "%s: %s (cached)\n", strategy, stepLabel(ev))
+			case engine.EventError:
+				fmt.Fprintf(w, "%s: error: %s\n", strategy, ev.Text)
+			}
+		},
+	}
+}
+
+func stepLabel(ev engine.Event) string {
+	switch {
+	case ev.Total > 0:
+		return fmt.Sprintf("step %d/%d %s", ev.Step, ev.Total, ev.Name)
+	case ev.Stage != "":
+		return fmt.Sprintf("[%s %d/%d] %s", ev.Stage, ev.StageStep, ev.StageTotal, ev.Name)
+	}
+	return ev.Name
+}
+
+func printResults(w io.Writer, results []lab.Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STRATEGY\tBASE IMAGE\tSIZE\tLAYERS\tBUILD\tCACHED\tBUILDER\tRUN OUTPUT")
+	for _, r := range results {
+		out := firstLine(r.RunOutput)
+		if r.Error != "" {
+			out = "FAILED: " + firstLine(r.Error)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d/%d\t%s\t%s\n", r.Strategy, r.BaseImage, ui.FormatSize(r.SizeBytes),
+			r.Layers, (time.Duration(r.BuildSeconds*10) * time.Second / 10).String(), r.CachedSteps, r.Steps, r.Builder, out)
+	}
+	tw.Flush()
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return s
+}

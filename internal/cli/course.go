@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/spf13/cobra"
+	"github.com/docktutor/docktutor/lessons"
+)
+
+// loadCourse loads the built-in lessons, or the folder given with --lessons.
+func (g *globalOptions) loadCourse() (*lesson.Course, error) {
+	var fsys fs.FS = lessons.FS
+	if g.lessonsDir != "" {
+		st, err := os.Stat(g.lessonsDir)
+		if err != nil {
+			return nil, exitf(2, "--lessons: %v", err)
+		}
+		if !st.IsDir() {
+			return nil, exitf(2, "--lessons: %s is not a folder", g.lessonsDir)
+		}
+		fsys = os.DirFS(g.lessonsDir)
+	}
+	c, err := lesson.Load(fsys)
+	if err != nil {
+		if g.lessonsDir != "" {
+			return nil, exitf(2, "%s: %v", g.lessonsDir, err)
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// findLesson looks a lesson up by id; an unknown id is a usage error listing the ones there are.
+func findLesson(c *lesson.Course, id string) (*lesson.Lesson, error) {
+	l, ok := c.Find(id)
+	if !ok {
+		return nil, exitf(2, "unknown lesson %q; available: %s", id, strings.Join(c.IDs(), ", "))
+	}
+	return l, nil
+}
+
+// completeLessons offers lesson ids for shell completion.
+func (g *globalOptions) completeLessons(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	c, err := g.loadCourse()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	out := make([]string, 0, len(c.Lessons))
+	for _, l := range c.Lessons {
+		out = append(out, l.ID+"\t"+l.Title)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}

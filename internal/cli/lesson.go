@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"os"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/ui"
+	"github.com/spf13/cobra"
+)
+
+type lessonOptions struct {
+	*globalOptions
+	builder string
+}
+
+func newLessonCmd(g *globalOptions) *cobra.Command {
+	o := &lessonOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "lesson <lesson>",
+		Short: "Open one lesson in the interactive tutorial",
+		Long: `Open a lesson: its text and Dockerfiles beside a live build pane. Press b to build the
+strategy shown on your Docker daemon, B to build them all, ? for every key.
+
+See the lessons with 'docktutor list'.`,
+		Example:           "  docktutor lesson multistage",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: g.completeLessons,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.run(cmd.Context(), args[0])
+		},
+	}
+	cmd.Flags().StringVar(&o.builder, "builder", "auto", "builder: auto, buildkit or legacy")
+	return cmd
+}
+
+func (o *lessonOptions) run(ctx context.Context, id string) error {
+	c, err := o.loadCourse()
+	if err != nil {
+		return err
+	}
+	if _, err := findLesson(c, id); err != nil {
+		return err
+	}
+	return runTUI(ctx, o.globalOptions, id, o.builder)
+}
+
+func runMenu(ctx context.Context, g *globalOptions) error {
+	if _, err := g.loadCourse(); err != nil {
+		return err
+	}
+	return runTUI(ctx, g, "", "auto")
+}
+
+// runTUI starts the interactive program on the command's streams.
+func runTUI(ctx context.Context, g *globalOptions, lessonID, builderFlag string) error {
+	c, err := g.loadCourse()
+	if err != nil {
+		return err
+	}
+	builder, err := engine.ParseBuilder(builderFlag)
+	if err != nil {
+		return &ExitError{Code: 2, Err: err}
+	}
+	if f, ok := g.streams.Out.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
+		return exitf(2, "the tutorial needs a terminal; for scripts use 'docktutor build %s' or 'docktutor list'", orDefault(lessonID, "<lesson>"))
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return ui.Run(ctx, ui.Options{
+		Course:    c,
+		Lesson:    lessonID,
+		Connect:   connectEngine,
+		Builder:   builder,
+		Namespace: os.Getenv("DOCKTUTOR_NAMESPACE"),
+		Input:     g.streams.In,
+		Output:    g.streams.Out,
+		Plain:     os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb",
+		Dark:      true,
+	})
+}
+
+// connectEngine opens the daemon for the TUI.
+func connectEngine(ctx context.Context) (engine.Engine, engine.DaemonInfo, error) {
+	eng, err := engine.New(ctx)
+	if err != nil {
+		return nil, engine.DaemonInfo{}, err
+	}
+	info, err := eng.Info(ctx)
+	if err != nil {
+		eng.Close()
+		return nil, engine.DaemonInfo{}, err
+	}
+	return eng, info, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

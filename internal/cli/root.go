@@ -1,0 +1,94 @@
+// Package cli holds docktutor's command tree: one file per command, each with its own options
+// struct. It wires lessons, the engine and the UI together and maps failures to exit codes;
+// the work itself lives in the packages it calls.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Streams are the standard streams a command reads and writes. Commands never touch os.Stdout
+// directly, so tests (and a future SSH server) can give them their own.
+type Streams struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// StdStreams returns the process's own standard streams.
+func StdStreams() Streams { return Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr} }
+
+// ExitError carries the exit code a failure should end the process with.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// exitf builds an ExitError from a format.
+func exitf(code int, format string, args ...any) error {
+	return &ExitError{Code: code, Err: fmt.Errorf(format, args...)}
+}
+
+// ExitCode maps an error from Execute to a process exit code: 0 for nil, the ExitError's code
+// when there is one, 1 otherwise.
+func ExitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	return 1
+}
+
+// globalOptions are the flags every command shares.
+type globalOptions struct {
+	streams    Streams
+	lessonsDir string // --lessons: load lessons from this folder instead of the embedded ones
+}
+
+// Version is set at build time (-ldflags "-X github.com/docktutor/docktutor/internal/cli.Version=…").
+var Version = "dev"
+
+// NewRootCmd builds the docktutor command tree.
+func NewRootCmd(streams Streams) *cobra.Command {
+	g := &globalOptions{streams: streams}
+	root := &cobra.Command{
+		Use:   "docktutor",
+		Short: "Learn how container images are built, by building them",
+		Long: `docktutor is an interactive terminal tutorial. Each lesson builds the same small apps
+several ways against your own Docker daemon and shows the evidence beside the explanation:
+the build as it streams, the measured image sizes, and what ships in each image.
+
+Run it without arguments for the lesson menu.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runMenu(cmd.Context(), g)
+		},
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.Err)
+	root.PersistentFlags().StringVar(&g.lessonsDir, "lessons", "", "load lessons from `DIR` instead of the built-in ones")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &ExitError{Code: 2, Err: err}
+	})
+	root.AddCommand(
+		newListCmd(g),
+		newLessonCmd(g),
+		newBuildCmd(g),
+	)
+	return root
+}

@@ -1,0 +1,241 @@
+// Package engine is docktutor's only door to a container daemon. It connects, builds (reporting a
+// typed stream of events from either the legacy builder or BuildKit), measures and runs images,
+// and cleans up after itself. No Docker SDK type crosses its boundary: callers see the types
+// declared here, so the UI and its tests can use a fake.
+package engine
+
+import (
+	"context"
+	"io/fs"
+	"time"
+)
+
+// Labels docktutor puts on everything it creates. Clean-up only ever touches objects that carry
+// LabelManaged.
+const (
+	LabelManaged  = "io.docktutor.managed"
+	LabelLesson   = "io.docktutor.lesson"
+	LabelStrategy = "io.docktutor.strategy"
+)
+
+// Builder selects which of the daemon's builders runs a build.
+type Builder string
+
+// The builders. BuilderAuto picks BuildKit when the daemon advertises it as its default, the
+// legacy builder otherwise (Docker 20.10 runs BuildKit when asked but does not advertise it, so
+// auto means legacy there: what `docker build` would do on that machine).
+const (
+	BuilderAuto     Builder = "auto"
+	BuilderBuildKit Builder = "buildkit"
+	BuilderLegacy   Builder = "legacy"
+)
+
+// ParseBuilder turns a command-line word into a Builder.
+func ParseBuilder(s string) (Builder, error) {
+	switch b := Builder(s); b {
+	case BuilderAuto, BuilderBuildKit, BuilderLegacy:
+		return b, nil
+	case "":
+		return BuilderAuto, nil
+	}
+	return "", &UsageError{Msg: "unknown builder " + quote(s) + "; use auto, buildkit or legacy"}
+}
+
+// UsageError is an error in what the caller asked for rather than in the daemon.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// DaemonInfo describes the daemon a Client talks to.
+type DaemonInfo struct {
+	Endpoint      string // e.g. unix:///var/run/docker.sock
+	ServerVersion string // e.g. 20.10.24
+	APIVersion    string // negotiated API version, e.g. 1.41
+	OS            string // e.g. linux
+	BuildKit      bool   // whether the daemon advertises BuildKit as its default builder
+	// BuildKitAvailable says whether BuilderBuildKit can be asked for explicitly: true when
+	// advertised, and for Linux Docker engines that do not advertise it (20.10 runs BuildKit
+	// through /build without a session). False for Podman and Windows daemons.
+	BuildKitAvailable bool
+	Default           Builder // the builder BuilderAuto resolves to
+}
+
+// BuildRequest is one image build.
+type BuildRequest struct {
+	Context    fs.FS  // the build context; .dockerignore in its root is applied here
+	Dockerfile string // path of the Dockerfile inside Context; "Dockerfile" when empty
+	Tag        string // e.g. docktutor/multistage:go-multistage; may be empty (untagged image)
+	Target     string // optional stage to stop at
+	Builder    Builder
+	NoCache    bool
+	Labels     map[string]string // added to the image on top of LabelManaged
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// The kinds of build event.
+const (
+	// EventStepStarted: a build step began. Step/Total/Stage/Name describe it.
+	EventStepStarted EventKind = iota
+	// EventLog: a line of output. Text is the line without its newline (a line rewritten with
+	// carriage returns, like a progress bar, keeps only its last version); Step and the other
+	// step fields describe the step it belongs to when known (Step is 0 otherwise).
+	EventLog
+	// EventCacheHit: the step was satisfied from the build cache.
+	EventCacheHit
+	// EventStepDone: the step finished (Duration is set when the builder reports it).
+	EventStepDone
+	// EventError: the build (or, with BuildKit, one vertex of it) failed; Text says why. Step is
+	// the failing step when known.
+	EventError
+	// EventImageID: the build produced an image; Text is its ID ("sha256:…"). It is the last
+	// event of a successful build.
+	EventImageID
+)
+
+// String names the kind, for logs and tests.
+func (k EventKind) String() string {
+	switch k {
+	case EventStepStarted:
+		return "step"
+	case EventLog:
+		return "log"
+	case EventCacheHit:
+		return "cached"
+	case EventStepDone:
+		return "done"
+	case EventError:
+		return "error"
+	case EventImageID:
+		return "image"
+	}
+	return "unknown"
+}
+
+// Event is one thing a build reported.
+type Event struct {
+	Kind EventKind
+	// Step is the step's 1-based position in the build, as the builder numbers it: the legacy
+	// builder's "Step i/n", or the order in which BuildKit first reported the vertex.
+	Step int
+	// Total is the number of steps when the builder says (legacy builder: n of "Step i/n").
+	Total int
+	// Stage names the Dockerfile stage of the step when the builder says so: BuildKit's
+	// "[build 2/4]" gives "build", "[stage-1 1/2]" gives "stage-1". Empty for the legacy builder
+	// and for BuildKit's internal steps.
+	Stage string
+	// StageStep and StageTotal are BuildKit's "2/4" inside a stage.
+	StageStep, StageTotal int
+	// Name is the step's instruction as the builder prints it, e.g. "RUN go build -o /app .",
+	// without BuildKit's "[stage i/n] " prefix (that is in Stage, StageStep and StageTotal).
+	// BuildKit's own bookkeeping steps keep their full name, e.g.
+	// "[internal] load remote build context" or "exporting to image".
+	Name string
+	// Internal marks BuildKit's bookkeeping steps (loading the context, exporting the image):
+	// real work the learner did not write in the Dockerfile, which the UI may dim or hide. Their
+	// Stage is empty.
+	Internal bool
+	// Text is the log line, the error message or the image ID, depending on Kind.
+	Text     string
+	Duration time.Duration
+}
+
+// BuildResult is what a finished build produced.
+type BuildResult struct {
+	ImageID     string
+	Builder     Builder // the builder actually used
+	Steps       int     // steps run or reused, not counting BuildKit's internal steps
+	CachedSteps int     // steps satisfied from cache
+	Duration    time.Duration
+}
+
+// ImageInfo is what docktutor measures of an image.
+type ImageInfo struct {
+	ID         string
+	Tags       []string
+	Size       int64 // bytes, as `docker image inspect --format '{{.Size}}'` reports
+	Layers     []Layer
+	Entrypoint []string
+	Cmd        []string
+	Labels     map[string]string
+	Created    time.Time
+}
+
+// Layer is one entry of an image's history.
+type Layer struct {
+	CreatedBy string // the instruction that made it
+	Size      int64
+	Empty     bool // metadata-only history entries (ENV, CMD, ...) carry no filesystem layer
+}
+
+// RunRequest runs an image once and captures what it prints.
+type RunRequest struct {
+	Image   string
+	Args    []string          // replaces the image's CMD when not empty
+	Timeout time.Duration     // 0 means DefaultRunTimeout
+	Labels  map[string]string // added to the container on top of LabelManaged
+	// Network is the container's network mode: "" for the daemon's default (bridge), "none" to
+	// cut the container off, or any mode `docker run --network` accepts.
+	Network string
+}
+
+// DefaultRunTimeout bounds a Run whose request sets no Timeout: lesson apps print and exit, so
+// anything still running after this is stuck.
+const DefaultRunTimeout = 30 * time.Second
+
+// MaxRunOutput caps RunResult.Output: a lesson app that prints without end must not fill the
+// learner's memory. Output beyond it is dropped and the result says so.
+const MaxRunOutput = 1 << 20
+
+// RunResult is what a container did.
+type RunResult struct {
+	Output   string // stdout and stderr, interleaved as the daemon delivered them
+	ExitCode int    // the process's exit status; 137 after a kill on timeout
+	TimedOut bool   // the container outlived the timeout and was killed
+	// Truncated says Output stopped at MaxRunOutput bytes.
+	Truncated bool
+	Duration  time.Duration // from start to exit
+}
+
+// ManagedImage is an image docktutor built (it carries LabelManaged).
+type ManagedImage struct {
+	ID      string
+	Tags    []string
+	Size    int64
+	Created time.Time
+	Labels  map[string]string
+}
+
+// ManagedContainer is a container docktutor created (it carries LabelManaged). Run removes its
+// containers, so one listed here was left behind by a crash.
+type ManagedContainer struct {
+	ID     string
+	Name   string
+	Image  string
+	State  string // e.g. running, exited
+	Labels map[string]string
+}
+
+// Managed lists what docktutor has left on a daemon.
+type Managed struct {
+	Images     []ManagedImage
+	Containers []ManagedContainer
+}
+
+// Engine is what the rest of docktutor needs from a daemon. Client implements it against a real
+// daemon; tests use a fake.
+type Engine interface {
+	// Info describes the daemon; it fails with a *DaemonError when none answers.
+	Info(ctx context.Context) (DaemonInfo, error)
+	// Build builds an image, calling emit (from the calling goroutine) for every event as it
+	// arrives. Cancelling ctx stops the build and leaves nothing behind.
+	Build(ctx context.Context, req BuildRequest, emit func(Event)) (BuildResult, error)
+	// Inspect measures an image.
+	Inspect(ctx context.Context, ref string) (ImageInfo, error)
+	// Run starts a container from an image, waits for it (at most req.Timeout), captures its
+	// output and removes it.
+	Run(ctx context.Context, req RunRequest) (RunResult, error)
+}
+
+func quote(s string) string { return `"` + s + `"` }

@@ -1,0 +1,350 @@
+// Package ui is docktutor's Bubble Tea program: a lesson menu and a lesson screen that puts the
+// lesson text, the Dockerfile, the live build and the measured results side by side. It never
+// calls the Docker SDK: it talks to an engine.Engine through tea.Cmds, and takes its input,
+// output, size, colours and engine as parameters so several learners can share one process.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/lab"
+	"github.com/docktutor/docktutor/internal/lesson"
+)
+
+// ConnectFunc opens the engine. It is called when the program starts and again when the learner
+// asks to retry after a failure.
+type ConnectFunc func(ctx context.Context) (engine.Engine, engine.DaemonInfo, error)
+
+// Options are everything the program needs from its caller.
+type Options struct {
+	Course    *lesson.Course
+	Lesson    string // open this lesson directly; empty shows the menu
+	Connect   ConnectFunc
+	Builder   engine.Builder
+	Namespace string // per-learner image namespace, see lab.Tag
+
+	Input  io.Reader
+	Output io.Writer
+	Width  int  // initial size when known (tests, SSH sessions); 0 waits for the terminal
+	Height int
+	Plain  bool // no colours (NO_COLOR or a dumb terminal)
+	Dark   bool // initial guess at the background; the terminal's answer replaces it
+}
+
+// Run starts the program and blocks until the learner quits.
+func Run(ctx context.Context, opts Options) error {
+	progOpts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opts.Input != nil {
+		progOpts = append(progOpts, tea.WithInput(opts.Input))
+	}
+	if opts.Output != nil {
+		progOpts = append(progOpts, tea.WithOutput(opts.Output))
+	}
+	if opts.Width > 0 && opts.Height > 0 {
+		progOpts = append(progOpts, tea.WithWindowSize(opts.Width, opts.Height))
+	}
+	m := New(opts)
+	final, err := tea.NewProgram(m, progOpts...).Run()
+	if fm, ok := final.(*Model); ok {
+		fm.shutdown()
+	}
+	if err != nil && err != tea.ErrProgramKilled {
+		return err
+	}
+	return nil
+}
+
+type screen int
+
+const (
+	screenMenu screen = iota
+	screenLesson
+)
+
+func (s screen) String() string {
+	switch s {
+	case screenMenu:
+		return "menu"
+	case screenLesson:
+		return "lesson"
+	}
+	return "unknown"
+}
+
+// common is what every component shares: size, styles, keys and the daemon connection.
+type common struct {
+	width, height int
+	styles        Styles
+	keys          KeyMap
+	isDark        bool
+	plain         bool
+
+	eng      engine.Engine
+	info     engine.DaemonInfo
+	engErr   error
+	checking bool // a connection attempt is under way
+}
+
+// Model is the root of the program: a small state machine over screens.
+type Model struct {
+	opts   Options
+	c      *common
+	screen screen
+	menu   menuModel
+	lesson *lessonModel
+	help   help.Model
+
+	fullHelp    bool
+	confirmQuit bool
+}
+
+// New builds the root model; Run starts it. Tests drive it directly.
+func New(opts Options) *Model {
+	c := &common{
+		width: opts.Width, height: opts.Height,
+		styles: NewStyles(opts.Dark, opts.Plain), keys: DefaultKeyMap(),
+		isDark: opts.Dark, plain: opts.Plain, checking: opts.Connect != nil,
+	}
+	m := &Model{opts: opts, c: c, menu: newMenu(opts.Course), help: help.New()}
+	m.help.Styles = help.DefaultStyles(opts.Dark)
+	if opts.Lesson != "" {
+		if l, ok := opts.Course.Find(opts.Lesson); ok {
+			m.openLesson(l)
+		}
+	}
+	return m
+}
+
+type connectedMsg struct {
+	eng  engine.Engine
+	info engine.DaemonInfo
+	err  error
+}
+
+func connectCmd(fn ConnectFunc) tea.Cmd {
+	if fn == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		eng, info, err := fn(context.Background())
+		return connectedMsg{eng: eng, info: info, err: err}
+	}
+}
+
+// Init asks the terminal for its background colour and connects to the daemon, both off the
+// first frame's path.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{connectCmd(m.opts.Connect)}
+	if !m.opts.Plain {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	if m.lesson != nil {
+		cmds = append(cmds, m.lesson.init())
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update handles a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		if m.lesson != nil {
+			return m, m.lesson.resize()
+		}
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.c.isDark = msg.IsDark()
+		m.c.styles = NewStyles(m.c.isDark, m.c.plain)
+		m.help.Styles = help.DefaultStyles(m.c.isDark)
+		if m.lesson != nil {
+			return m, m.lesson.restyle()
+		}
+		return m, nil
+	case connectedMsg:
+		m.c.checking = false
+		m.c.eng, m.c.info, m.c.engErr = msg.eng, msg.info, msg.err
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	if m.lesson != nil {
+		return m, m.lesson.update(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.c.keys
+	building := m.lesson != nil && m.lesson.building()
+	if m.confirmQuit {
+		m.confirmQuit = false
+		if key.Matches(msg, k.Quit) {
+			m.lesson.cancelBuilds()
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	switch {
+	case m.fullHelp && (key.Matches(msg, k.Help) || msg.String() == "esc"):
+		m.fullHelp = false
+		return m, nil
+	case key.Matches(msg, k.Help):
+		m.fullHelp = true
+		return m, nil
+	case msg.String() == "ctrl+c" && building:
+		m.lesson.cancelBuilds()
+		return m, nil
+	case key.Matches(msg, k.Quit):
+		if building {
+			m.confirmQuit = true
+			return m, nil
+		}
+		return m, tea.Quit
+	case key.Matches(msg, k.Retry) && m.c.engErr != nil && !m.c.checking:
+		m.c.checking = true
+		return m, connectCmd(m.opts.Connect)
+	}
+	if m.screen == screenMenu {
+		if l, ok := m.menu.update(msg, k); ok {
+			return m, m.openLesson(l)
+		}
+		return m, nil
+	}
+	if key.Matches(msg, k.Back) && !building {
+		m.screen = screenMenu
+		return m, nil
+	}
+	return m, m.lesson.handleKey(msg)
+}
+
+func (m *Model) openLesson(l *lesson.Lesson) tea.Cmd {
+	m.screen = screenLesson
+	if m.lesson != nil && m.lesson.l.ID == l.ID {
+		return nil
+	}
+	m.lesson = newLessonModel(m.c, l, lab.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace})
+	return m.lesson.init()
+}
+
+func (m *Model) shutdown() {
+	if m.lesson != nil {
+		m.lesson.cancelBuilds()
+	}
+}
+
+// Minimum usable size; below it the program says so instead of drawing a broken screen.
+const minWidth, minHeight = 60, 16
+
+// View draws the current screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "docktutor"
+	return v
+}
+
+func (m *Model) render() string {
+	w, h := m.c.width, m.c.height
+	st := m.c.styles
+	if w == 0 || h == 0 {
+		return ""
+	}
+	if w < minWidth || h < minHeight {
+		msg := fmt.Sprintf("docktutor needs at least %d×%d\nthis terminal is %d×%d\n\nmake it larger, or press q to quit", minWidth, minHeight, w, h)
+		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
+	}
+	if m.fullHelp {
+		return m.renderHelp()
+	}
+	var body string
+	switch m.screen {
+	case screenMenu:
+		body = m.menu.view(m.c, h-2)
+	case screenLesson:
+		body = m.lesson.view(h - 2)
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, fitBlock(body, w, h-2), m.statusLine(), m.helpLine())
+}
+
+// statusLine says which daemon builds go to, or why they cannot.
+func (m *Model) statusLine() string {
+	st, c := m.c.styles, m.c
+	var s string
+	switch {
+	case m.confirmQuit:
+		s = st.Warn.Render("A build is running. Press q again to cancel it and quit, any other key to stay.")
+	case c.checking:
+		s = st.Muted.Render("Connecting to Docker…")
+	case c.engErr != nil:
+		s = st.Error.Render("Builds unavailable: ") + oneLine(c.engErr.Error()) + st.Muted.Render("  (r retries)")
+	case c.eng != nil:
+		builder := c.info.Default
+		if m.opts.Builder != "" && m.opts.Builder != engine.BuilderAuto {
+			builder = m.opts.Builder
+		}
+		s = st.OK.Render("●") + st.Status.Render(fmt.Sprintf(" Docker %s · API %s · %s · builder %s",
+			c.info.ServerVersion, c.info.APIVersion, c.info.Endpoint, builder))
+	}
+	return truncate(s, c.width)
+}
+
+func (m *Model) helpLine() string {
+	return truncate(m.help.ShortHelpView(m.bindings()), m.c.width)
+}
+
+// bindings lists the keys that do something right now, most useful first.
+func (m *Model) bindings() []key.Binding {
+	k := m.c.keys
+	var out []key.Binding
+	if m.screen == screenMenu {
+		out = append(out, k.Up, k.Down, k.Open)
+	} else {
+		out = append(out, m.lesson.bindings()...)
+		if !m.lesson.building() {
+			out = append(out, k.Back)
+		}
+	}
+	if m.c.engErr != nil && !m.c.checking {
+		out = append(out, k.Retry)
+	}
+	quit := k.Quit
+	quit.SetHelp("q", "quit")
+	return append(out, k.Help, quit)
+}
+
+func (m *Model) renderHelp() string {
+	st, k := m.c.styles, m.c.keys
+	groups := [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDn, k.Focus},
+		{k.Build, k.BuildAll, k.Cancel, k.NextStrategy, k.PrevStrategy},
+		{k.Open, k.Back, k.Retry, k.Help, k.Quit},
+	}
+	fh := m.help
+	fh.ShowAll = true
+	body := st.Title.Render("docktutor — keys") + "\n\n" + fh.FullHelpView(groups) + "\n\n" +
+		st.Muted.Render(strings.Join([]string{
+			"Builds run on your own Docker daemon; images are tagged docktutor/<lesson>:<strategy>",
+			"and labelled io.docktutor.*, so `docktutor clean` removes them and nothing else.",
+			"",
+			"Press ? or esc to close this help.",
+		}, "\n"))
+	return lipgloss.Place(m.c.width, m.c.height, lipgloss.Center, lipgloss.Center,
+		m.c.styles.Pane.Padding(1, 2).Render(body))
+}
+
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

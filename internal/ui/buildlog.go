@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/docktutor/docktutor/internal/engine"
+)
+
+// maxLogLines bounds the build pane's scrollback: a build that prints a million lines keeps
+// memory flat; the oldest lines go first.
+const maxLogLines = 2000
+
+type logKind int
+
+const (
+	logText logKind = iota
+	logStep
+	logCached
+	logError
+	logInfo
+)
+
+type logLine struct {
+	kind logKind
+	text string
+}
+
+// buildLog is the build pane's model: step lines and output, in a bounded ring, with a scroll
+// position counted from the bottom so new lines stay in view unless the learner scrolled up.
+type buildLog struct {
+	lines   []logLine // ring buffer storage
+	start   int       // index of the oldest line in lines
+	n       int       // lines held
+	dropped int       // lines that fell off the top
+	scroll  int       // lines scrolled up from the bottom
+
+	steps, cached int
+	current       string // the step running now
+	partial       map[int]bool
+}
+
+func newBuildLog() buildLog { return buildLog{lines: make([]logLine, maxLogLines)} }
+
+func (b *buildLog) reset() { *b = newBuildLog() }
+
+func (b *buildLog) add(kind logKind, text string) {
+	l := logLine{kind: kind, text: text}
+	if b.n < len(b.lines) {
+		b.lines[(b.start+b.n)%len(b.lines)] = l
+		b.n++
+	} else {
+		b.lines[b.start] = l
+		b.start = (b.start + 1) % len(b.lines)
+		b.dropped++
+	}
+}
+
+func (b *buildLog) line(i int) logLine { return b.lines[(b.start+i)%len(b.lines)] }
+
+// apply records one build event.
+func (b *buildLog) apply(ev engine.Event) {
+	switch ev.Kind {
+	case engine.EventStepStarted:
+		b.steps++
+		b.current = stepTitle(ev)
+		b.add(logStep, b.current)
+	case engine.EventCacheHit:
+		b.cached++
+		b.add(logCached, stepTitle(ev))
+	case engine.EventLog:
+		if strings.TrimSpace(ev.Text) != "" {
+			b.add(logText, sanitizeLine(ev.Text))
+		}
+	case engine.EventError:
+		b.add(logError, sanitizeLine(ev.Text))
+	case engine.EventImageID:
+		b.add(logInfo, "image "+shortID(ev.Text))
+	}
+}
+
+func stepTitle(ev engine.Event) string {
+	name := sanitizeLine(ev.Name)
+	switch {
+	case ev.Total > 0:
+		return fmt.Sprintf("step %d/%d  %s", ev.Step, ev.Total, name)
+	case ev.Stage != "":
+		return fmt.Sprintf("[%s %d/%d]  %s", ev.Stage, ev.StageStep, ev.StageTotal, name)
+	}
+	return name
+}
+
+func shortID(id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+func (b *buildLog) scrollBy(n, height int) {
+	b.scroll = minInt(maxInt(0, b.scroll+n), maxInt(0, b.n-height))
+}
+
+// view renders the last height lines (less the scroll offset), each cut to width.
+func (b *buildLog) view(st Styles, width, height int) string {
+	if b.n == 0 {
+		return st.Muted.Render("Press b to build this strategy, B to build them all.")
+	}
+	end := b.n - b.scroll
+	begin := maxInt(0, end-height)
+	out := make([]string, 0, end-begin)
+	for i := begin; i < end; i++ {
+		l := b.line(i)
+		text := truncate(l.text, width-2)
+		switch l.kind {
+		case logStep:
+			out = append(out, st.Accent.Render("▸ "+text))
+		case logCached:
+			out = append(out, st.OK.Render("✓ ")+text+st.Muted.Render("  cached"))
+		case logError:
+			out = append(out, st.Error.Render("✗ "+text))
+		case logInfo:
+			out = append(out, st.Muted.Render("  "+text))
+		default:
+			out = append(out, st.Muted.Render("  ")+text)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// elapsed formats a build's running time: 4.2s, 1m05s.
+func elapsed(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}

@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// RenderDockerfile shows a Dockerfile with line numbers, instructions and comments highlighted,
+// each line cut to width. It is a pure function of its input.
+func RenderDockerfile(src string, st Styles, width int) string {
+	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(src, "\r\n", "\n"), "\n"), "\n")
+	numW := len(fmt.Sprint(len(lines)))
+	textW := maxInt(1, width-numW-1)
+	var sb strings.Builder
+	for i, line := range lines {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(st.LineNo.Render(fmt.Sprintf("%*d", numW, i+1)))
+		sb.WriteByte(' ')
+		line = sanitizeLine(strings.ReplaceAll(line, "\t", "    "))
+		sb.WriteString(highlightLine(truncate(line, textW), st))
+	}
+	return sb.String()
+}
+
+func highlightLine(line string, st Styles) string {
+	trimmed := strings.TrimLeft(line, " ")
+	indent := line[:len(line)-len(trimmed)]
+	switch {
+	case strings.HasPrefix(trimmed, "#"):
+		return indent + st.Comment.Render(trimmed)
+	case trimmed == "":
+		return line
+	}
+	word, rest, _ := strings.Cut(trimmed, " ")
+	if isInstruction(word) {
+		if rest != "" {
+			rest = " " + rest
+		}
+		return indent + st.Keyword.Render(word) + rest
+	}
+	return line
+}
+
+var instructions = map[string]bool{
+	"FROM": true, "RUN": true, "CMD": true, "LABEL": true, "EXPOSE": true, "ENV": true, "ADD": true,
+	"COPY": true, "ENTRYPOINT": true, "VOLUME": true, "USER": true, "WORKDIR": true, "ARG": true,
+	"ONBUILD": true, "STOPSIGNAL": true, "HEALTHCHECK": true, "SHELL": true, "MAINTAINER": true,
+}
+
+func isInstruction(w string) bool { return instructions[strings.ToUpper(w)] }
+
+// paneBox draws a bordered pane with a title in its top border, exactly w×h cells.
+func paneBox(title, body string, w, h int, focused bool, st Styles) string {
+	if w < 4 || h < 3 {
+		return ""
+	}
+	style := st.Pane
+	if focused {
+		style = st.PaneFocus
+	}
+	innerW, innerH := w-2, h-2
+	body = fitBlock(body, innerW, innerH)
+	box := style.Width(w).Height(h).Render(body)
+	if title == "" {
+		return box
+	}
+	// Put the title into the top border: "╭─ Title ───╮".
+	lines := strings.SplitN(box, "\n", 2)
+	t := " " + truncate(title, innerW-3) + " "
+	border := style.GetBorderStyle()
+	bc := lipgloss.NewStyle().Foreground(style.GetBorderTopForeground())
+	top := bc.Render(border.TopLeft+border.Top) + st.PaneTitle.Render(t) +
+		bc.Render(strings.Repeat(border.Top, maxInt(0, innerW-1-lipgloss.Width(t)))+border.TopRight)
+	if len(lines) == 2 {
+		return top + "\n" + lines[1]
+	}
+	return top
+}
+
+// fitBlock cuts or pads text to exactly w columns and h lines.
+func fitBlock(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,42 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding of the app. Bindings that do not apply on the current screen or in
+// the current state are disabled, so the help line only lists keys that do something.
+type KeyMap struct {
+	Up, Down       key.Binding
+	PageUp, PageDn key.Binding
+	Open           key.Binding
+	Back           key.Binding
+	Build          key.Binding
+	BuildAll       key.Binding
+	NextStrategy   key.Binding
+	PrevStrategy   key.Binding
+	Focus          key.Binding
+	Cancel         key.Binding
+	Retry          key.Binding
+	Help           key.Binding
+	Quit           key.Binding
+}
+
+// DefaultKeyMap returns the standard bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:       key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDn:       key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn", "page down")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:         key.NewBinding(key.WithKeys("esc", "m"), key.WithHelp("esc", "menu")),
+		Build:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build")),
+		BuildAll:     key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "build all")),
+		NextStrategy: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next strategy")),
+		PrevStrategy: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev strategy")),
+		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "scroll text/log")),
+		Cancel:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel build")),
+		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry docker")),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}

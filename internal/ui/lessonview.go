@@ -1,0 +1,440 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/glamour/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/lab"
+	"github.com/docktutor/docktutor/internal/lesson"
+)
+
+type focus int
+
+const (
+	focusText focus = iota
+	focusLog
+)
+
+// lessonModel is the lesson screen: text and Dockerfile on top, the live build and the measured
+// results below.
+type lessonModel struct {
+	c    *common
+	l    *lesson.Lesson
+	opts lab.Options
+	cur  int // index of the strategy shown
+
+	text     viewport.Model
+	rendered map[string]string // Glamour output by style+width, so a resize back is free
+	focus    focus
+
+	log     buildLog
+	spinner spinner.Model
+	job     *buildJob
+	queue   []*lesson.Strategy
+	nextID  int
+	now     time.Time
+
+	results map[string]lab.Result
+	lastErr map[string]string
+}
+
+// buildJob is the build running now. Its id tags every message it sends, so messages from a
+// cancelled build are recognised and dropped.
+type buildJob struct {
+	id       int
+	strategy *lesson.Strategy
+	cancel   context.CancelFunc
+	events   chan jobMsg
+	started  time.Time
+	stage    lab.Stage
+}
+
+// jobMsg is one thing a running build reports: an engine event, a stage change or the end.
+type jobMsg struct {
+	event *engine.Event
+	stage lab.Stage
+	done  *lab.Result
+	err   error
+}
+
+// buildBatchMsg carries every jobMsg that was waiting when the UI read the channel: one screen
+// update per batch, not per log line, keeps up with builds that print a lot.
+type buildBatchMsg struct {
+	id     int
+	items  []jobMsg
+	closed bool
+}
+
+type markdownMsg struct {
+	lesson, key, out string
+}
+
+func newLessonModel(c *common, l *lesson.Lesson, opts lab.Options) *lessonModel {
+	m := &lessonModel{
+		c: c, l: l, opts: opts,
+		text:     viewport.New(),
+		rendered: map[string]string{},
+		log:      newBuildLog(),
+		spinner:  spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		results:  map[string]lab.Result{},
+		lastErr:  map[string]string{},
+	}
+	m.text.SetContent(l.Text)
+	return m
+}
+
+func (m *lessonModel) init() tea.Cmd { return m.resize() }
+
+func (m *lessonModel) strategy() *lesson.Strategy { return m.l.Strategies[m.cur] }
+
+func (m *lessonModel) building() bool { return m.job != nil }
+
+// layout splits the screen: the top row (text | strategy) and the bottom row (build | results).
+func (m *lessonModel) layout(height int) (leftW, rightW, topH, botH int) {
+	w := m.c.width
+	leftW = w / 2
+	rightW = w - leftW
+	topH = height * 11 / 20
+	botH = height - topH
+	return
+}
+
+func (m *lessonModel) markdownKey(width int) string {
+	return fmt.Sprintf("%s/%d", m.c.styles.Markdown, width)
+}
+
+// resize fits the text viewport to the screen and renders the lesson text for the new width in
+// the background; until it arrives, the raw markdown shows.
+func (m *lessonModel) resize() tea.Cmd {
+	leftW, _, topH, _ := m.layout(m.c.height - 2)
+	m.text.SetWidth(maxInt(1, leftW-2))
+	m.text.SetHeight(maxInt(1, topH-2))
+	k := m.markdownKey(leftW - 4)
+	if out, ok := m.rendered[k]; ok {
+		m.text.SetContent(out)
+		return nil
+	}
+	return renderMarkdown(m.l.ID, k, m.l.Text, m.c.styles.Markdown, leftW-4)
+}
+
+func (m *lessonModel) restyle() tea.Cmd { return m.resize() }
+
+func renderMarkdown(lessonID, key, text, style string, width int) tea.Cmd {
+	if width < 10 {
+		return nil
+	}
+	return func() tea.Msg {
+		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+		if err != nil {
+			return nil
+		}
+		out, err := r.Render(text)
+		if err != nil {
+			return nil
+		}
+		return markdownMsg{lesson: lessonID, key: key, out: strings.Trim(out, "\n")}
+	}
+}
+
+func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case markdownMsg:
+		if msg.lesson != m.l.ID {
+			return nil
+		}
+		m.rendered[msg.key] = msg.out
+		leftW, _, _, _ := m.layout(m.c.height - 2)
+		if msg.key == m.markdownKey(leftW-4) {
+			m.text.SetContent(msg.out)
+		}
+	case buildBatchMsg:
+		return m.applyBatch(msg)
+	case spinner.TickMsg:
+		if m.job == nil {
+			return nil
+		}
+		m.now = msg.Time
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (m *lessonModel) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.keys
+	_, _, _, botH := m.layout(m.c.height - 2)
+	logH := botH - 2
+	switch {
+	case key.Matches(msg, k.NextStrategy):
+		m.cur = (m.cur + 1) % len(m.l.Strategies)
+	case key.Matches(msg, k.PrevStrategy):
+		m.cur = (m.cur - 1 + len(m.l.Strategies)) % len(m.l.Strategies)
+	case key.Matches(msg, k.Build):
+		if m.job == nil {
+			return m.start([]*lesson.Strategy{m.strategy()})
+		}
+	case key.Matches(msg, k.BuildAll):
+		if m.job == nil {
+			return m.start(m.l.Strategies)
+		}
+	case key.Matches(msg, k.Focus):
+		m.focus = 1 - m.focus
+	case m.focus == focusLog && key.Matches(msg, k.Up):
+		m.log.scrollBy(1, logH)
+	case m.focus == focusLog && key.Matches(msg, k.Down):
+		m.log.scrollBy(-1, logH)
+	case m.focus == focusLog && key.Matches(msg, k.PageUp):
+		m.log.scrollBy(logH, logH)
+	case m.focus == focusLog && key.Matches(msg, k.PageDn):
+		m.log.scrollBy(-logH, logH)
+	case key.Matches(msg, k.Up):
+		m.text.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		m.text.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		m.text.PageUp()
+	case key.Matches(msg, k.PageDn):
+		m.text.PageDown()
+	}
+	return nil
+}
+
+// start queues the strategies and starts the first.
+func (m *lessonModel) start(strategies []*lesson.Strategy) tea.Cmd {
+	if m.c.eng == nil {
+		m.log.reset()
+		reason := "still connecting to Docker; try again in a moment"
+		if m.c.engErr != nil {
+			reason = m.c.engErr.Error()
+		}
+		m.log.add(logError, "Cannot build: "+oneLine(reason))
+		return nil
+	}
+	m.queue = append([]*lesson.Strategy(nil), strategies...)
+	return m.next()
+}
+
+// next starts the next queued build, if any.
+func (m *lessonModel) next() tea.Cmd {
+	if len(m.queue) == 0 {
+		return nil
+	}
+	s := m.queue[0]
+	m.queue = m.queue[1:]
+	for i, x := range m.l.Strategies {
+		if x == s {
+			m.cur = i
+		}
+	}
+	m.nextID++
+	ctx, cancel := context.WithCancel(context.Background())
+	job := &buildJob{id: m.nextID, strategy: s, cancel: cancel, events: make(chan jobMsg, 256), started: time.Now(), stage: lab.StageBuild}
+	m.job, m.now = job, job.started
+	m.log.reset()
+	m.log.add(logInfo, fmt.Sprintf("docker build -t %s -f %s lessons/apps/%s", lab.Tag(m.opts.Namespace, m.l.ID, s.ID), s.DockerfilePath, s.App))
+	go runJob(ctx, m.c.eng, s, m.opts, job.events)
+	return tea.Batch(waitForBuild(job.id, job.events), m.spinner.Tick)
+}
+
+// runJob runs in its own goroutine and reports through ch, which it closes at the end.
+func runJob(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts lab.Options, ch chan<- jobMsg) {
+	defer close(ch)
+	res, err := lab.Run(ctx, eng, s, opts, lab.Progress{
+		Event: func(ev engine.Event) { ch <- jobMsg{event: &ev} },
+		Stage: func(st lab.Stage) { ch <- jobMsg{stage: st} },
+	})
+	ch <- jobMsg{done: &res, err: err}
+}
+
+// waitForBuild waits for the build's next message, then takes every other one already waiting.
+func waitForBuild(id int, ch <-chan jobMsg) tea.Cmd {
+	return func() tea.Msg {
+		first, ok := <-ch
+		if !ok {
+			return buildBatchMsg{id: id, closed: true}
+		}
+		batch := buildBatchMsg{id: id, items: []jobMsg{first}}
+		for len(batch.items) < 4096 {
+			select {
+			case msg, ok := <-ch:
+				if !ok {
+					batch.closed = true
+					return batch
+				}
+				batch.items = append(batch.items, msg)
+			default:
+				return batch
+			}
+		}
+		return batch
+	}
+}
+
+func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
+	job := m.job
+	if job == nil || b.id != job.id {
+		return nil // a cancelled build's leftovers
+	}
+	for _, it := range b.items {
+		switch {
+		case it.event != nil:
+			m.log.apply(*it.event)
+		case it.done != nil:
+			m.finish(*it.done, it.err)
+		case it.stage != "":
+			job.stage = it.stage
+			if it.stage == lab.StageRun {
+				m.log.add(logInfo, "docker run --rm "+it.stageDetail(job, m.opts))
+			}
+		}
+	}
+	if b.closed {
+		m.job = nil
+		return m.next()
+	}
+	return waitForBuild(job.id, job.events)
+}
+
+func (it jobMsg) stageDetail(job *buildJob, opts lab.Options) string {
+	args := strings.Join(job.strategy.Args, " ")
+	return strings.TrimSpace(lab.Tag(opts.Namespace, job.strategy.Lesson(), job.strategy.ID) + " " + args)
+}
+
+func (m *lessonModel) finish(res lab.Result, err error) {
+	s := m.job.strategy
+	switch {
+	case err != nil && lab.IsCanceled(err):
+		m.log.add(logError, "Build cancelled.")
+		m.queue = nil
+	case err != nil:
+		m.lastErr[s.ID] = err.Error()
+		m.log.add(logError, oneLine(err.Error()))
+		if res.SizeBytes > 0 {
+			m.results[s.ID] = res
+		}
+	default:
+		delete(m.lastErr, s.ID)
+		m.results[s.ID] = res
+		m.log.add(logInfo, fmt.Sprintf("%s: %s, %d layers, built in %s (%d/%d steps cached)",
+			res.Image, FormatSize(res.SizeBytes), res.Layers, elapsed(time.Duration(res.BuildSeconds*float64(time.Second))), res.CachedSteps, res.Steps))
+		for _, line := range strings.Split(strings.TrimSpace(res.RunOutput), "\n") {
+			m.log.add(logText, sanitizeLine(line))
+		}
+	}
+}
+
+func (m *lessonModel) cancelBuilds() {
+	m.queue = nil
+	if m.job != nil {
+		m.job.cancel()
+	}
+}
+
+func (m *lessonModel) bindings() []key.Binding {
+	k := m.c.keys
+	if m.job != nil {
+		return []key.Binding{k.Cancel, k.NextStrategy, k.Focus}
+	}
+	return []key.Binding{k.Build, k.BuildAll, k.NextStrategy, k.PrevStrategy, k.Focus}
+}
+
+func (m *lessonModel) view(height int) string {
+	st := m.c.styles
+	leftW, rightW, topH, botH := m.layout(height)
+	s := m.strategy()
+
+	textTitle := fmt.Sprintf("%s · %s", m.l.ID, m.l.Title)
+	text := paneBox(textTitle, m.text.View(), leftW, topH, m.focus == focusText, st)
+
+	stratTitle := fmt.Sprintf("Strategy %d/%d · %s", m.cur+1, len(m.l.Strategies), s.ID)
+	explain := wrapText(stripMarkdown(s.Explain), rightW-4)
+	df := RenderDockerfile(s.Dockerfile, st, rightW-4)
+	right := paneBox(stratTitle, st.Subtitle.Render(s.Title)+"\n"+explain+"\n\n"+df, rightW, topH, false, st)
+
+	logTitle := "Build"
+	if m.job != nil {
+		logTitle = fmt.Sprintf("Building %s %s %s · %s", m.job.strategy.ID, m.spinner.View(), elapsed(m.now.Sub(m.job.started)), m.job.stage)
+		if n := len(m.queue); n > 0 {
+			logTitle += fmt.Sprintf(" · %d queued", n)
+		}
+	}
+	logPane := paneBox(logTitle, m.log.view(st, leftW-2, botH-2), leftW, botH, m.focus == focusLog, st)
+
+	results := paneBox("Image sizes", m.resultsView(rightW-4, botH-2), rightW, botH, false, st)
+
+	return lipgloss.JoinVertical(lipgloss.Left,
+		lipgloss.JoinHorizontal(lipgloss.Top, text, right),
+		lipgloss.JoinHorizontal(lipgloss.Top, logPane, results))
+}
+
+// resultsView is the size chart of every strategy built so far, then the current strategy's
+// measurements and container output.
+func (m *lessonModel) resultsView(width, height int) string {
+	st := m.c.styles
+	var bars []Bar
+	for _, s := range m.l.Strategies {
+		r, ok := m.results[s.ID]
+		if !ok {
+			continue
+		}
+		family, _, _ := strings.Cut(s.ID, "-")
+		note := ""
+		if m.lastErr[s.ID] != "" {
+			note = "failed"
+		}
+		bars = append(bars, Bar{Label: s.ID, Value: r.SizeBytes, Family: family, Note: note})
+	}
+	out := RenderChart(bars, st, width)
+	s := m.strategy()
+	var detail []string
+	if r, ok := m.results[s.ID]; ok {
+		detail = append(detail, st.Subtitle.Render(s.ID)+st.Muted.Render(fmt.Sprintf(" · base %s · %d layers · %s · cached %d/%d · %s",
+			r.BaseImage, r.Layers, elapsed(time.Duration(r.BuildSeconds*float64(time.Second))), r.CachedSteps, r.Steps, r.Builder)))
+		mark := st.OK.Render("✓ output:")
+		if !r.Passed {
+			mark = st.Error.Render("✗ output:")
+		}
+		detail = append(detail, mark)
+		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
+			detail = append(detail, "  "+sanitizeLine(line))
+		}
+	}
+	if e := m.lastErr[s.ID]; e != "" {
+		detail = append(detail, st.Error.Render("✗ ")+wrapText(e, width-2))
+	}
+	if len(detail) == 0 {
+		return out
+	}
+	room := height - lipgloss.Height(out) - 1
+	if room <= 0 {
+		return out
+	}
+	d := strings.Join(detail, "\n")
+	if lines := strings.Split(d, "\n"); len(lines) > room {
+		d = strings.Join(lines[:room], "\n")
+	}
+	return out + "\n\n" + d
+}
+
+// wrapText wraps plain text to width columns.
+func wrapText(s string, width int) string {
+	if width < 10 {
+		return s
+	}
+	return lipgloss.NewStyle().Width(width).Render(strings.TrimSpace(s))
+}
+
+// stripMarkdown drops the emphasis and code marks that read as noise in a narrow pane.
+func stripMarkdown(s string) string {
+	return strings.NewReplacer("**", "", "`", "").Replace(s)
+}

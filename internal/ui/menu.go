@@ -1,0 +1,60 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docktutor/docktutor/internal/lesson"
+)
+
+// menuModel is the lesson menu: the course in learning order, one lesson highlighted.
+type menuModel struct {
+	course *lesson.Course
+	cursor int
+}
+
+func newMenu(c *lesson.Course) menuModel { return menuModel{course: c} }
+
+// update moves the cursor; it returns the lesson to open when the learner picks one.
+func (m *menuModel) update(msg tea.KeyPressMsg, k KeyMap) (*lesson.Lesson, bool) {
+	n := len(m.course.Lessons)
+	switch {
+	case key.Matches(msg, k.Up):
+		m.cursor = (m.cursor - 1 + n) % n
+	case key.Matches(msg, k.Down):
+		m.cursor = (m.cursor + 1) % n
+	case key.Matches(msg, k.Open):
+		return m.course.Lessons[m.cursor], true
+	default:
+		// Digits jump straight to a lesson.
+		if s := msg.String(); len(s) == 1 && s[0] >= '1' && s[0] <= '9' {
+			if i := int(s[0] - '1'); i < n {
+				m.cursor = i
+				return m.course.Lessons[i], true
+			}
+		}
+	}
+	return nil, false
+}
+
+func (m *menuModel) view(c *common, height int) string {
+	st := c.styles
+	var sb strings.Builder
+	sb.WriteString(st.Title.Render("docktutor") + st.Muted.Render(" — learn how container images are built, by building them") + "\n\n")
+	for i, l := range m.course.Lessons {
+		cursor, title := "  ", l.Title
+		line := fmt.Sprintf("%d. %-12s %s", i+1, l.ID, title)
+		if i == m.cursor {
+			cursor = st.Accent.Render("▸ ")
+			line = st.Selected.Render(line)
+		}
+		sb.WriteString(cursor + line + "\n")
+		if l.Summary != "" {
+			sb.WriteString("     " + st.Muted.Render(truncate(l.Summary, c.width-6)) + "\n")
+		}
+	}
+	sb.WriteString("\n" + st.Muted.Render("Each lesson builds real images on your Docker daemon and shows what they contain."))
+	return sb.String()
+}

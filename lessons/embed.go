@@ -1,0 +1,12 @@
+// Package lessons embeds docktutor's curriculum: course.yaml lists the lessons in order, each
+// lesson is a folder of text, Dockerfiles and questions, and apps/ holds the small apps the
+// lessons build. internal/lesson loads and validates it.
+package lessons
+
+import "embed"
+
+// FS is the built-in curriculum. The all: prefix keeps .dockerignore files, which the builds
+// need.
+//
+//go:embed all:apps all:multistage course.yaml
+var FS embed.FS
