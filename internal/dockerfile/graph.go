@@ -9,7 +9,6 @@ package dockerfile
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 )
 
 // Graph is a Dockerfile's stages and the references between them, seen from one target.
@@ -71,8 +70,8 @@ type Instruction struct {
 	Line int
 	// Keyword is the instruction's keyword in upper case: RUN, COPY, ENTRYPOINT...
 	Keyword string
-	// Text is the instruction as written, with line continuations joined and runs of white
-	// space collapsed. Heredoc bodies are not included. It may hold any byte the file held:
+	// Text is the instruction as written, with its keyword in upper case, line continuations
+	// joined and runs of white space collapsed. Heredoc bodies are not included. It may hold any byte the file held:
 	// pass it through Printable before writing it to a terminal.
 	Text string
 	// FromStage is the stage a COPY --from or RUN --mount=from= reads, or -1.
@@ -251,9 +250,4 @@ func (g *Graph) MarshalJSON() ([]byte, error) {
 		out.Edges = append(out.Edges, jsonEdge{From: e.From, To: e.To, Kind: e.Kind, Paths: e.Paths})
 	}
 	return json.Marshal(out)
-}
-
-// collapseSpace joins runs of white space into one space and trims the ends.
-func collapseSpace(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

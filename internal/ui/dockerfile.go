@@ -21,7 +21,19 @@ func RenderDockerfile(src string, st Styles, width int) string {
 		}
 		sb.WriteString(st.LineNo.Render(fmt.Sprintf("%*d", numW, i+1)))
 		sb.WriteByte(' ')
-		line = sanitizeLine(strings.ReplaceAll(line, "\t", "    "))
+		line = sanitizeLine(line)
+		// Comments explain the lesson: wrap them rather than cut them.
+		if trimmed := strings.TrimSpace(line); strings.HasPrefix(trimmed, "#") && ansi.StringWidth(line) > textW {
+			wrapped := strings.Split(ansi.Wordwrap(line, textW, " "), "\n")
+			for j, w := range wrapped {
+				if j > 0 {
+					sb.WriteString("\n" + strings.Repeat(" ", numW+1))
+					w = "  " + strings.TrimLeft(w, " ")
+				}
+				sb.WriteString(st.Comment.Render(truncate(w, textW)))
+			}
+			continue
+		}
 		sb.WriteString(highlightLine(truncate(line, textW), st))
 	}
 	return sb.String()
@@ -64,8 +76,8 @@ func paneBox(title, body string, w, h int, focused bool, st Styles) string {
 		style = st.PaneFocus
 	}
 	innerW, innerH := w-2, h-2
-	body = fitBlock(body, innerW, innerH)
-	box := style.Width(w).Height(h).Render(body)
+	body = fitBlock(body, innerW-2, innerH)
+	box := style.Width(w).Height(h).Padding(0, 1).Render(body)
 	if title == "" {
 		return box
 	}

@@ -116,7 +116,7 @@ func (m *lessonModel) markdownKey(width int) string {
 // the background; until it arrives, the raw markdown shows.
 func (m *lessonModel) resize() tea.Cmd {
 	leftW, _, topH, _ := m.layout(m.c.height - 2)
-	m.text.SetWidth(maxInt(1, leftW-2))
+	m.text.SetWidth(maxInt(1, leftW-4))
 	m.text.SetHeight(maxInt(1, topH-2))
 	k := m.markdownKey(leftW - 4)
 	if out, ok := m.rendered[k]; ok {
@@ -325,8 +325,8 @@ func (m *lessonModel) finish(res lab.Result, err error) {
 	default:
 		delete(m.lastErr, s.ID)
 		m.results[s.ID] = res
-		m.log.add(logInfo, fmt.Sprintf("%s: %s, %d layers, built in %s (%d/%d steps cached)",
-			res.Image, FormatSize(res.SizeBytes), res.Layers, elapsed(time.Duration(res.BuildSeconds*float64(time.Second))), res.CachedSteps, res.Steps))
+		m.log.add(logInfo, fmt.Sprintf("%s: %s, %s, built in %s (%d/%d steps cached)",
+			res.Image, FormatSize(res.SizeBytes), plural(res.Layers, "layer"), elapsed(time.Duration(res.BuildSeconds*float64(time.Second))), res.CachedSteps, res.Steps))
 		for _, line := range strings.Split(strings.TrimSpace(res.RunOutput), "\n") {
 			m.log.add(logText, sanitizeLine(line))
 		}
@@ -345,7 +345,7 @@ func (m *lessonModel) bindings() []key.Binding {
 	if m.job != nil {
 		return []key.Binding{k.Cancel, k.NextStrategy, k.Focus}
 	}
-	return []key.Binding{k.Build, k.BuildAll, k.NextStrategy, k.PrevStrategy, k.Focus}
+	return []key.Binding{k.Build, k.BuildAll, k.NextStrategy, k.Focus}
 }
 
 func (m *lessonModel) view(height int) string {
@@ -368,7 +368,7 @@ func (m *lessonModel) view(height int) string {
 			logTitle += fmt.Sprintf(" · %d queued", n)
 		}
 	}
-	logPane := paneBox(logTitle, m.log.view(st, leftW-2, botH-2), leftW, botH, m.focus == focusLog, st)
+	logPane := paneBox(logTitle, m.log.view(st, leftW-4, botH-2), leftW, botH, m.focus == focusLog, st)
 
 	results := paneBox("Image sizes", m.resultsView(rightW-4, botH-2), rightW, botH, false, st)
 
@@ -398,8 +398,10 @@ func (m *lessonModel) resultsView(width, height int) string {
 	s := m.strategy()
 	var detail []string
 	if r, ok := m.results[s.ID]; ok {
-		detail = append(detail, st.Subtitle.Render(s.ID)+st.Muted.Render(fmt.Sprintf(" · base %s · %d layers · %s · cached %d/%d · %s",
-			r.BaseImage, r.Layers, elapsed(time.Duration(r.BuildSeconds*float64(time.Second))), r.CachedSteps, r.Steps, r.Builder)))
+		detail = append(detail,
+			st.Subtitle.Render(s.ID)+st.Muted.Render(" on "+r.BaseImage),
+			st.Muted.Render(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s", FormatSize(r.SizeBytes),
+				plural(r.Layers, "layer"), elapsed(time.Duration(r.BuildSeconds*float64(time.Second))), r.CachedSteps, r.Steps, r.Builder)))
 		mark := st.OK.Render("✓ output:")
 		if !r.Passed {
 			mark = st.Error.Render("✗ output:")
@@ -434,7 +436,20 @@ func wrapText(s string, width int) string {
 	return lipgloss.NewStyle().Width(width).Render(strings.TrimSpace(s))
 }
 
-// stripMarkdown drops the emphasis and code marks that read as noise in a narrow pane.
+// stripMarkdown drops the emphasis and code marks that read as noise in a narrow pane, and
+// joins the lines of each paragraph so the pane can wrap them to its own width.
 func stripMarkdown(s string) string {
-	return strings.NewReplacer("**", "", "`", "").Replace(s)
+	s = strings.NewReplacer("**", "", "`", "").Replace(strings.TrimSpace(s))
+	paras := strings.Split(s, "\n\n")
+	for i, p := range paras {
+		paras[i] = strings.Join(strings.Fields(p), " ")
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

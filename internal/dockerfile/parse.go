@@ -1,0 +1,499 @@
+package dockerfile
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// scratch is the empty base image, which is not an image to pull.
+const scratch = "scratch"
+
+// Options are the build settings that change how a Dockerfile reads.
+type Options struct {
+	// Target is the stage to build (--target), matched case-insensitively against stage
+	// names; empty means the last stage.
+	Target string
+	// BuildArgs are --build-arg values. They override the defaults of the global ARGs that
+	// declare them, as in a real build.
+	BuildArgs map[string]string
+	// Platform is the build and target platform ("linux/arm64") that BuildKit's automatic
+	// platform ARGs (BUILDPLATFORM, TARGETARCH, ...) take; empty means linux and the
+	// architecture docktutor runs on.
+	Platform string
+}
+
+// Parse reads a Dockerfile with BuildKit's parser and returns its stage graph for
+// opts.Target. Errors are *Error (BuildKit would refuse the file, with its line) or
+// *TargetError (no stage has the target's name). Parse never panics.
+func Parse(src []byte, opts Options) (*Graph, error) {
+	res, err := parser.Parse(bytes.NewReader(src))
+	if err != nil {
+		return nil, fromBuildKit(err, 0)
+	}
+	// A zero Linter reports nothing, but unlike a nil one it survives "# check=" comments.
+	stages, metaArgs, err := instructions.Parse(res.AST, &linter.Linter{})
+	if err != nil {
+		return nil, fromBuildKit(err, 0)
+	}
+	if len(stages) == 0 {
+		return nil, newError(lastLine(res.AST), "dockerfile contains no stages to build")
+	}
+
+	lex := shell.NewLex(res.EscapeToken)
+	targetName := opts.Target
+	if targetName == "" {
+		targetName = stages[len(stages)-1].Name
+	}
+	args, err := globalArgs(lex, metaArgs, opts, targetName)
+	if err != nil {
+		return nil, err
+	}
+
+	g := &Graph{Stages: make([]Stage, len(stages)), MetaArgSteps: len(metaArgs)}
+	if err := g.readStages(stages, lex, args); err != nil {
+		return nil, err
+	}
+	deps, err := g.resolveReferences(stages, lex)
+	if err != nil {
+		return nil, err
+	}
+
+	target, err := g.resolveTarget(opts.Target)
+	if err != nil {
+		return nil, err
+	}
+	g.Target = target
+	g.markNeeded(deps)
+	if err := g.checkOrder(deps); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// globalArgs builds the environment FROM lines expand in: BuildKit's automatic platform and
+// target ARGs, then the ARGs before the first FROM, in order, each overridden by a build arg
+// of the same name (dockerfile2llb's defaultArgs and buildMetaArgs).
+func globalArgs(lex *shell.Lex, metaArgs []instructions.ArgCommand, opts Options, target string) (*argEnv, error) {
+	env := &argEnv{}
+	osName, arch, variant := "linux", runtime.GOARCH, ""
+	if opts.Platform != "" {
+		parts := strings.SplitN(opts.Platform, "/", 3)
+		osName = parts[0]
+		arch, variant = "", ""
+		if len(parts) > 1 {
+			arch = parts[1]
+		}
+		if len(parts) > 2 {
+			variant = parts[2]
+		}
+	}
+	platform := osName + "/" + arch
+	if variant != "" {
+		platform += "/" + variant
+	}
+	if target == "" {
+		target = "default"
+	}
+	for _, kv := range [...][2]string{
+		{"BUILDPLATFORM", platform}, {"BUILDOS", osName}, {"BUILDOSVERSION", ""},
+		{"BUILDARCH", arch}, {"BUILDVARIANT", variant},
+		{"TARGETPLATFORM", platform}, {"TARGETOS", osName}, {"TARGETOSVERSION", ""},
+		{"TARGETARCH", arch}, {"TARGETVARIANT", variant},
+		{"TARGETSTAGE", target},
+	} {
+		v := kv[1]
+		if o, ok := opts.BuildArgs[kv[0]]; ok {
+			v = o
+		}
+		env.set(kv[0], v)
+	}
+	for _, cmd := range metaArgs {
+		for _, kp := range cmd.Args {
+			if v, ok := opts.BuildArgs[kp.Key]; ok {
+				env.set(kp.Key, v)
+				continue
+			}
+			if kp.Value == nil {
+				continue
+			}
+			r, err := lex.ProcessWordWithMatches(*kp.Value, env)
+			if err != nil {
+				return nil, wrapAt(err, cmd.Location())
+			}
+			env.set(kp.Key, r.Result)
+		}
+	}
+	return env, nil
+}
+
+// readStages fills g.Stages from BuildKit's stages: names, expanded bases and platforms, base
+// stages (dockerfile2llb's buildDispatchStates and addState).
+func (g *Graph) readStages(stages []instructions.Stage, lex *shell.Lex, args *argEnv) error {
+	byName := map[string]int{}
+	for i, st := range stages {
+		line := startLine(st.Location)
+		base, err := lex.ProcessWordWithMatches(st.BaseName, args)
+		if err != nil {
+			return wrapAt(err, st.Location)
+		}
+		if base.Result == "" {
+			return newError(line, "base name (%s) should not be blank", st.BaseName)
+		}
+		s := Stage{
+			Index:     i,
+			Name:      st.Name,
+			Base:      base.Result,
+			BaseStage: -1,
+			Line:      line,
+		}
+		if st.Platform != "" {
+			p, err := lex.ProcessWordWithMatches(st.Platform, args)
+			if err != nil {
+				return wrapAt(fmt.Errorf("failed to process arguments for platform %s: %w", p.Result, err), st.Location)
+			}
+			if p.Result == "" {
+				return newError(line, "empty platform value from expression %s", st.Platform)
+			}
+			s.Platform = p.Result
+		}
+		// BuildKit looks the base up by its exact text among the stages defined so far; stage
+		// names are lower case, so "FROM Build" names an image, not the stage "build".
+		if j, ok := byName[s.Base]; ok {
+			s.BaseStage = j
+		}
+		if s.Name != "" {
+			byName[s.Name] = i
+		}
+		for _, c := range st.Commands {
+			in := Instruction{Keyword: strings.ToUpper(c.Name()), Line: startLine(c.Location()), FromStage: -1}
+			if sc, ok := c.(fmt.Stringer); ok { // every command keeps its source text
+				in.Text = displayText(in.Keyword, sc.String())
+			}
+			s.Instructions = append(s.Instructions, in)
+		}
+		g.Stages[i] = s
+	}
+	return nil
+}
+
+// stageRef is what a reference resolves to: a stage of the file, or an image that
+// dockerfile2llb registers as an extra, unnamed state after the stages.
+type stageRef struct {
+	stage int    // index into Graph.Stages, or -1
+	image string // when stage < 0
+}
+
+// dep is one use of another stage by an instruction, kept to check build order later.
+type dep struct {
+	from, to int
+	kind     EdgeKind
+	cmd      int    // instruction index in the using stage
+	ref      string // the reference as written, for messages
+	mountTo  string // mount target, for messages
+}
+
+// resolveReferences follows COPY --from and RUN --mount=from= the way dockerfile2llb's
+// buildStageDependencyGraph does, fills edges, external images and BuildKit's progress names,
+// and rejects circular references.
+func (g *Graph) resolveReferences(stages []instructions.Stage, lex *shell.Lex) ([]dep, error) {
+	// refs mirrors dockerfile2llb's list of dispatch states: the stages, then one extra state
+	// per reference to something that is not a stage. Numeric --from indexes this list, so
+	// "COPY --from=2" can name an image referenced earlier in a two-stage file, as in BuildKit.
+	refs := make([]stageRef, len(stages))
+	byName := map[string]int{}
+	for i := range g.Stages {
+		refs[i] = stageRef{stage: i}
+		if n := g.Stages[i].Name; n != "" {
+			byName[n] = i // later stages with the same name win, as in BuildKit
+		}
+	}
+	lookup := func(name string) stageRef {
+		if i, ok := byName[strings.ToLower(name)]; ok {
+			return stageRef{stage: i}
+		}
+		r := stageRef{stage: -1, image: name}
+		refs = append(refs, r)
+		return r
+	}
+
+	var deps []dep
+	seenExternal := map[string]bool{}
+	addExternal := func(image string) {
+		if image != scratch && !seenExternal[image] {
+			seenExternal[image] = true
+			g.External = append(g.External, image)
+		}
+	}
+	noEnv := shell.EnvsFromSlice(nil)
+	for i := range g.Stages {
+		s := &g.Stages[i]
+		if s.BaseStage >= 0 {
+			g.addEdge(Edge{From: s.BaseStage, To: i, Kind: EdgeBase, Line: s.Line})
+		}
+		for ci, c := range stages[i].Commands {
+			line := s.Instructions[ci].Line
+			switch c := c.(type) {
+			case *instructions.CopyCommand:
+				if c.From == "" {
+					continue
+				}
+				r, err := lex.ProcessWordWithMatches(c.From, noEnv)
+				if err != nil {
+					return nil, wrapAt(err, c.Location())
+				}
+				if r.Result != c.From {
+					return nil, newError(line, "variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround")
+				}
+				var ref stageRef
+				if n, err := strconv.Atoi(c.From); err == nil {
+					if n < 0 || n >= len(refs) {
+						return nil, newError(line, "invalid stage index %d", n)
+					}
+					ref = refs[n]
+				} else {
+					ref = lookup(c.From)
+				}
+				if ref.stage < 0 {
+					addExternal(ref.image)
+					continue
+				}
+				s.Instructions[ci].FromStage = ref.stage
+				g.addEdge(Edge{From: ref.stage, To: i, Kind: EdgeCopy, Paths: c.SourcePaths, Line: line})
+				deps = append(deps, dep{from: ref.stage, to: i, kind: EdgeCopy, cmd: ci, ref: c.From})
+			case *instructions.RunCommand:
+				for _, m := range runMounts(c) {
+					from := m.From
+					if from == "" {
+						from = scratch // dockerfile2llb registers a scratch state for every mount
+					}
+					ref := lookup(from)
+					if m.From == "" {
+						continue
+					}
+					if ref.stage < 0 {
+						addExternal(ref.image)
+						continue
+					}
+					var paths []string
+					if m.Source != "" {
+						paths = []string{m.Source}
+					}
+					s.Instructions[ci].FromStage = ref.stage
+					g.addEdge(Edge{From: ref.stage, To: i, Kind: EdgeMount, Paths: paths, Line: line})
+					deps = append(deps, dep{from: ref.stage, to: i, kind: EdgeMount, cmd: ci, ref: m.From, mountTo: m.Target})
+				}
+			}
+		}
+	}
+
+	// BuildKit names a stage in its progress unless the whole build is one state.
+	for i := range g.Stages {
+		switch {
+		case len(refs) == 1:
+			g.Stages[i].ProgressName = ""
+		case g.Stages[i].Name != "":
+			g.Stages[i].ProgressName = g.Stages[i].Name
+		default:
+			g.Stages[i].ProgressName = "stage-" + strconv.Itoa(i)
+		}
+	}
+	if err := g.checkCycles(deps); err != nil {
+		return nil, err
+	}
+	return deps, nil
+}
+
+// runMounts returns a RUN's --mount options with every field read. BuildKit decodes only
+// "from" until it expands the instruction; expanding with the identity gives the rest as
+// written. When that fails (a value that only makes sense expanded), "from" is enough.
+func runMounts(c *instructions.RunCommand) []*instructions.Mount {
+	_ = c.Expand(func(w string) (string, error) { return w, nil })
+	return instructions.GetMounts(c)
+}
+
+// addEdge adds e, or merges its paths into the edge with the same (From, To, Kind).
+func (g *Graph) addEdge(e Edge) {
+	for i := range g.Edges {
+		old := &g.Edges[i]
+		if old.From == e.From && old.To == e.To && old.Kind == e.Kind {
+			for _, p := range e.Paths {
+				if !contains(old.Paths, p) {
+					old.Paths = append(old.Paths, p)
+				}
+			}
+			return
+		}
+	}
+	e.Paths = append([]string(nil), e.Paths...)
+	g.Edges = append(g.Edges, e)
+}
+
+// checkCycles rejects a stage that copies or mounts from itself, directly or through others
+// (dockerfile2llb's validateCircularDependency, which follows only those references).
+func (g *Graph) checkCycles(deps []dep) error {
+	out := make([][]dep, len(g.Stages))
+	for _, d := range deps {
+		out[d.to] = append(out[d.to], d)
+	}
+	const (
+		unvisited = iota
+		onPath
+		finished
+	)
+	mark := make([]int, len(g.Stages))
+	var visit func(i int) *dep
+	visit = func(i int) *dep {
+		mark[i] = onPath
+		for k := range out[i] {
+			d := &out[i][k]
+			if mark[d.from] == onPath {
+				return d
+			}
+			if mark[d.from] == unvisited {
+				if c := visit(d.from); c != nil {
+					return c
+				}
+			}
+		}
+		mark[i] = finished
+		return nil
+	}
+	for i := range g.Stages {
+		if mark[i] != unvisited {
+			continue
+		}
+		if d := visit(i); d != nil {
+			line := g.Stages[d.to].Instructions[d.cmd].Line
+			return newError(line, "circular dependency detected on stage: %s", g.Stages[i].Label())
+		}
+	}
+	return nil
+}
+
+// resolveTarget finds the target stage by name, case-insensitively, or takes the last stage.
+func (g *Graph) resolveTarget(name string) (int, error) {
+	if name == "" {
+		return len(g.Stages) - 1, nil
+	}
+	found := -1
+	var names []string
+	for i := range g.Stages {
+		if n := g.Stages[i].Name; n != "" {
+			names = append(names, n)
+			if strings.EqualFold(n, name) {
+				found = i // the last stage of that name, as BuildKit's name table keeps it
+			}
+		}
+	}
+	if found < 0 {
+		return 0, &TargetError{Target: name, Stages: names}
+	}
+	return found, nil
+}
+
+// markNeeded marks the stages reachable from the target through bases and references.
+func (g *Graph) markNeeded(deps []dep) {
+	var visit func(i int)
+	visit = func(i int) {
+		if g.Stages[i].Needed {
+			return
+		}
+		g.Stages[i].Needed = true
+		if b := g.Stages[i].BaseStage; b >= 0 {
+			visit(b)
+		}
+		for _, d := range deps {
+			if d.to == i {
+				visit(d.from)
+			}
+		}
+	}
+	visit(g.Target)
+}
+
+// checkOrder rejects what dockerfile2llb rejects while it builds the needed stages in file
+// order: a COPY --from or a mount of a stage that comes later in the file.
+func (g *Graph) checkOrder(deps []dep) error {
+	for _, d := range deps {
+		if !g.Stages[d.to].Needed || d.from < d.to {
+			continue
+		}
+		line := g.Stages[d.to].Instructions[d.cmd].Line
+		if d.kind == EdgeMount {
+			return newError(line, "cannot mount from stage %q to %q, stage needs to be defined before current command", d.ref, d.mountTo)
+		}
+		return newError(line, "cannot copy from stage %q, it needs to be defined before current stage %q", d.ref, g.Stages[d.to].Label())
+	}
+	return nil
+}
+
+// wrapAt attaches a location to a BuildKit error that has none and converts it.
+func wrapAt(err error, loc []parser.Range) *Error {
+	return fromBuildKit(err, startLine(loc))
+}
+
+func startLine(loc []parser.Range) int {
+	if len(loc) == 0 {
+		return 0
+	}
+	return loc[0].Start.Line
+}
+
+func lastLine(ast *parser.Node) int {
+	if ast == nil || len(ast.Children) == 0 {
+		return 0
+	}
+	return ast.Children[len(ast.Children)-1].StartLine
+}
+
+// displayText is an instruction's source on one line, its keyword in upper case.
+func displayText(keyword, src string) string {
+	words := strings.Fields(src)
+	if len(words) == 0 {
+		return keyword
+	}
+	words[0] = keyword
+	return strings.Join(words, " ")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// argEnv is an ordered set of build arguments that BuildKit's shell lexer can expand.
+type argEnv struct {
+	keys []string
+	vals map[string]string
+}
+
+func (e *argEnv) set(k, v string) {
+	if e.vals == nil {
+		e.vals = map[string]string{}
+	}
+	if _, ok := e.vals[k]; !ok {
+		e.keys = append(e.keys, k)
+	}
+	e.vals[k] = v
+}
+
+// Get returns a variable's value.
+func (e *argEnv) Get(k string) (string, bool) {
+	v, ok := e.vals[k]
+	return v, ok
+}
+
+// Keys returns the variable names in the order they were set.
+func (e *argEnv) Keys() []string { return e.keys }

@@ -1,0 +1,5 @@
+FROM alpine:3.22 AS a
+COPY --from=b /x /x
+
+FROM scratch AS b
+COPY --from=a /x /x

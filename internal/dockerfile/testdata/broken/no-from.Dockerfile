@@ -1,0 +1,3 @@
+# only arguments
+ARG A=1
+ARG B=2

@@ -1,0 +1,3 @@
+FROM alpine:3.22
+RUN <<EOF
+echo never ends

@@ -1,0 +1,12 @@
+ARG GO_VERSION=1.25
+ARG ALPINE_VERSION=3.22
+ARG RUNTIME=alpine:${ALPINE_VERSION}
+ARG UNUSED
+
+FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine${ALPINE_VERSION} AS build
+ARG TARGETOS TARGETARCH
+RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+
+FROM ${RUNTIME} AS runtime
+COPY --from=build /out/app /usr/local/bin/app
+CMD ["app"]

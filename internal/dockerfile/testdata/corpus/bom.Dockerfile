@@ -1,0 +1,5 @@
+﻿FROM golang:1.25-alpine AS build
+RUN go build -o /hello .
+
+FROM scratch
+COPY --from=build /hello /hello

@@ -1,0 +1,123 @@
+// Package enginefake is an in-memory engine.Engine for tests of everything above the engine: it
+// "builds" by replaying a few events, reports sizes it was given, and can be told to fail or to
+// hang until cancelled.
+package enginefake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/docktutor/docktutor/internal/engine"
+)
+
+// Engine is a fake daemon. The zero value builds everything instantly with a size of 1 MB.
+type Engine struct {
+	// Sizes maps a tag to the size Inspect reports.
+	Sizes map[string]int64
+	// Output maps a tag to what Run prints; by default it prints Default.
+	Output map[string]string
+	// DefaultOutput is printed by Run for tags not in Output.
+	DefaultOutput string
+	// Fail maps a tag to the build error message it fails with.
+	Fail map[string]string
+	// Hang makes Build block until its context is cancelled.
+	Hang bool
+	// Info is what Info returns.
+	DaemonInfo engine.DaemonInfo
+
+	mu     sync.Mutex
+	builds []string
+	cached map[string]bool
+	logs   int
+}
+
+// New returns a fake with the given sizes.
+func New(sizes map[string]int64) *Engine {
+	return &Engine{Sizes: sizes, DaemonInfo: engine.DaemonInfo{
+		Endpoint: "unix:///fake.sock", ServerVersion: "fake", APIVersion: "1.41", OS: "linux", Default: engine.BuilderLegacy,
+	}}
+}
+
+// SetLogLines makes every build print n extra log lines.
+func (e *Engine) SetLogLines(n int) { e.mu.Lock(); e.logs = n; e.mu.Unlock() }
+
+// Builds lists the tags built so far, in order.
+func (e *Engine) Builds() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.builds...)
+}
+
+// Info implements engine.Engine.
+func (e *Engine) Info(context.Context) (engine.DaemonInfo, error) { return e.DaemonInfo, nil }
+
+// Build implements engine.Engine: three steps, the second a cache hit on rebuilds.
+func (e *Engine) Build(ctx context.Context, req engine.BuildRequest, emit func(engine.Event)) (engine.BuildResult, error) {
+	e.mu.Lock()
+	e.builds = append(e.builds, req.Tag)
+	if e.cached == nil {
+		e.cached = map[string]bool{}
+	}
+	cached := e.cached[req.Tag] && !req.NoCache
+	e.cached[req.Tag] = true
+	logs := e.logs
+	e.mu.Unlock()
+
+	b := req.Builder
+	if b == engine.BuilderAuto || b == "" {
+		b = engine.BuilderLegacy
+	}
+	res := engine.BuildResult{Builder: b, Steps: 3}
+	steps := []string{"FROM base", "COPY app /app", "RUN make"}
+	for i, name := range steps {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		emit(engine.Event{Kind: engine.EventStepStarted, Step: i + 1, Total: len(steps), Name: name})
+		if cached && i > 0 {
+			emit(engine.Event{Kind: engine.EventCacheHit, Step: i + 1, Total: len(steps), Name: name})
+			res.CachedSteps++
+		} else {
+			emit(engine.Event{Kind: engine.EventLog, Step: i + 1, Text: "working on " + name})
+		}
+		emit(engine.Event{Kind: engine.EventStepDone, Step: i + 1, Total: len(steps), Name: name})
+	}
+	for i := 0; i < logs; i++ {
+		emit(engine.Event{Kind: engine.EventLog, Step: 3, Text: fmt.Sprintf("log line %d", i)})
+	}
+	if e.Hang {
+		<-ctx.Done()
+		return res, fmt.Errorf("build %s: %w", req.Tag, ctx.Err())
+	}
+	if msg, ok := e.Fail[req.Tag]; ok {
+		emit(engine.Event{Kind: engine.EventError, Text: msg})
+		return res, errors.New(msg)
+	}
+	res.ImageID = "sha256:" + strings.Repeat("f", 64)
+	res.Duration = 1500 * time.Millisecond
+	emit(engine.Event{Kind: engine.EventImageID, Text: res.ImageID})
+	return res, nil
+}
+
+// Inspect implements engine.Engine.
+func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, error) {
+	size, ok := e.Sizes[ref]
+	if !ok {
+		size = 1_000_000
+	}
+	return engine.ImageInfo{ID: "sha256:" + strings.Repeat("f", 64), Tags: []string{ref}, Size: size,
+		Layers: []engine.Layer{{CreatedBy: "FROM base", Size: size}, {CreatedBy: "CMD", Empty: true}}}, nil
+}
+
+// Run implements engine.Engine.
+func (e *Engine) Run(_ context.Context, req engine.RunRequest) (engine.RunResult, error) {
+	out, ok := e.Output[req.Image]
+	if !ok {
+		out = e.DefaultOutput
+	}
+	return engine.RunResult{Output: out, Duration: 100 * time.Millisecond}, nil
+}

@@ -1,0 +1,263 @@
+package ui
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/enginefake"
+	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/lessons"
+)
+
+func loadCourse(t *testing.T) *lesson.Course {
+	t.Helper()
+	c, err := lesson.Load(lessons.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func fakeConnect(fe *enginefake.Engine) ConnectFunc {
+	return func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
+		return fe, fe.DaemonInfo, nil
+	}
+}
+
+// driver runs the model the way Bubble Tea would, synchronously: it feeds a message, runs the
+// commands that come back and feeds their messages in turn. Spinner ticks are dropped so the loop
+// ends once nothing else is pending.
+type driver struct {
+	t *testing.T
+	m *Model
+}
+
+func newDriver(t *testing.T, opts Options, w, h int) *driver {
+	opts.Width, opts.Height, opts.Plain = w, h, true
+	d := &driver{t: t, m: New(opts)}
+	d.run(d.m.Init())
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	return d
+}
+
+func (d *driver) send(msg tea.Msg) {
+	_, cmd := d.m.Update(msg)
+	d.run(cmd)
+}
+
+func (d *driver) key(keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "down":
+			msg = tea.KeyPressMsg{Code: tea.KeyDown}
+		case "ctrl+c":
+			msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+		default:
+			r := []rune(k)[0]
+			msg = tea.KeyPressMsg{Code: r, Text: k}
+		}
+		d.send(msg)
+	}
+}
+
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(10 * time.Second):
+		d.t.Fatal("a command did not return within 10s")
+	}
+	switch msg := msg.(type) {
+	case nil, spinner.TickMsg:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.run(c)
+		}
+	default:
+		d.send(msg)
+	}
+}
+
+func (d *driver) screen() string { return ansi.Strip(d.m.render()) }
+
+func TestMenuOpensLesson(t *testing.T) {
+	fe := enginefake.New(nil)
+	d := newDriver(t, Options{Course: loadCourse(t), Connect: fakeConnect(fe)}, 100, 30)
+	s := d.screen()
+	for _, want := range []string{"docktutor", "multistage", "Multi-stage builds", "enter open"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("menu lacks %q:\n%s", want, s)
+		}
+	}
+	d.key("enter")
+	s = d.screen()
+	for _, want := range []string{"Strategy 1/6", "python-normal", "FROM python:3.13", "b build"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("lesson screen lacks %q:\n%s", want, s)
+		}
+	}
+	if d.m.screen != screenLesson {
+		t.Errorf("screen = %v, want lesson", d.m.screen)
+	}
+	d.key("esc")
+	if d.m.screen != screenMenu {
+		t.Errorf("esc: screen = %v, want menu", d.m.screen)
+	}
+}
+
+func TestBuildShowsResults(t *testing.T) {
+	fe := enginefake.New(map[string]int64{
+		"docktutor/multistage:python-normal":     1_020_000_000,
+		"docktutor/multistage:python-multistage": 130_000_000,
+	})
+	fe.DefaultOutput = "Hello from hello.py, docktutor!\nGET / -> 200 OK"
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe)}, 120, 40)
+	d.key("b")
+	s := d.screen()
+	for _, want := range []string{"python-normal", "1.02GB", "✓ output:", "Hello from hello.py, docktutor!", "step 3/3"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("after b, screen lacks %q:\n%s", want, s)
+		}
+	}
+	d.key("tab", "b")
+	s = d.screen()
+	if !strings.Contains(s, "130.0MB") || !strings.Contains(s, "1.02GB") {
+		t.Errorf("chart does not show both sizes:\n%s", s)
+	}
+	// The bigger image gets the longer bar.
+	long := barLen(s, "python-normal ")
+	short := barLen(s, "python-multistage ")
+	if long <= short || short == 0 {
+		t.Errorf("bar lengths: normal %d, multistage %d; want normal > multistage > 0\n%s", long, short, s)
+	}
+	// A second build of the same strategy reports cached steps.
+	d.key("b")
+	if !strings.Contains(d.screen(), "cached 2/3") {
+		t.Errorf("rebuild does not report cached steps:\n%s", d.screen())
+	}
+}
+
+var barRE = regexp.MustCompile(`█+`)
+
+func barLen(screen, label string) int {
+	for _, line := range strings.Split(screen, "\n") {
+		if i := strings.Index(line, label); i >= 0 && strings.Contains(line, "█") {
+			return len([]rune(barRE.FindString(line[i:])))
+		}
+	}
+	return 0
+}
+
+func TestBuildAllBuildsEveryStrategy(t *testing.T) {
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "Hello from hello.py, docktutor!\nGET / -> 200 OK"
+	c := loadCourse(t)
+	d := newDriver(t, Options{Course: c, Lesson: "multistage", Connect: fakeConnect(fe)}, 120, 40)
+	d.key("B")
+	l, _ := c.Find("multistage")
+	if got := len(fe.Builds()); got != len(l.Strategies) {
+		t.Fatalf("built %d images, want %d: %v", got, len(l.Strategies), fe.Builds())
+	}
+	s := d.screen()
+	for _, st := range l.Strategies {
+		if !strings.Contains(s, st.ID+" ") {
+			t.Errorf("chart lacks %s:\n%s", st.ID, s)
+		}
+	}
+}
+
+func TestCtrlCCancelsBuildNotApp(t *testing.T) {
+	fe := enginefake.New(nil)
+	fe.Hang = true
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe)}, 120, 40)
+	// Start the build without draining its messages: the fake hangs until cancelled.
+	_, cmd := d.m.Update(tea.KeyPressMsg{Code: 'b', Text: "b"})
+	if !d.m.lesson.building() {
+		t.Fatal("b did not start a build")
+	}
+	if !strings.Contains(d.screen(), "ctrl+c cancel build") {
+		t.Errorf("help line does not offer cancel while building:\n%s", d.screen())
+	}
+	_, quit := d.m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if quit != nil {
+		t.Error("ctrl+c during a build returned a command (quit?)")
+	}
+	d.run(cmd) // drains the cancelled build's messages
+	if d.m.lesson.building() {
+		t.Fatal("build still running after ctrl+c")
+	}
+	if !strings.Contains(d.screen(), "Build cancelled.") {
+		t.Errorf("screen does not say the build was cancelled:\n%s", d.screen())
+	}
+}
+
+func TestNoDaemonKeepsTeaching(t *testing.T) {
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
+		return nil, engine.DaemonInfo{}, &testErr{"Docker is not running at unix:///var/run/docker.sock"}
+	}
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: connect}, 100, 30)
+	s := d.screen()
+	if !strings.Contains(s, "Builds unavailable") || !strings.Contains(s, "r retry") {
+		t.Errorf("status line does not explain the missing daemon:\n%s", s)
+	}
+	if !strings.Contains(s, "FROM python:3.13") {
+		t.Errorf("lesson content missing without a daemon:\n%s", s)
+	}
+	d.key("b")
+	if !strings.Contains(d.screen(), "Cannot build") {
+		t.Errorf("b without a daemon does not explain:\n%s", d.screen())
+	}
+}
+
+type testErr struct{ s string }
+
+func (e *testErr) Error() string { return e.s }
+
+func TestTinyTerminal(t *testing.T) {
+	for _, size := range [][2]int{{20, 5}, {59, 30}, {100, 10}, {1, 1}} {
+		d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage"}, size[0], size[1])
+		s := d.screen()
+		if size[0] >= 20 && !strings.Contains(s, "needs at least") {
+			t.Errorf("%dx%d: no too-small message:\n%s", size[0], size[1], s)
+		}
+	}
+}
+
+// TestScreenFits checks that no line of any screen is wider than the terminal, at the sizes a
+// workshop projector and a laptop use.
+func TestScreenFits(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		fe := enginefake.New(nil)
+		fe.DefaultOutput = "Hello from hello.py, docktutor!"
+		d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe)}, size[0], size[1])
+		d.key("B")
+		lines := strings.Split(d.screen(), "\n")
+		if len(lines) != size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Errorf("%dx%d: line %d is %d wide: %q", size[0], size[1], i, w, l)
+			}
+		}
+	}
+}
