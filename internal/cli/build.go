@@ -82,11 +82,13 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	eng, err := engine.New(ctx)
+	eng, _, err := o.connect(ctx)
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
+	if c, ok := eng.(io.Closer); ok {
+		defer c.Close()
+	}
 
 	report := buildReport{Lesson: l.ID, Results: []lab.Result{}}
 	var failed []string

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/docktutor/docktutor/internal/lesson"
-	"github.com/spf13/cobra"
 	"github.com/docktutor/docktutor/lessons"
+	"github.com/spf13/cobra"
 )
 
 // loadCourse loads the built-in lessons, or the folder given with --lessons.

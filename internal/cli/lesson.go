@@ -72,7 +72,7 @@ func runTUI(ctx context.Context, g *globalOptions, lessonID, builderFlag string)
 	return ui.Run(ctx, ui.Options{
 		Course:    c,
 		Lesson:    lessonID,
-		Connect:   connectEngine,
+		Connect:   g.connect,
 		Builder:   builder,
 		Namespace: os.Getenv("DOCKTUTOR_NAMESPACE"),
 		Input:     g.streams.In,

@@ -4,11 +4,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -54,6 +56,8 @@ func ExitCode(err error) int {
 type globalOptions struct {
 	streams    Streams
 	lessonsDir string // --lessons: load lessons from this folder instead of the embedded ones
+	// connect opens the daemon; tests replace it with a fake.
+	connect func(ctx context.Context) (engine.Engine, engine.DaemonInfo, error)
 }
 
 // Version is set at build time (-ldflags "-X github.com/docktutor/docktutor/internal/cli.Version=…").
@@ -61,7 +65,11 @@ var Version = "dev"
 
 // NewRootCmd builds the docktutor command tree.
 func NewRootCmd(streams Streams) *cobra.Command {
-	g := &globalOptions{streams: streams}
+	return newRootCmd(&globalOptions{streams: streams, connect: connectEngine})
+}
+
+func newRootCmd(g *globalOptions) *cobra.Command {
+	streams := g.streams
 	root := &cobra.Command{
 		Use:   "docktutor",
 		Short: "Learn how container images are built, by building them",

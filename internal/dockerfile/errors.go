@@ -37,7 +37,7 @@ type TargetError struct {
 
 // Error names the missing target and lists the stages one could ask for.
 func (e *TargetError) Error() string {
-	msg := fmt.Sprintf("target stage %q could not be found", Printable(e.Target))
+	msg := fmt.Sprintf("target stage %q could not be found", e.Target) // %q escapes control bytes
 	if len(e.Stages) == 0 {
 		return msg + ": no stage of this Dockerfile has a name (name one with FROM <image> AS <name>)"
 	}

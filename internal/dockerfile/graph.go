@@ -23,6 +23,8 @@ type Graph struct {
 	// External lists the images referenced by COPY --from or RUN --mount=from= that are not
 	// stages of this Dockerfile, each once, in order of first appearance ("scratch" excluded).
 	External []string
+	// ExternalEdges are the uses of those images, one per (image, stage, kind), in file order.
+	ExternalEdges []ExternalEdge
 	// MetaArgSteps is the number of ARG instructions before the first FROM. The legacy builder
 	// counts each as a step ("Step 1/9 : ARG BASE=alpine") before the first stage starts.
 	MetaArgSteps int
@@ -102,6 +104,16 @@ type Edge struct {
 	Line int
 }
 
+// ExternalEdge is a stage using an image that is not a stage of the file: COPY --from=<image>
+// or RUN --mount=from=<image>.
+type ExternalEdge struct {
+	Image string
+	To    int
+	Kind  EdgeKind
+	Paths []string
+	Line  int
+}
+
 // LegacyStage maps a legacy builder step number ("Step i/n", 1-based) to the index of the
 // stage it belongs to, or -1 for the global ARG steps before the first FROM and for numbers
 // beyond the file. The legacy builder numbers every instruction of the file in order, global
@@ -159,8 +171,9 @@ func (g *Graph) Incoming(i int) []Edge {
 }
 
 // KeyInstructions picks at most max instructions worth showing in a small drawing of the stage:
-// what crosses from other stages first, then what the image runs, then what builds it, shown in
-// file order. ENV, LABEL, ARG and the like are left out.
+// what crosses from other stages first, then what the image runs (ENTRYPOINT, CMD), then what
+// builds it (RUN, COPY, ADD; the last ones first), returned in file order. ENV, LABEL, ARG and
+// the like are left out.
 func (s *Stage) KeyInstructions(max int) []Instruction {
 	if max <= 0 {
 		return nil
@@ -184,12 +197,13 @@ func (s *Stage) KeyInstructions(max int) []Instruction {
 			cands = append(cands, scored{i, score})
 		}
 	}
-	// Stable selection by score: at most max, ties by position.
+	// Highest scores first; among equals the later instruction, closer to what the stage
+	// produces (the RUN that builds rather than the COPY of go.mod).
 	picked := make([]bool, len(s.Instructions))
 	left := max
 	for score := 3; score >= 1 && left > 0; score-- {
-		for _, c := range cands {
-			if c.score == score && left > 0 {
+		for k := len(cands) - 1; k >= 0 && left > 0; k-- {
+			if c := cands[k]; c.score == score {
 				picked[c.pos] = true
 				left--
 			}

@@ -198,6 +198,9 @@ type dep struct {
 	cmd      int    // instruction index in the using stage
 	ref      string // the reference as written, for messages
 	mountTo  string // mount target, for messages
+	// err, when set, is an error BuildKit reports only when it builds the using stage; from
+	// is then -1.
+	err *Error
 }
 
 // resolveReferences follows COPY --from and RUN --mount=from= the way dockerfile2llb's
@@ -225,13 +228,6 @@ func (g *Graph) resolveReferences(stages []instructions.Stage, lex *shell.Lex) (
 	}
 
 	var deps []dep
-	seenExternal := map[string]bool{}
-	addExternal := func(image string) {
-		if image != scratch && !seenExternal[image] {
-			seenExternal[image] = true
-			g.External = append(g.External, image)
-		}
-	}
 	noEnv := shell.EnvsFromSlice(nil)
 	for i := range g.Stages {
 		s := &g.Stages[i]
@@ -262,14 +258,18 @@ func (g *Graph) resolveReferences(stages []instructions.Stage, lex *shell.Lex) (
 					ref = lookup(c.From)
 				}
 				if ref.stage < 0 {
-					addExternal(ref.image)
+					g.addExternal(ExternalEdge{Image: ref.image, To: i, Kind: EdgeCopy, Paths: c.SourcePaths, Line: line})
 					continue
 				}
 				s.Instructions[ci].FromStage = ref.stage
 				g.addEdge(Edge{From: ref.stage, To: i, Kind: EdgeCopy, Paths: c.SourcePaths, Line: line})
 				deps = append(deps, dep{from: ref.stage, to: i, kind: EdgeCopy, cmd: ci, ref: c.From})
 			case *instructions.RunCommand:
-				for _, m := range runMounts(c) {
+				mounts, err := runMounts(c)
+				if err != nil {
+					deps = append(deps, dep{from: -1, to: i, cmd: ci, err: fromBuildKit(err, line)})
+				}
+				for _, m := range mounts {
 					from := m.From
 					if from == "" {
 						from = scratch // dockerfile2llb registers a scratch state for every mount
@@ -278,13 +278,13 @@ func (g *Graph) resolveReferences(stages []instructions.Stage, lex *shell.Lex) (
 					if m.From == "" {
 						continue
 					}
-					if ref.stage < 0 {
-						addExternal(ref.image)
-						continue
-					}
 					var paths []string
 					if m.Source != "" {
 						paths = []string{m.Source}
+					}
+					if ref.stage < 0 {
+						g.addExternal(ExternalEdge{Image: ref.image, To: i, Kind: EdgeMount, Paths: paths, Line: line})
+						continue
 					}
 					s.Instructions[ci].FromStage = ref.stage
 					g.addEdge(Edge{From: ref.stage, To: i, Kind: EdgeMount, Paths: paths, Line: line})
@@ -312,11 +312,15 @@ func (g *Graph) resolveReferences(stages []instructions.Stage, lex *shell.Lex) (
 }
 
 // runMounts returns a RUN's --mount options with every field read. BuildKit decodes only
-// "from" until it expands the instruction; expanding with the identity gives the rest as
-// written. When that fails (a value that only makes sense expanded), "from" is enough.
-func runMounts(c *instructions.RunCommand) []*instructions.Mount {
-	_ = c.Expand(func(w string) (string, error) { return w, nil })
-	return instructions.GetMounts(c)
+// "from" until it expands the instruction while building the stage; expanding with the identity
+// reads the rest as written. If that fails, the mounts still have "from", and the error is the
+// one BuildKit would report when it builds the stage, unless a variable could change it.
+func runMounts(c *instructions.RunCommand) ([]*instructions.Mount, error) {
+	err := c.Expand(func(w string) (string, error) { return w, nil })
+	if err != nil && strings.Contains(c.String(), "$") {
+		err = nil
+	}
+	return instructions.GetMounts(c), err
 }
 
 // addEdge adds e, or merges its paths into the edge with the same (From, To, Kind).
@@ -336,11 +340,37 @@ func (g *Graph) addEdge(e Edge) {
 	g.Edges = append(g.Edges, e)
 }
 
+// addExternal records a use of an image by --from; scratch is not an image and is left out.
+func (g *Graph) addExternal(e ExternalEdge) {
+	if e.Image == scratch {
+		return
+	}
+	if !contains(g.External, e.Image) {
+		g.External = append(g.External, e.Image)
+	}
+	for i := range g.ExternalEdges {
+		old := &g.ExternalEdges[i]
+		if old.Image == e.Image && old.To == e.To && old.Kind == e.Kind {
+			for _, p := range e.Paths {
+				if !contains(old.Paths, p) {
+					old.Paths = append(old.Paths, p)
+				}
+			}
+			return
+		}
+	}
+	e.Paths = append([]string(nil), e.Paths...)
+	g.ExternalEdges = append(g.ExternalEdges, e)
+}
+
 // checkCycles rejects a stage that copies or mounts from itself, directly or through others
 // (dockerfile2llb's validateCircularDependency, which follows only those references).
 func (g *Graph) checkCycles(deps []dep) error {
 	out := make([][]dep, len(g.Stages))
 	for _, d := range deps {
+		if d.err != nil {
+			continue
+		}
 		out[d.to] = append(out[d.to], d)
 	}
 	const (
@@ -411,7 +441,7 @@ func (g *Graph) markNeeded(deps []dep) {
 			visit(b)
 		}
 		for _, d := range deps {
-			if d.to == i {
+			if d.to == i && d.err == nil {
 				visit(d.from)
 			}
 		}
@@ -419,18 +449,25 @@ func (g *Graph) markNeeded(deps []dep) {
 	visit(g.Target)
 }
 
-// checkOrder rejects what dockerfile2llb rejects while it builds the needed stages in file
-// order: a COPY --from or a mount of a stage that comes later in the file.
+// checkOrder rejects what dockerfile2llb rejects only while it builds the needed stages in
+// file order: a COPY --from or a mount of a stage that comes later in the file, and a mount it
+// cannot read. The first one in file order wins, as in a build.
 func (g *Graph) checkOrder(deps []dep) error {
-	for _, d := range deps {
-		if !g.Stages[d.to].Needed || d.from < d.to {
+	for _, d := range deps { // deps are in file order
+		if !g.Stages[d.to].Needed {
 			continue
 		}
 		line := g.Stages[d.to].Instructions[d.cmd].Line
-		if d.kind == EdgeMount {
+		switch {
+		case d.err != nil:
+			return d.err
+		case d.from < d.to:
+			continue
+		case d.kind == EdgeMount:
 			return newError(line, "cannot mount from stage %q to %q, stage needs to be defined before current command", d.ref, d.mountTo)
+		default:
+			return newError(line, "cannot copy from stage %q, it needs to be defined before current stage %q", d.ref, g.Stages[d.to].Label())
 		}
-		return newError(line, "cannot copy from stage %q, it needs to be defined before current stage %q", d.ref, g.Stages[d.to].Label())
 	}
 	return nil
 }

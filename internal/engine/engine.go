@@ -171,10 +171,13 @@ type Layer struct {
 
 // RunRequest runs an image once and captures what it prints.
 type RunRequest struct {
-	Image   string
-	Args    []string          // replaces the image's CMD when not empty
-	Timeout time.Duration     // 0 means DefaultRunTimeout
-	Labels  map[string]string // added to the container on top of LabelManaged
+	Image string
+	Args  []string // replaces the image's CMD when not empty
+	// Entrypoint replaces the image's ENTRYPOINT when not empty: `sh` in a distroless image
+	// needs it, since there the interpreter is the entrypoint and Args only feed it.
+	Entrypoint []string
+	Timeout    time.Duration     // 0 means DefaultRunTimeout
+	Labels     map[string]string // added to the container on top of LabelManaged
 	// Network is the container's network mode: "" for the daemon's default (bridge), "none" to
 	// cut the container off, or any mode `docker run --network` accepts.
 	Network string

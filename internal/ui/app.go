@@ -33,7 +33,7 @@ type Options struct {
 
 	Input  io.Reader
 	Output io.Writer
-	Width  int  // initial size when known (tests, SSH sessions); 0 waits for the terminal
+	Width  int // initial size when known (tests, SSH sessions); 0 waits for the terminal
 	Height int
 	Plain  bool // no colours (NO_COLOR or a dumb terminal)
 	Dark   bool // initial guess at the background; the terminal's answer replaces it

@@ -1,0 +1,11 @@
+# Stand-in for alpine:3.22: busybox on scratch. Same shape as Alpine (busybox is /bin/sh and the
+# coreutils), but no apk and no musl: there is no registry to install from anyway.
+FROM docktutor-standin/toolbox:bookworm AS tools
+
+FROM scratch
+COPY --from=tools /skel/alpine/ /
+COPY --from=tools /bin/busybox /bin/busybox
+# Exec form: there is no /bin/sh until busybox has made its own applet links.
+RUN ["/bin/busybox", "--install", "-s"]
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+CMD ["/bin/sh"]

@@ -1,0 +1,11 @@
+# Stand-in for gcr.io/distroless/static-debian12: no shell, no libc, only the files a static
+# binary may read (passwd/group with nonroot 65532, CA bundle, /tmp). No tzdata here, unlike the
+# real image, so that it stays smaller than the alpine stand-in, as the real ones are.
+FROM docktutor-standin/toolbox:bookworm AS tools
+
+FROM scratch
+COPY --from=tools /skel/distroless/ /
+# COPY drops ownership taken from another stage on some builders; say it again.
+COPY --from=tools --chown=65532:65532 /skel/distroless/home/nonroot /home/nonroot
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt

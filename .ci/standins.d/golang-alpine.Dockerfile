@@ -1,0 +1,12 @@
+# Stand-in for golang:1.25-alpine: the alpine stand-in (busybox) plus the host's Go toolchain from
+# the build context. No gcc, as on real Alpine, so cgo is off by default.
+FROM docktutor-standin/alpine:3.22
+
+COPY go /usr/local/go
+ENV GOPATH=/go \
+    PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    GOTOOLCHAIN=local \
+    CGO_ENABLED=0
+RUN mkdir -p /go/src /go/bin && chmod -R 1777 /go
+WORKDIR /go
+CMD ["/bin/sh"]

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/enginefake"
+)
+
+// run executes the command line with a fake engine and returns stdout, stderr and the exit code.
+func run(t *testing.T, fe *enginefake.Engine, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
+		if fe == nil {
+			return nil, engine.DaemonInfo{}, &engine.DaemonError{Endpoint: "unix:///nowhere", Hint: "Docker is not running"}
+		}
+		return fe, fe.DaemonInfo, nil
+	}
+	root := newRootCmd(&globalOptions{streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, connect: connect})
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	if err != nil {
+		errb.WriteString("docktutor: " + err.Error() + "\n")
+	}
+	return out.String(), errb.String(), ExitCode(err)
+}
+
+func TestListInOrder(t *testing.T) {
+	out, _, code := run(t, nil, "list", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var got struct {
+		Lessons []struct{ ID, Title string } `json:"lessons"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("list --json is not JSON: %v\n%s", err, out)
+	}
+	if len(got.Lessons) == 0 || got.Lessons[0].ID == "" {
+		t.Fatalf("no lessons: %s", out)
+	}
+	text, _, _ := run(t, nil, "list")
+	for _, l := range got.Lessons {
+		if !strings.Contains(text, l.ID) || !strings.Contains(text, l.Title) {
+			t.Errorf("list lacks %s %q:\n%s", l.ID, l.Title, text)
+		}
+	}
+}
+
+func TestUnknownLesson(t *testing.T) {
+	for _, args := range [][]string{{"lesson", "nope"}, {"build", "nope"}} {
+		_, stderr, code := run(t, nil, args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		if !strings.Contains(stderr, `unknown lesson "nope"; available: multistage`) {
+			t.Errorf("%v: stderr %q", args, stderr)
+		}
+	}
+}
+
+func TestBuildJSON(t *testing.T) {
+	fe := enginefake.New(map[string]int64{"docktutor/multistage:go-multistage": 12345678})
+	fe.DefaultOutput = "GET / -> 200 OK\nHello"
+	out, stderr, code := run(t, fe, "build", "multistage", "--strategy", "go-multistage", "--json", "--builder", "legacy")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Lesson  string `json:"lesson"`
+		Results []struct {
+			Strategy     string  `json:"strategy"`
+			Image        string  `json:"image"`
+			Builder      string  `json:"builder"`
+			SizeBytes    int64   `json:"size_bytes"`
+			Layers       int     `json:"layers"`
+			BuildSeconds float64 `json:"build_seconds"`
+			CachedSteps  int     `json:"cached_steps"`
+			RunOutput    string  `json:"run_output"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if rep.Lesson != "multistage" || len(rep.Results) != 1 {
+		t.Fatalf("report: %+v", rep)
+	}
+	r := rep.Results[0]
+	if r.Strategy != "go-multistage" || r.Image != "docktutor/multistage:go-multistage" || r.Builder != "legacy" ||
+		r.SizeBytes != 12345678 || r.Layers != 1 || r.BuildSeconds != 1.5 || !strings.Contains(r.RunOutput, "200 OK") {
+		t.Errorf("result: %+v", r)
+	}
+}
+
+func TestBuildFailureExitsNonZero(t *testing.T) {
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "something else"
+	out, stderr, code := run(t, fe, "build", "multistage", "-s", "go-single", "-q")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(stderr, "does not contain") || !strings.Contains(out, "FAILED") {
+		t.Errorf("failure not explained:\nstdout %s\nstderr %s", out, stderr)
+	}
+	_, stderr, code = run(t, nil, "build", "multistage")
+	if code != 1 || !strings.Contains(stderr, "Docker is not running") {
+		t.Errorf("no daemon: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = run(t, fe, "build", "multistage", "-s", "nope")
+	if code != 2 || !strings.Contains(stderr, "go-multistage") {
+		t.Errorf("unknown strategy: exit %d, stderr %q", code, stderr)
+	}
+	_, _, code = run(t, fe, "build", "multistage", "--builder", "podman")
+	if code != 2 {
+		t.Errorf("bad builder: exit %d, want 2", code)
+	}
+}
+
+func TestLessonNeedsTerminal(t *testing.T) {
+	_, stderr, code := run(t, nil, "lesson", "multistage")
+	if code != 2 || !strings.Contains(stderr, "needs a terminal") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestLessonsFlag(t *testing.T) {
+	_, stderr, code := run(t, nil, "--lessons", t.TempDir(), "list")
+	if code != 2 || !strings.Contains(stderr, "course.yaml") {
+		t.Errorf("empty lessons folder: exit %d, stderr %q", code, stderr)
+	}
+	_, _, code = run(t, nil, "--lessons", "../../lessons", "list")
+	if code != 0 {
+		t.Errorf("the repository's lessons folder: exit %d", code)
+	}
+}

@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// chunkSep separates the chunks (legacy) or payloads (BuildKit) packed into one fuzz input.
+var chunkSep = []byte{0, 0xff, 0}
+
+// FuzzDecodeLegacy feeds the decoder the recorded legacy streams, mutated, twice: as raw bytes
+// (exercising the JSON framing) and as their "stream" texts re-wrapped in valid JSON, so that
+// mutations reach the line buffering and the step parsing instead of dying as syntax errors.
+func FuzzDecodeLegacy(f *testing.F) {
+	for _, s := range recordedStreams(f, "-legacy") {
+		f.Add(s)
+		f.Add(bytes.Join(streamChunks(s), chunkSep))
+	}
+	f.Add(synthLegacy(2, 3))
+	f.Add([]byte("Step 1/2 : RUN x\x00\xff\x00\n ---> Using cache\nout\rover\nStep 2/2 : COPY"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDecode(t, data)
+		var stream strings.Builder
+		for _, c := range bytes.Split(data, chunkSep) {
+			m, _ := json.Marshal(map[string]string{"stream": string(c)})
+			stream.Write(m)
+		}
+		checkDecode(t, []byte(stream.String()))
+	})
+}
+
+// FuzzDecodeBuildKit mutates the StatusResponse payloads of the recorded BuildKit streams (all
+// of one stream packed into one input), so the mutations exercise the hand-written protobuf
+// decoder and the vertex bookkeeping rather than base64.
+func FuzzDecodeBuildKit(f *testing.F) {
+	for _, s := range recordedStreams(f, "-buildkit") {
+		f.Add(bytes.Join(tracePayloads(f, s), chunkSep))
+	}
+	f.Add(bytes.Join(tracePayloads(f, synthBuildKit(2, 2, 3)), chunkSep))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var stream strings.Builder
+		for _, p := range bytes.Split(data, chunkSep) {
+			stream.WriteString(traceJSON(p))
+		}
+		checkDecode(t, []byte(stream.String()))
+	})
+}
+
+// checkDecode decodes a stream and checks what must hold whatever the input.
+func checkDecode(t *testing.T, data []byte) {
+	t.Helper()
+	var events []Event
+	sum, err := DecodeBuildStream(bytes.NewReader(data), collect(&events))
+
+	started := map[int]int{}
+	done := map[int]int{}
+	var cached, errorsSeen, images int
+	for i, e := range events {
+		if e.Step < 0 || e.Total < 0 || e.StageStep < 0 || e.StageTotal < 0 {
+			t.Fatalf("event %d has a negative counter: %+v", i, e)
+		}
+		switch e.Kind {
+		case EventStepStarted:
+			started[e.Step]++
+		case EventStepDone:
+			done[e.Step]++
+		case EventCacheHit:
+			if !e.Internal {
+				cached++
+			}
+		case EventLog:
+			if strings.ContainsAny(e.Text, "\n") {
+				t.Fatalf("log line with a newline: %q", e.Text)
+			}
+		case EventError:
+			errorsSeen++
+		case EventImageID:
+			images++
+			if i != len(events)-1 {
+				t.Fatalf("image event is not the last: %+v", events[i+1:])
+			}
+		default:
+			t.Fatalf("unknown event kind %d", e.Kind)
+		}
+	}
+	if sum.CachedSteps > sum.Steps || sum.CachedSteps != cached {
+		t.Fatalf("summary %+v with %d cache-hit events", sum, cached)
+	}
+	if sum.Builder == BuilderBuildKit {
+		// Every vertex transition is reported once.
+		for step, n := range started {
+			if n > 1 || done[step] > 1 {
+				t.Fatalf("step %d started %d times, done %d times", step, n, done[step])
+			}
+		}
+	}
+	if images > 1 || (images == 1) != (err == nil && sum.ImageID != "") {
+		t.Fatalf("%d image events, summary %+v, err %v", images, sum, err)
+	}
+	var be *BuildError
+	if errors.As(err, &be) && errorsSeen == 0 {
+		t.Fatalf("build error %v without an EventError", err)
+	}
+}
+
+// streamChunks extracts the "stream" texts of a legacy stream.
+func streamChunks(stream []byte) [][]byte {
+	var out [][]byte
+	dec := json.NewDecoder(bytes.NewReader(stream))
+	for {
+		var m struct {
+			Stream string `json:"stream"`
+		}
+		if dec.Decode(&m) != nil {
+			return out
+		}
+		if m.Stream != "" {
+			out = append(out, []byte(m.Stream))
+		}
+	}
+}

@@ -1,0 +1,545 @@
+// Package stagegraph draws a Dockerfile's stage graph for the terminal: one box per stage with
+// its name, base image and key instructions, arrows for what crosses between stages, THE IMAGE
+// marked and the stages the target does not need dimmed. During a build, a Tracker turns the
+// engine's events into per-stage states that the drawing shows with a glyph and a colour.
+// Drawing is a pure function of its inputs, tested with golden files, with no Bubble Tea in
+// sight; DOT and Mermaid give the same graph to people who want a picture in their docs.
+package stagegraph
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/docktutor/docktutor/internal/dockerfile"
+)
+
+// Layout chooses how stages are drawn.
+type Layout int
+
+// The layouts.
+const (
+	// LayoutAuto draws boxes when they fit (see Options.Height), one line per stage when not.
+	LayoutAuto Layout = iota
+	// LayoutBoxes draws one box per stage, top to bottom, arrows between them.
+	LayoutBoxes
+	// LayoutCompact draws one line per stage, for big Dockerfiles and short panes.
+	LayoutCompact
+)
+
+// String names the layout.
+func (l Layout) String() string {
+	switch l {
+	case LayoutBoxes:
+		return "boxes"
+	case LayoutCompact:
+		return "compact"
+	}
+	return "auto"
+}
+
+// MinWidth is the narrowest drawing: narrower widths are drawn at MinWidth.
+const MinWidth = 30
+
+// maxBoxWidth keeps boxes readable on wide terminals.
+const maxBoxWidth = 88
+
+// autoCompactStages is how many stages LayoutAuto draws as boxes when the height is unknown.
+const autoCompactStages = 12
+
+// defaultInstructions is how many key instructions a box shows by default.
+const defaultInstructions = 3
+
+// Options tune a drawing.
+type Options struct {
+	// Width is the number of columns available (MinWidth at least).
+	Width int
+	// Height is the number of rows available, 0 when unknown. LayoutAuto shows fewer
+	// instructions per box, then one line per stage, until the drawing fits; a caller that
+	// still gets more lines than it has scrolls (Drawing.StageLines says where each stage is).
+	Height int
+	// Layout forces a layout; LayoutAuto picks one.
+	Layout Layout
+	// Instructions is the most key instructions a box shows: 0 means 3, negative none.
+	Instructions int
+}
+
+// Drawing is a rendered stage graph.
+type Drawing struct {
+	// Text is the drawing, lines separated by "\n", without a final newline.
+	Text string
+	// Layout is the layout used.
+	Layout Layout
+	// StageLines[i] is the 0-based line of Text where stage i starts, to scroll to it.
+	StageLines []int
+}
+
+// Render draws g at the given width, choosing the layout itself. states holds each stage's
+// state during or after a build; nil draws the graph without states.
+func Render(g *dockerfile.Graph, states map[int]State, st Styles, width int) string {
+	return Draw(g, states, st, Options{Width: width}).Text
+}
+
+// Draw draws g as opts asks. states holds each stage's state during or after a build (a
+// missing stage is Waiting); nil draws the graph without states.
+func Draw(g *dockerfile.Graph, states map[int]State, st Styles, opts Options) Drawing {
+	r := renderer{g: g, states: states, st: st, width: max(opts.Width, MinWidth)}
+	if g == nil || len(g.Stages) == 0 {
+		return Drawing{Text: "", Layout: opts.Layout}
+	}
+	instr := opts.Instructions
+	if instr == 0 {
+		instr = defaultInstructions
+	}
+	switch opts.Layout {
+	case LayoutBoxes:
+		return r.boxes(instr)
+	case LayoutCompact:
+		return r.compact()
+	}
+	if opts.Height <= 0 {
+		if len(g.Stages) > autoCompactStages {
+			return r.compact()
+		}
+		return r.boxes(instr)
+	}
+	for n := instr; n >= 0; n-- {
+		if d := r.boxes(n); lineCount(d.Text) <= opts.Height {
+			return d
+		}
+	}
+	return r.compact()
+}
+
+type renderer struct {
+	g      *dockerfile.Graph
+	states map[int]State
+	st     Styles
+	width  int
+}
+
+// seg is a run of text in one style; a line is a row of them. Widths are measured on the text,
+// which holds no escape sequences (everything from the Dockerfile goes through Printable).
+type seg struct {
+	text  string
+	style lipgloss.Style
+}
+
+type line []seg
+
+func (l line) width() int {
+	w := 0
+	for _, s := range l {
+		w += ansi.StringWidth(s.text)
+	}
+	return w
+}
+
+// fit cuts l to at most w columns, ending with "…" when it cuts.
+func (l line) fit(w int) line {
+	if w <= 0 {
+		return nil
+	}
+	if l.width() <= w {
+		return l
+	}
+	var out line
+	left := w - 1 // room for the ellipsis
+	for _, s := range l {
+		sw := ansi.StringWidth(s.text)
+		if sw <= left {
+			out = append(out, s)
+			left -= sw
+			continue
+		}
+		out = append(out, seg{ansi.Truncate(s.text, left, ""), s.style}, seg{"…", s.style})
+		return out
+	}
+	return out
+}
+
+func (l line) render() string {
+	var b strings.Builder
+	for _, s := range l {
+		if s.text != "" {
+			b.WriteString(s.style.Render(s.text))
+		}
+	}
+	return b.String()
+}
+
+func (l line) pad(w int, style lipgloss.Style) line {
+	if n := w - l.width(); n > 0 {
+		return append(l, seg{strings.Repeat(" ", n), style})
+	}
+	return l
+}
+
+// text returns a segment of Dockerfile text made safe for the terminal.
+func text(s string, style lipgloss.Style) seg { return seg{dockerfile.Printable(s), style} }
+
+// state returns the state of stage i and whether states are shown at all.
+func (r *renderer) state(i int) (State, bool) {
+	if r.states == nil {
+		return Waiting, false
+	}
+	s := r.states[i]
+	if s < 0 || s >= numStates {
+		s = Waiting
+	}
+	return s, true
+}
+
+// tag is what a stage is to the build: THE IMAGE, discarded after the build, or not built.
+func (r *renderer) tag(i int) (string, lipgloss.Style) {
+	s := r.g.Stages[i]
+	switch {
+	case i == r.g.Target:
+		return "THE IMAGE", r.st.ImageTag
+	case s.Needed:
+		return "discarded", r.st.Tag
+	}
+	if state, ok := r.state(i); ok && state != Waiting && state != Skipped {
+		return "not needed", r.st.Dim // the legacy builder builds it anyway
+	}
+	return "not built", r.st.Dim
+}
+
+// textStyle is the style of stage i's text: dim when the target does not need it.
+func (r *renderer) textStyle(i int, normal lipgloss.Style) lipgloss.Style {
+	if r.g.Stages[i].Needed {
+		return normal
+	}
+	return r.st.Dim
+}
+
+func (r *renderer) boxWidth() int { return min(r.width, maxBoxWidth) }
+
+// boxes draws one box per stage with the arrows into it above it.
+func (r *renderer) boxes(maxInstr int) Drawing {
+	var rows []string
+	d := Drawing{Layout: LayoutBoxes, StageLines: make([]int, len(r.g.Stages))}
+	for i := range r.g.Stages {
+		// The arrows touch the box above only when it is one of their sources; otherwise a
+		// blank line keeps them from seeming to come from it.
+		in := r.arrowsInto(i)
+		if i > 0 && (len(in) == 0 || !r.hasEdge(i-1, i)) {
+			rows = append(rows, "")
+		}
+		rows = append(rows, in...)
+		d.StageLines[i] = len(rows)
+		rows = append(rows, r.box(i, maxInstr)...)
+	}
+	rows = append(rows, "")
+	rows = append(rows, r.note()...)
+	d.Text = strings.Join(rows, "\n")
+	return d
+}
+
+// box draws stage i.
+func (r *renderer) box(i, maxInstr int) []string {
+	s := &r.g.Stages[i]
+	bw := r.boxWidth()
+	inner := bw - 2
+	border, bstyle := r.st.BoxBorder, r.st.Border
+	switch {
+	case i == r.g.Target:
+		border, bstyle = r.st.ImageBoxBorder, r.st.ImageBorder
+	case !s.Needed:
+		bstyle = r.st.DimBorder
+	}
+
+	rows := []string{r.titleRow(i, border, bstyle, bw)}
+	body := []line{r.fromLine(i)}
+	shown := s.KeyInstructions(maxInstr)
+	for _, in := range shown {
+		body = append(body, r.instructionLine(i, in.Keyword, in.Text))
+	}
+	if more := len(s.Instructions) - len(shown); more > 0 && maxInstr >= 0 {
+		word := "instructions"
+		if more == 1 {
+			word = "instruction"
+		}
+		body = append(body, line{{fmt.Sprintf("… %d more %s", more, word), r.textStyle(i, r.st.More)}})
+	}
+	side := func(b string) string { return bstyle.Render(b) }
+	for _, l := range body {
+		l = l.fit(inner - 2).pad(inner-2, lipgloss.NewStyle())
+		rows = append(rows, side(border.Left)+" "+l.render()+" "+side(border.Right))
+	}
+	rows = append(rows, side(border.BottomLeft+strings.Repeat(border.Bottom, inner)+border.BottomRight))
+	return rows
+}
+
+// titleRow is a box's top border with the stage's state, name and tag written into it:
+// ╭─ ✓ build · done ─────────── discarded ─╮. What does not fit goes, state word first.
+func (r *renderer) titleRow(i int, border lipgloss.Border, bstyle lipgloss.Style, bw int) string {
+	s := &r.g.Stages[i]
+	h := border.Top
+	tag, tagStyle := r.tag(i)
+	var glyph, word line
+	if state, ok := r.state(i); ok {
+		ss := r.st.States[state]
+		glyph = line{{ss.Glyph, ss.Style}, {" ", lipgloss.NewStyle()}}
+		word = line{{" · ", r.textStyle(i, r.st.Tag)}, {ss.Word, ss.Style}}
+	}
+	name := line{text(s.Label(), r.textStyle(i, r.st.Name))}
+	right := line{{tag, tagStyle}}
+	// Fixed parts: "╭─ " + left + " " + fill(≥1) + " " + right + " ─╮".
+	fixed := 3 + 1 + 1 + 1 + 2 + right.width()
+	left := append(append(append(line{}, glyph...), name...), word...)
+	if fixed+left.width() > bw {
+		left = append(append(line{}, glyph...), name...)
+	}
+	if fixed+left.width() > bw {
+		left = left.fit(max(bw-fixed, glyph.width()+2))
+	}
+	if fixed+left.width() > bw { // too narrow even for the tag: drop it
+		right = nil
+		fixed = 3 + 1 + 1 + 1
+		left = left.fit(bw - fixed)
+	}
+	fill := bw - fixed - left.width()
+	var b strings.Builder
+	b.WriteString(bstyle.Render(border.TopLeft + h + " "))
+	b.WriteString(left.render())
+	b.WriteString(bstyle.Render(" " + strings.Repeat(h, max(fill, 0))))
+	if right != nil {
+		b.WriteString(bstyle.Render(" "))
+		b.WriteString(right.render())
+		b.WriteString(bstyle.Render(" " + h + border.TopRight))
+	} else {
+		b.WriteString(bstyle.Render(border.TopRight))
+	}
+	return b.String()
+}
+
+// fromLine is "FROM <base>" for stage i.
+func (r *renderer) fromLine(i int) line {
+	s := &r.g.Stages[i]
+	return line{
+		{"FROM ", r.textStyle(i, r.st.Keyword)},
+		text(s.Base, r.textStyle(i, r.st.Text)),
+	}
+}
+
+func (r *renderer) instructionLine(i int, keyword, txt string) line {
+	rest := strings.TrimPrefix(txt, keyword)
+	return line{
+		{keyword, r.textStyle(i, r.st.Keyword)},
+		text(rest, r.textStyle(i, r.st.Text)),
+	}
+}
+
+// arrowsInto draws what flows into stage i from other stages and images, source first so that
+// it survives narrow widths:
+//
+//	│ from build: copies /out/hello
+//	▼
+func (r *renderer) arrowsInto(i int) []string {
+	var labels []string
+	incoming := r.g.Incoming(i)
+	// Edges from the box just above come first, next to it.
+	rank := func(e dockerfile.Edge) int {
+		if e.From == i-1 {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(incoming, func(a, b dockerfile.Edge) int { return cmp.Compare(rank(a), rank(b)) })
+	for _, e := range incoming {
+		from := r.g.Stages[e.From].Label()
+		switch e.Kind {
+		case dockerfile.EdgeBase:
+			labels = append(labels, "FROM "+from+": starts with all of it")
+		case dockerfile.EdgeCopy:
+			labels = append(labels, "from "+from+": copies "+paths(e.Paths))
+		case dockerfile.EdgeMount:
+			labels = append(labels, "from "+from+": mounts "+paths(e.Paths))
+		}
+	}
+	for _, e := range r.g.ExternalEdges {
+		if e.To != i {
+			continue
+		}
+		verb := ": copies "
+		if e.Kind == dockerfile.EdgeMount {
+			verb = ": mounts "
+		}
+		labels = append(labels, "from image "+e.Image+verb+paths(e.Paths))
+	}
+	if len(labels) == 0 {
+		return nil
+	}
+	arrow := r.textStyle(i, r.st.Arrow)
+	label := r.textStyle(i, r.st.EdgeLabel)
+	var rows []string
+	for _, l := range labels {
+		row := line{{"  │ ", arrow}, text(l, label)}
+		rows = append(rows, row.fit(r.width).render())
+	}
+	return append(rows, line{{"  ▼", arrow}}.render())
+}
+
+// hasEdge reports whether stage to uses stage from in any way.
+func (r *renderer) hasEdge(from, to int) bool {
+	for _, e := range r.g.Edges {
+		if e.From == from && e.To == to {
+			return true
+		}
+	}
+	return false
+}
+
+// paths lists what an edge carries; a mount of a whole stage has none.
+func paths(p []string) string {
+	if len(p) == 0 {
+		return "/"
+	}
+	return strings.Join(p, ", ")
+}
+
+// note explains the marks, wrapped to the width.
+func (r *renderer) note() []string {
+	unneeded := 0
+	for _, s := range r.g.Stages {
+		if !s.Needed {
+			unneeded++
+		}
+	}
+	var msg string
+	switch {
+	case len(r.g.Stages) == 1:
+		msg = "One stage: everything it holds ships in THE IMAGE."
+	case unneeded == 0:
+		msg = "Only THE IMAGE ships. The other stages are built, used, then discarded."
+	default:
+		msg = "Only THE IMAGE ships. The stages it needs are built, used, then discarded; the others are not built."
+	}
+	var rows []string
+	for _, l := range wrap(msg, r.width) {
+		rows = append(rows, r.st.Note.Render(l))
+	}
+	return rows
+}
+
+// compact draws one line per stage:
+//
+//	✓ 3 svc01-build  FROM svc01-deps ← tools
+func (r *renderer) compact() Drawing {
+	n := len(r.g.Stages)
+	d := Drawing{Layout: LayoutCompact, StageLines: make([]int, n)}
+	needed := 0
+	for _, s := range r.g.Stages {
+		if s.Needed {
+			needed++
+		}
+	}
+	header := fmt.Sprintf("%d stages · THE IMAGE: %s · %d needed", n, r.g.Stages[r.g.Target].Label(), needed)
+	rows := []string{line{text(header, r.st.Note)}.fit(r.width).render()}
+
+	idxWidth := len(strconv.Itoa(n - 1))
+	nameWidth := 0
+	for i := range r.g.Stages {
+		nameWidth = max(nameWidth, ansi.StringWidth(dockerfile.Printable(r.g.Stages[i].Label())))
+	}
+	nameWidth = min(nameWidth, max(8, r.width/3))
+
+	for i := range r.g.Stages {
+		s := &r.g.Stages[i]
+		var l line
+		if state, ok := r.state(i); ok {
+			ss := r.st.States[state]
+			l = append(l, seg{ss.Glyph, ss.Style}, seg{" ", lipgloss.NewStyle()})
+		}
+		l = append(l, seg{fmt.Sprintf("%*d ", idxWidth, i), r.textStyle(i, r.st.Tag)})
+		name := line{text(s.Label(), r.textStyle(i, r.st.Name))}.fit(nameWidth).pad(nameWidth, lipgloss.NewStyle())
+		l = append(l, name...)
+		l = append(l, seg{"  ", lipgloss.NewStyle()})
+		l = append(l, r.fromLine(i)...)
+		if srcs := r.sources(i); srcs != "" {
+			l = append(l, seg{" ← ", r.textStyle(i, r.st.Arrow)}, text(srcs, r.textStyle(i, r.st.EdgeLabel)))
+		}
+		var right line
+		switch tag, style := r.tag(i); {
+		case i == r.g.Target || !s.Needed:
+			right = line{{tag, style}}
+		}
+		d.StageLines[i] = len(rows)
+		rows = append(rows, fitLeftRight(l, right, r.width).render())
+	}
+	rows = append(rows, "")
+	rows = append(rows, r.note()...)
+	d.Text = strings.Join(rows, "\n")
+	return d
+}
+
+// sources names the stages and images stage i copies or mounts from.
+func (r *renderer) sources(i int) string {
+	var names []string
+	for _, e := range r.g.Incoming(i) {
+		if e.Kind == dockerfile.EdgeBase {
+			continue
+		}
+		if n := r.g.Stages[e.From].Label(); !contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	for _, e := range r.g.ExternalEdges {
+		if e.To == i && !contains(names, e.Image) {
+			names = append(names, e.Image)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// fitLeftRight puts right at the right edge of width columns and fits left in what remains.
+func fitLeftRight(left, right line, width int) line {
+	if right == nil {
+		return left.fit(width)
+	}
+	room := width - right.width() - 2
+	if room < 10 {
+		return left.fit(width)
+	}
+	left = left.fit(room)
+	gap := width - left.width() - right.width()
+	return append(append(left, seg{strings.Repeat(" ", gap), lipgloss.NewStyle()}), right...)
+}
+
+// wrap breaks s into lines of at most width columns at spaces.
+func wrap(s string, width int) []string {
+	var rows []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case cur == "":
+			cur = w
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(w) <= width:
+			cur += " " + w
+		default:
+			rows = append(rows, cur)
+			cur = w
+		}
+	}
+	if cur != "" {
+		rows = append(rows, cur)
+	}
+	return rows
+}
+
+func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
