@@ -8,7 +8,9 @@ FROM docktutor-standin/python:3.13-slim AS py
 RUN set -eu; out=/out; \
     py=$(readlink -f /usr/bin/python3); ver=${py##*/}; \
     mkdir -p $out/usr/bin $out/usr/lib; \
-    for d in lib lib64; do if [ -L /$d ]; then ln -s "$(readlink /$d)" $out/$d; fi; done; \
+    for d in lib lib64; do \
+      if [ -L /$d ]; then l=$(readlink /$d); ln -s "$l" $out/$d; mkdir -p "$out/$l"; fi; \
+    done; \
     cp -p "$py" $out/usr/bin/; \
     ln -s "$ver" $out/usr/bin/python3; \
     [ "$ver" = python3.13 ] || ln -s "$ver" $out/usr/bin/python3.13; \
