@@ -33,11 +33,8 @@ func writeContext(w io.Writer, fsys fs.FS, dockerfile string) error {
 	if dockerfile == "" {
 		dockerfile = defaultDockerfile
 	}
-	if !fs.ValidPath(dockerfile) || dockerfile == "." {
-		return &UsageError{Msg: "Dockerfile path " + quote(dockerfile) + " must be relative to the build context, with forward slashes"}
-	}
-	if st, err := fs.Stat(fsys, dockerfile); err != nil || !st.Mode().IsRegular() {
-		return &UsageError{Msg: "no Dockerfile at " + quote(dockerfile) + " in the build context"}
+	if err := checkDockerfile(fsys, dockerfile); err != nil {
+		return err
 	}
 	pm, err := ignoreMatcher(fsys, dockerfile)
 	if err != nil {
@@ -93,6 +90,17 @@ func writeContext(w io.Writer, fsys fs.FS, dockerfile string) error {
 	}
 	if err := tw.Close(); err != nil {
 		return fmt.Errorf("build context: %w", err)
+	}
+	return nil
+}
+
+// checkDockerfile makes sure the Dockerfile is where the request says, before anything is sent.
+func checkDockerfile(fsys fs.FS, dockerfile string) error {
+	if !fs.ValidPath(dockerfile) || dockerfile == "." {
+		return &UsageError{Msg: "Dockerfile path " + quote(dockerfile) + " must be relative to the build context, with forward slashes"}
+	}
+	if st, err := fs.Stat(fsys, dockerfile); err != nil || !st.Mode().IsRegular() {
+		return &UsageError{Msg: "no Dockerfile at " + quote(dockerfile) + " in the build context"}
 	}
 	return nil
 }

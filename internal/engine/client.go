@@ -34,36 +34,37 @@ const cleanupTimeout = 10 * time.Second
 type Client struct {
 	api      *client.Client
 	endpoint string
-	advertBK bool    // the daemon advertised BuildKit as its default builder at New
-	deflt    Builder // what BuilderAuto means on this daemon
+	deflt    Builder // what BuilderAuto means on this daemon, from the ping at New
 }
 
 var _ Engine = (*Client)(nil)
 
-// New connects to the daemon the environment names (DOCKER_HOST, DOCKER_API_VERSION,
-// DOCKER_CERT_PATH, DOCKER_TLS_VERIFY; the platform's default socket otherwise), negotiates
-// the API version and pings it, so that a missing daemon is reported now, as a *DaemonError,
-// rather than at the first build. It works with daemons from API 1.40 (Docker 19.03) up to
-// the newest the SDK knows.
+// New connects to the daemon the environment names — DOCKER_HOST (with DOCKER_API_VERSION,
+// DOCKER_CERT_PATH, DOCKER_TLS_VERIFY), else the docker CLI's current context (DOCKER_CONTEXT
+// or the CLI's config.json), else the platform's default socket — negotiates the API version
+// and pings it, so that a missing daemon is reported now, as a *DaemonError, rather than at
+// the first build. It works with daemons from API 1.40 (Docker 19.03) up to the newest the
+// SDK knows.
 func New(ctx context.Context) (*Client, error) {
 	opts := []client.Opt{client.FromEnv}
-	if os.Getenv(client.EnvOverrideHost) == "" {
+	source, host := "DOCKER_HOST", os.Getenv(client.EnvOverrideHost)
+	if host == "" {
 		// Docker Desktop on Linux, Colima, Rancher Desktop… select their daemon with a docker
 		// CLI context rather than DOCKER_HOST; follow it as the docker CLI would.
-		host, err := contextHost()
-		if err != nil {
+		var err error
+		if host, err = contextHost(); err != nil {
 			return nil, &DaemonError{Endpoint: "docker context", Err: err,
 				Hint: "cannot read the current docker context: " + err.Error() + " — fix it (docker context use default), or set DOCKER_HOST"}
 		}
 		if host != "" {
+			source = "the current docker context's address"
 			opts = append(opts, client.WithHost(host))
 		}
 	}
 	api, err := client.New(opts...)
 	if err != nil {
-		host := os.Getenv(client.EnvOverrideHost)
 		return nil, &DaemonError{Endpoint: host, Err: err,
-			Hint: "DOCKER_HOST " + quote(host) + " is not a usable Docker address (" + err.Error() + ") — fix or unset it"}
+			Hint: source + " " + quote(host) + " is not a usable Docker address (" + err.Error() + ") — fix it, or set DOCKER_HOST"}
 	}
 	c := &Client{api: api, endpoint: api.DaemonHost()}
 	pctx, cancel := withDefaultTimeout(ctx, pingTimeout)
@@ -75,9 +76,8 @@ func New(ctx context.Context) (*Client, error) {
 		_ = api.Close()
 		return nil, c.daemonError(ctx, err)
 	}
-	c.advertBK = ping.BuilderVersion == build.BuilderBuildKit
 	c.deflt = BuilderLegacy
-	if c.advertBK {
+	if ping.BuilderVersion == build.BuilderBuildKit {
 		c.deflt = BuilderBuildKit
 	}
 	return c, nil
@@ -153,6 +153,9 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	if dockerfile == "" {
 		dockerfile = defaultDockerfile
 	}
+	if err := checkDockerfile(req.Context, dockerfile); err != nil {
+		return BuildResult{}, fmt.Errorf("build %s: %w", what, err)
+	}
 
 	labels := make(map[string]string, len(req.Labels)+1)
 	maps.Copy(labels, req.Labels)
@@ -220,7 +223,11 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	if record != nil {
 		body = io.TeeReader(body, record)
 	}
-	sum, err := decodeBuildStream(body, emit, time.Now)
+	keys := make(map[string]bool, len(labels))
+	for k := range labels {
+		keys[k] = true
+	}
+	sum, err := decodeBuildStream(body, emit, decodeOptions{now: time.Now, labels: keys})
 	stopWatch()
 	_ = resp.Body.Close()
 	_ = stopTar()
@@ -467,8 +474,8 @@ func (c *Client) wrap(ctx context.Context, err error) error {
 
 // daemonError explains a failure to reach or use the daemon in words a learner can act on.
 func (c *Client) daemonError(ctx context.Context, err error) error {
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return err // the caller gave up; nothing to explain
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return err // the caller gave up; nothing to explain (a deadline, though, is the daemon's)
 	}
 	de := &DaemonError{Endpoint: c.endpoint, Err: err}
 	msg := err.Error()

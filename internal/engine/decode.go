@@ -10,6 +10,8 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // StreamSummary is what a /build response stream said about the build as a whole.
@@ -36,7 +38,13 @@ type StreamSummary struct {
 // step durations are left zero here, since recorded bytes carry no timing; Client.Build times
 // them as they arrive.
 func DecodeBuildStream(r io.Reader, emit func(Event)) (StreamSummary, error) {
-	return decodeBuildStream(r, emit, nil)
+	return decodeBuildStream(r, emit, decodeOptions{})
+}
+
+// decodeOptions are what Client.Build knows about a stream that the bytes do not say.
+type decodeOptions struct {
+	now    func() time.Time // times legacy steps; nil leaves their durations zero
+	labels map[string]bool  // keys of the build's labels, whose LABEL steps the builder adds
 }
 
 // jsonMessage is the subset of the daemon's JSON progress message that builds use. It is our
@@ -72,36 +80,207 @@ type streamDecoder struct {
 	payload []byte // reused buffer for base64-decoded trace payloads
 }
 
-func decodeBuildStream(r io.Reader, emit func(Event), now func() time.Time) (StreamSummary, error) {
+func decodeBuildStream(r io.Reader, emit func(Event), opts decodeOptions) (StreamSummary, error) {
 	if emit == nil {
 		emit = func(Event) {}
 	}
 	d := &streamDecoder{emit: emit}
-	d.legacy.init(d, now)
+	d.legacy.init(d, opts.now)
+	d.legacy.labels = opts.labels
 	d.bk.init(d)
 
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 32<<10))
-	var readErr error
+	readErr := d.read(bufio.NewReaderSize(r, 64<<10))
+	return d.finish(readErr)
+}
+
+// maxMessage bounds one JSON message: a daemon that never ends a line must not take all memory.
+const maxMessage = 64 << 20
+
+// read decodes messages until the stream ends. The daemon writes compact JSON, one message a
+// line (JSON escapes newlines inside strings), so the stream is read line by line and the two
+// shapes that make up nearly all of a chatty build — {"stream":"…"} and a BuildKit trace — are
+// taken apart by hand: encoding/json would cost more than everything else together (see
+// BenchmarkDecodeLegacy). Any other line, or one the fast path does not fully understand, goes
+// through encoding/json, which also copes with several messages on one line.
+func (d *streamDecoder) read(br *bufio.Reader) error {
+	var long []byte
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) && len(long) <= maxMessage {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			if len(long) > maxMessage {
+				return fmt.Errorf("read build stream: a message longer than %d bytes", maxMessage)
+			}
+			line = long
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read build stream: %w", err)
+		}
+		if line = bytes.TrimSpace(line); len(line) > 0 && !d.fastMessage(line) {
+			if derr := d.slowMessages(line); derr != nil {
+				return fmt.Errorf("read build stream: %w", derr)
+			}
+		}
+		if err != nil {
+			return nil // io.EOF
+		}
+	}
+}
+
+// The exact openings of the two common messages.
+var (
+	streamOpening = []byte(`{"stream":"`)
+	traceOpening  = []byte(`{"id":"` + idBuildKitTrace + `","aux":"`)
+	messageEnding = []byte(`"}`)
+)
+
+// fastMessage handles a line that is exactly {"stream":"…"} or a BuildKit trace with an
+// escape-free base64 string, and reports whether it did.
+func (d *streamDecoder) fastMessage(line []byte) bool {
+	if !bytes.HasSuffix(line, messageEnding) {
+		return false
+	}
+	// The length checks keep the opening and the ending from overlapping: {"stream":"}.
+	switch {
+	case bytes.HasPrefix(line, streamOpening) && len(line) >= len(streamOpening)+len(messageEnding):
+		s, ok := unquoteJSON(line[len(streamOpening) : len(line)-len(messageEnding)])
+		if !ok {
+			return false
+		}
+		if s != "" {
+			d.legacy.write(s)
+		}
+		return true
+	case bytes.HasPrefix(line, traceOpening) && len(line) >= len(traceOpening)+len(messageEnding):
+		src := line[len(traceOpening) : len(line)-len(messageEnding)]
+		if bytes.IndexByte(src, '"') >= 0 || bytes.IndexByte(src, '\\') >= 0 {
+			return false
+		}
+		if payload, ok := d.decodeBase64(src); ok {
+			d.bk.trace(payload)
+		}
+		return true
+	}
+	return false
+}
+
+// slowMessages decodes one or more messages with encoding/json.
+func (d *streamDecoder) slowMessages(line []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(line))
 	for {
 		var m jsonMessage
 		if err := dec.Decode(&m); err != nil {
-			if !errors.Is(err, io.EOF) {
-				readErr = fmt.Errorf("read build stream: %w", err)
+			if errors.Is(err, io.EOF) {
+				return nil
 			}
-			break
+			return err
 		}
 		d.message(&m)
 	}
-	return d.finish(readErr)
+}
+
+// unquoteJSON decodes the inside of a JSON string (without its quotes). It refuses what it
+// would have to guess at — an unescaped quote (so the line held more than one string), a bad
+// escape — and the caller falls back to encoding/json.
+func unquoteJSON(b []byte) (string, bool) {
+	i := 0
+	for i < len(b) && b[i] != '\\' && b[i] != '"' {
+		i++
+	}
+	if i == len(b) {
+		return string(b), true
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		c := b[i]
+		if c == '"' {
+			return "", false
+		}
+		if c != '\\' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		if i+1 >= len(b) {
+			return "", false
+		}
+		switch b[i+1] {
+		case '"', '\\', '/':
+			out = append(out, b[i+1])
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'u':
+			r, ok := hex4(b[i+2:])
+			if !ok {
+				return "", false
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				r2, ok := rune(0), false
+				if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+					r2, ok = hex4(b[i+2:])
+				}
+				if dec := utf16.DecodeRune(r, r2); ok && dec != utf8.RuneError {
+					r = dec
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default:
+			return "", false
+		}
+		i += 2
+	}
+	return string(out), true
+}
+
+// hex4 reads the four hex digits of a \u escape.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 // message dispatches one JSON message.
 func (d *streamDecoder) message(m *jsonMessage) {
 	switch {
 	case m.ID == idBuildKitTrace && len(m.Aux) > 0:
-		payload, ok := d.decodeBase64(m.Aux)
-		if ok {
-			d.bk.trace(payload)
+		var b64 string
+		if json.Unmarshal(m.Aux, &b64) == nil {
+			if payload, ok := d.decodeBase64([]byte(b64)); ok {
+				d.bk.trace(payload)
+			}
 		}
 		return
 	case len(m.Aux) > 0:
@@ -136,23 +315,14 @@ func (d *streamDecoder) message(m *jsonMessage) {
 	}
 }
 
-// decodeBase64 turns the JSON string of a trace aux into bytes, without the allocations of
-// json.Unmarshal into []byte in the common case of a string free of escapes.
-func (d *streamDecoder) decodeBase64(raw json.RawMessage) ([]byte, bool) {
-	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
-		src := raw[1 : len(raw)-1]
-		n := base64.StdEncoding.DecodedLen(len(src))
-		if cap(d.payload) < n {
-			d.payload = make([]byte, n)
-		}
-		n, err := base64.StdEncoding.Decode(d.payload[:n], src)
-		return d.payload[:n], err == nil
+// decodeBase64 decodes a trace payload into a buffer reused from message to message.
+func (d *streamDecoder) decodeBase64(src []byte) ([]byte, bool) {
+	n := base64.StdEncoding.DecodedLen(len(src))
+	if cap(d.payload) < n {
+		d.payload = make([]byte, n)
 	}
-	var b []byte
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return nil, false
-	}
-	return b, true
+	n, err := base64.StdEncoding.Decode(d.payload[:n], src)
+	return d.payload[:n], err == nil
 }
 
 // fail records the stream's error message and emits it, unless a BuildKit vertex already
@@ -163,7 +333,8 @@ func (d *streamDecoder) fail(msg string) {
 		d.emit(Event{Kind: EventError, Text: msg})
 		return
 	}
-	f := d.bk.failure() // the failing vertex, if BuildKit named one
+	d.legacy.buf.flush(d.legacy.lineFn) // output before the error belongs before it
+	f := d.bk.failure()                 // the failing vertex, if BuildKit named one
 	if f == nil {
 		f = d.legacy.failure() // the legacy step in progress
 	}
@@ -246,13 +417,56 @@ func (b *lineBuffer) flush(line func(string)) {
 	}
 }
 
-// cleanLine drops a trailing "\r" and keeps what follows the last inner one.
+// cleanLine drops a trailing "\r", keeps what follows the last inner one, and removes
+// terminal escape sequences: the legacy builder paints stderr red ("\x1b[91m" … "\x1b[0m",
+// the reset landing at the start of the next line) and programs colour their output, but the
+// UI styles lines itself and a stray escape would garble its layout.
 func cleanLine(s string) string {
 	s = strings.TrimSuffix(s, "\r")
 	if i := strings.LastIndexByte(s, '\r'); i >= 0 {
 		s = s[i+1:]
 	}
+	if strings.IndexByte(s, 0x1b) >= 0 {
+		s = stripEscapes(s)
+	}
 	return s
+}
+
+// stripEscapes removes ANSI escape sequences: CSI (ESC [ … final byte), OSC (ESC ] … BEL or
+// ESC \) and two-byte ESC sequences.
+func stripEscapes(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if s[i] != 0x1b {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		i++ // ESC
+		if i >= len(s) {
+			break
+		}
+		switch s[i] {
+		case '[':
+			i++
+			for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
+				i++
+			}
+			i++ // the final byte
+		case ']':
+			for i < len(s) && s[i] != 0x07 && !(s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\') {
+				i++
+			}
+			if i < len(s) && s[i] == 0x1b {
+				i++
+			}
+			i++
+		default:
+			i++
+		}
+	}
+	return b.String()
 }
 
 // tail keeps the last few lines of a step's output for a BuildError.

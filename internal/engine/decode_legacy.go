@@ -8,7 +8,7 @@ import (
 
 // legacyDecoder follows the legacy builder's plain-text output, one line at a time.
 //
-// What it makes of the lines:
+// What it makes of the lines (after dropping terminal escape sequences, see cleanLine):
 //   - "Step 2/5 : RUN go build" (and buildah's "STEP 2/5: RUN go build", as Podman prints it)
 //     closes the previous step (EventStepDone) and starts the next (EventStepStarted).
 //   - " ---> Using cache" (buildah: "--> Using cache <id>") marks the step cached
@@ -18,6 +18,8 @@ import (
 //     " ---> <id>", a bare " ---> ", "Removing intermediate container <id>", "Successfully
 //     built <id>" and "Successfully tagged <ref>". The container and image IDs they carry are
 //     kept for the summary.
+//   - The "LABEL key=value" steps the builder appends for the build's labels are reported with
+//     Internal set and not counted in the summary (see injectedLabel).
 //   - Anything else (a RUN's output, warnings, pull progress) is an EventLog of the current
 //     step; an arrow line that is not chatter (" ---> [Warning] …") is logged without its
 //     arrow.
@@ -25,11 +27,13 @@ type legacyDecoder struct {
 	d      *streamDecoder
 	now    func() time.Time // nil: leave durations zero (recorded streams)
 	buf    lineBuffer
-	lineFn func(string) // l.line, bound once rather than per chunk
+	lineFn func(string)    // l.line, bound once rather than per chunk
+	labels map[string]bool // keys of the build's labels (injectedLabel)
 
 	seen      bool // the stream carried plain output
 	open      bool // a step is in progress
 	cached    bool
+	internal  bool // the step is one the builder added (injectedLabel)
 	step      int
 	total     int
 	name      string
@@ -50,7 +54,23 @@ func (l *legacyDecoder) init(d *streamDecoder, now func() time.Time) {
 // write takes one "stream" message's text.
 func (l *legacyDecoder) write(chunk string) {
 	l.seen = true
+	if len(l.buf.partial) > 0 && builderChatter(chunk) {
+		// The step's output ended without a newline and the builder carries on in the same
+		// line ("no newline at the endRemoving intermediate container …"): the builder always
+		// writes its own lines in messages of their own, so end the output line here.
+		l.buf.flush(l.lineFn)
+	}
 	l.buf.write(chunk, l.lineFn)
+}
+
+// builderChatter says whether a message is the builder's own writing rather than a step's.
+func builderChatter(chunk string) bool {
+	for _, p := range []string{" ---> ", "Removing intermediate container ", "Step ", "Successfully built ", "Successfully tagged "} {
+		if strings.HasPrefix(chunk, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // line handles one complete line.
@@ -93,13 +113,38 @@ func (l *legacyDecoder) startStep(n, total int, name string) {
 	l.closeStep()
 	l.open, l.cached = true, false
 	l.step, l.total, l.name = n, total, name
+	l.internal = l.injectedLabel(name)
 	l.container = ""
 	l.tail.reset()
 	if l.now != nil {
 		l.startedAt = l.now()
 	}
-	l.steps++
-	l.d.emit(Event{Kind: EventStepStarted, Step: n, Total: total, Name: name})
+	if !l.internal {
+		l.steps++
+	}
+	l.d.emit(l.event(EventStepStarted))
+}
+
+// event makes an event about the current step.
+func (l *legacyDecoder) event(kind EventKind) Event {
+	return Event{Kind: kind, Step: l.step, Total: l.total, Name: l.name, Internal: l.internal}
+}
+
+// injectedLabel recognises the LABEL steps the legacy builder appends to the Dockerfile for
+// the build's labels (one "LABEL key=value" step per label, after the last instruction):
+// docktutor's own bookkeeping, which the learner did not write. Labels under "io.docktutor."
+// are always ours; Client.Build also names the others it asked for.
+func (l *legacyDecoder) injectedLabel(name string) bool {
+	rest, ok := strings.CutPrefix(name, "LABEL ")
+	if !ok {
+		return false
+	}
+	key, _, ok := strings.Cut(rest, "=")
+	if !ok || strings.ContainsAny(key, " \t") {
+		return false
+	}
+	key = strings.Trim(key, `"'`)
+	return strings.HasPrefix(key, "io.docktutor.") || l.labels[key]
 }
 
 func (l *legacyDecoder) closeStep() {
@@ -111,7 +156,9 @@ func (l *legacyDecoder) closeStep() {
 	if l.now != nil {
 		dur = l.now().Sub(l.startedAt)
 	}
-	l.d.emit(Event{Kind: EventStepDone, Step: l.step, Total: l.total, Name: l.name, Duration: dur})
+	ev := l.event(EventStepDone)
+	ev.Duration = dur
+	l.d.emit(ev)
 }
 
 func (l *legacyDecoder) cacheHit() {
@@ -119,16 +166,19 @@ func (l *legacyDecoder) cacheHit() {
 		return
 	}
 	l.cached = true
-	l.cachedSteps++
-	l.d.emit(Event{Kind: EventCacheHit, Step: l.step, Total: l.total, Name: l.name})
+	if !l.internal {
+		l.cachedSteps++
+	}
+	l.d.emit(l.event(EventCacheHit))
 }
 
 func (l *legacyDecoder) log(s string) {
-	ev := Event{Kind: EventLog, Text: s}
+	ev := Event{Kind: EventLog}
 	if l.open {
-		ev.Step, ev.Total, ev.Name = l.step, l.total, l.name
+		ev = l.event(EventLog)
 		l.tail.add(s)
 	}
+	ev.Text = s
 	l.d.emit(ev)
 }
 

@@ -44,6 +44,7 @@ func ParseBuilder(s string) (Builder, error) {
 // UsageError is an error in what the caller asked for rather than in the daemon.
 type UsageError struct{ Msg string }
 
+// Error returns the message, written for the person at the keyboard.
 func (e *UsageError) Error() string { return e.Msg }
 
 // DaemonInfo describes the daemon a Client talks to.
@@ -155,7 +156,7 @@ type ImageInfo struct {
 	ID         string
 	Tags       []string
 	Size       int64 // bytes, as `docker image inspect --format '{{.Size}}'` reports
-	Layers     []Layer
+	Layers     []Layer // the image's history, oldest (base) first; sizes add up to Size
 	Entrypoint []string
 	Cmd        []string
 	Labels     map[string]string

@@ -26,6 +26,8 @@ func (e *DaemonError) Error() string {
 	return "cannot use the Docker daemon at " + e.Endpoint + ": " + errString(e.Err)
 }
 
+// Unwrap returns the client library's error, so errors.Is sees context.DeadlineExceeded and
+// the like through it.
 func (e *DaemonError) Unwrap() error { return e.Err }
 
 // BuildError says the builder rejected or failed a build: a bad instruction, a RUN that exited
@@ -68,6 +70,7 @@ type StartError struct {
 	Reason string // the daemon's message
 }
 
+// Error names the image and gives the daemon's reason.
 func (e *StartError) Error() string {
 	return "cannot start a container from " + e.Image + ": " + e.Reason
 }

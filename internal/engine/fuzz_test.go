@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // chunkSep separates the chunks (legacy) or payloads (BuildKit) packed into one fuzz input.
@@ -21,6 +22,7 @@ func FuzzDecodeLegacy(f *testing.F) {
 	}
 	f.Add(synthLegacy(2, 3))
 	f.Add([]byte("Step 1/2 : RUN x\x00\xff\x00\n ---> Using cache\nout\rover\nStep 2/2 : COPY"))
+	f.Add([]byte(`{"id":"moby.buildkit.trace","aux":"}`)) // opening and ending overlap
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkDecode(t, data)
 		var stream strings.Builder
@@ -46,6 +48,29 @@ func FuzzDecodeBuildKit(f *testing.F) {
 			stream.WriteString(traceJSON(p))
 		}
 		checkDecode(t, []byte(stream.String()))
+	})
+}
+
+// FuzzUnquoteJSON checks the fast path's string decoding against encoding/json.
+func FuzzUnquoteJSON(f *testing.F) {
+	for _, s := range []string{"plain", `a\nb`, `\u003e \"q\" \\ \/`, `\ud83d\ude00`, `\ud83d`, `\x`, `a"b`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, inner []byte) {
+		got, ok := unquoteJSON(inner)
+		var want string
+		err := json.Unmarshal(append(append([]byte{'"'}, inner...), '"'), &want)
+		if !ok {
+			return // refused: encoding/json decides instead
+		}
+		if err != nil {
+			// encoding/json is stricter about raw control characters and invalid UTF-8, which
+			// no daemon sends; the fast path passes them through.
+			return
+		}
+		if utf8.Valid(inner) && got != want {
+			t.Fatalf("unquoteJSON(%q) = %q, encoding/json says %q", inner, got, want)
+		}
 	})
 }
 

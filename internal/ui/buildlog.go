@@ -68,7 +68,15 @@ func (b *buildLog) apply(ev engine.Event) {
 		b.add(logStep, b.current)
 	case engine.EventCacheHit:
 		b.cached++
-		b.add(logCached, stepTitle(ev))
+		// The step's own line says "cached" rather than a second line repeating it.
+		title := stepTitle(ev)
+		if b.n > 0 {
+			if last := &b.lines[(b.start+b.n-1)%len(b.lines)]; last.kind == logStep && last.text == title {
+				last.kind = logCached
+				return
+			}
+		}
+		b.add(logCached, title)
 	case engine.EventLog:
 		if strings.TrimSpace(ev.Text) != "" {
 			b.add(logText, sanitizeLine(ev.Text))

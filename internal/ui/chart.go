@@ -32,7 +32,11 @@ func RenderChart(bars []Bar, st Styles, width int) string {
 		}
 	}
 	labelW = minInt(labelW, maxInt(8, width/3))
-	barW := width - labelW - valueW - 3
+	noteW := 0
+	for _, b := range bars {
+		noteW = maxInt(noteW, lipgloss.Width(b.Note)+1)
+	}
+	barW := width - labelW - valueW - 2 - noteW
 	if barW < 4 {
 		barW = 4
 	}
@@ -58,7 +62,7 @@ func RenderChart(bars []Bar, st Styles, width int) string {
 			bar = "▏"
 		}
 		label := truncate(b.Label, labelW)
-		fmt.Fprintf(&sb, "%-*s %s %s", labelW, label, style.Render(bar), FormatSize(b.Value))
+		fmt.Fprintf(&sb, "%-*s %*s %s", labelW, label, valueW, FormatSize(b.Value), style.Render(bar))
 		if b.Note != "" {
 			sb.WriteString(" " + st.Muted.Render(b.Note))
 		}

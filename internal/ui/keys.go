@@ -33,7 +33,7 @@ func DefaultKeyMap() KeyMap {
 		BuildAll:     key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "build all")),
 		NextStrategy: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next strategy")),
 		PrevStrategy: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev strategy")),
-		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "scroll text/log")),
+		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "focus pane")),
 		Cancel:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel build")),
 		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry docker")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

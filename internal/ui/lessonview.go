@@ -21,7 +21,9 @@ type focus int
 
 const (
 	focusText focus = iota
+	focusStrategy
 	focusLog
+	focusCount
 )
 
 // lessonModel is the lesson screen: text and Dockerfile on top, the live build and the measured
@@ -35,6 +37,8 @@ type lessonModel struct {
 	text     viewport.Model
 	rendered map[string]string // Glamour output by style+width, so a resize back is free
 	focus    focus
+	// stratScroll is how far the strategy pane (explanation + Dockerfile) is scrolled down.
+	stratScroll int
 
 	log     buildLog
 	spinner spinner.Model
@@ -172,13 +176,15 @@ func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 
 func (m *lessonModel) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.keys
-	_, _, _, botH := m.layout(m.c.height - 2)
+	_, _, topH, botH := m.layout(m.c.height - 2)
 	logH := botH - 2
 	switch {
 	case key.Matches(msg, k.NextStrategy):
 		m.cur = (m.cur + 1) % len(m.l.Strategies)
+		m.stratScroll = 0
 	case key.Matches(msg, k.PrevStrategy):
 		m.cur = (m.cur - 1 + len(m.l.Strategies)) % len(m.l.Strategies)
+		m.stratScroll = 0
 	case key.Matches(msg, k.Build):
 		if m.job == nil {
 			return m.start([]*lesson.Strategy{m.strategy()})
@@ -188,7 +194,15 @@ func (m *lessonModel) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.start(m.l.Strategies)
 		}
 	case key.Matches(msg, k.Focus):
-		m.focus = 1 - m.focus
+		m.focus = (m.focus + 1) % focusCount
+	case m.focus == focusStrategy && key.Matches(msg, k.Up):
+		m.stratScroll = maxInt(0, m.stratScroll-1)
+	case m.focus == focusStrategy && key.Matches(msg, k.Down):
+		m.stratScroll++
+	case m.focus == focusStrategy && key.Matches(msg, k.PageUp):
+		m.stratScroll = maxInt(0, m.stratScroll-(topH-2))
+	case m.focus == focusStrategy && key.Matches(msg, k.PageDn):
+		m.stratScroll += topH - 2
 	case m.focus == focusLog && key.Matches(msg, k.Up):
 		m.log.scrollBy(1, logH)
 	case m.focus == focusLog && key.Matches(msg, k.Down):
@@ -354,12 +368,19 @@ func (m *lessonModel) view(height int) string {
 	s := m.strategy()
 
 	textTitle := fmt.Sprintf("%s · %s", m.l.ID, m.l.Title)
+	if !m.text.AtTop() || !m.text.AtBottom() {
+		textTitle += fmt.Sprintf(" · %d%%", int(m.text.ScrollPercent()*100))
+	}
 	text := paneBox(textTitle, m.text.View(), leftW, topH, m.focus == focusText, st)
 
 	stratTitle := fmt.Sprintf("Strategy %d/%d · %s", m.cur+1, len(m.l.Strategies), s.ID)
 	explain := wrapText(stripMarkdown(s.Explain), rightW-4)
 	df := RenderDockerfile(s.Dockerfile, st, rightW-4)
-	right := paneBox(stratTitle, st.Subtitle.Render(s.Title)+"\n"+explain+"\n\n"+df, rightW, topH, false, st)
+	body, more := scrollLines(st.Subtitle.Render(s.Title)+"\n"+explain+"\n\n"+df, &m.stratScroll, topH-2)
+	if more {
+		stratTitle += " · f, ↓ for more"
+	}
+	right := paneBox(stratTitle, body, rightW, topH, m.focus == focusStrategy, st)
 
 	logTitle := "Build"
 	if m.job != nil {
@@ -382,6 +403,7 @@ func (m *lessonModel) view(height int) string {
 func (m *lessonModel) resultsView(width, height int) string {
 	st := m.c.styles
 	var bars []Bar
+	baseline := map[string]int64{} // the first built strategy of each app family, usually single-stage
 	for _, s := range m.l.Strategies {
 		r, ok := m.results[s.ID]
 		if !ok {
@@ -389,6 +411,11 @@ func (m *lessonModel) resultsView(width, height int) string {
 		}
 		family, _, _ := strings.Cut(s.ID, "-")
 		note := ""
+		if base, ok := baseline[family]; ok && base > 0 {
+			note = fmt.Sprintf("%+.0f%%", (float64(r.SizeBytes)/float64(base)-1)*100)
+		} else {
+			baseline[family] = r.SizeBytes
+		}
 		if m.lastErr[s.ID] != "" {
 			note = "failed"
 		}
@@ -452,4 +479,13 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// scrollLines returns the height lines of s starting at *offset, clamping the offset, and whether
+// anything lies below them.
+func scrollLines(s string, offset *int, height int) (string, bool) {
+	lines := strings.Split(s, "\n")
+	*offset = minInt(*offset, maxInt(0, len(lines)-height))
+	end := minInt(len(lines), *offset+height)
+	return strings.Join(lines[*offset:end], "\n"), end < len(lines)
 }

@@ -458,17 +458,23 @@ func (r *renderer) compact() Drawing {
 			l = append(l, seg{ss.Glyph, ss.Style}, seg{" ", lipgloss.NewStyle()})
 		}
 		l = append(l, seg{fmt.Sprintf("%*d ", idxWidth, i), r.textStyle(i, r.st.Tag)})
-		name := line{text(s.Label(), r.textStyle(i, r.st.Name))}.fit(nameWidth).pad(nameWidth, lipgloss.NewStyle())
-		l = append(l, name...)
-		l = append(l, seg{"  ", lipgloss.NewStyle()})
-		l = append(l, r.fromLine(i)...)
-		if srcs := r.sources(i); srcs != "" {
-			l = append(l, seg{" ← ", r.textStyle(i, r.st.Arrow)}, text(srcs, r.textStyle(i, r.st.EdgeLabel)))
-		}
+		l = append(l, line{text(s.Label(), r.textStyle(i, r.st.Name))}.fit(nameWidth).pad(nameWidth, lipgloss.NewStyle())...)
 		var right line
-		switch tag, style := r.tag(i); {
-		case i == r.g.Target || !s.Needed:
+		if tag, style := r.tag(i); i == r.g.Target || !s.Needed {
 			right = line{{tag, style}}
+		}
+		// Where the stage starts from, and what it copies from, when there is room for it.
+		detail := r.fromLine(i)
+		if srcs := r.sources(i); srcs != "" {
+			detail = append(detail, seg{" ← ", r.textStyle(i, r.st.Arrow)}, text(srcs, r.textStyle(i, r.st.EdgeLabel)))
+		}
+		room := r.width - l.width() - 2
+		if right != nil {
+			room -= right.width() + 2
+		}
+		if room >= 12 {
+			l = append(l, seg{"  ", lipgloss.NewStyle()})
+			l = append(l, detail.fit(room)...)
 		}
 		d.StageLines[i] = len(rows)
 		rows = append(rows, fitLeftRight(l, right, r.width).render())
@@ -503,11 +509,7 @@ func fitLeftRight(left, right line, width int) line {
 	if right == nil {
 		return left.fit(width)
 	}
-	room := width - right.width() - 2
-	if room < 10 {
-		return left.fit(width)
-	}
-	left = left.fit(room)
+	left = left.fit(width - right.width() - 2)
 	gap := width - left.width() - right.width()
 	return append(append(left, seg{strings.Repeat(" ", gap), lipgloss.NewStyle()}), right...)
 }
