@@ -371,9 +371,16 @@ func (d *streamDecoder) finish(readErr error) (StreamSummary, error) {
 	if d.failure != nil {
 		return sum, d.failure
 	}
-	sum.ImageID = d.imageID
-	if sum.ImageID == "" {
-		sum.ImageID = d.legacy.builtID
+	switch {
+	case d.bk.seen || !d.legacy.seen:
+		sum.ImageID = d.imageID // BuildKit sends moby.image.id once, at the very end
+	case d.legacy.builtID != "":
+		// The legacy builder sends an aux ID at the end of every stage; only "Successfully
+		// built" says the last one is the image, and not a stream cut short after stage 1.
+		sum.ImageID = d.imageID
+		if !strings.HasPrefix(strings.TrimPrefix(d.imageID, "sha256:"), d.legacy.builtID) {
+			sum.ImageID = d.legacy.builtID
+		}
 	}
 	if sum.ImageID != "" {
 		d.emit(Event{Kind: EventImageID, Text: sum.ImageID})

@@ -110,6 +110,9 @@ func (b *buildkitDecoder) trace(payload []byte) {
 			ev.Duration = duration(pv)
 			b.d.emit(ev)
 		case pv.hasCompleted:
+			if !v.started {
+				b.start(v) // completed without a start ever reported: still a step that ran
+			}
 			v.buf.flush(v.lineFn)
 			v.done = true
 			ev := v.ev

@@ -145,6 +145,18 @@ func TestDecodeLegacy(t *testing.T) {
 	}
 }
 
+func TestDecodeLegacyCutShort(t *testing.T) {
+	// The stream ends cleanly after the first stage's aux ID, without "Successfully built":
+	// that ID is a stage's, not the image's.
+	stream := streamJSON("Step 1/4 : FROM alpine:3.22 AS build", "\n", " ---> 111111111111\n") +
+		`{"aux":{"ID":"sha256:1111111111111111111111111111111111111111111111111111111111111111"}}` + "\r\n" +
+		streamJSON("Step 3/4 : FROM scratch", "\n")
+	events, sum, err := decodeString(t, stream)
+	if err != nil || sum.ImageID != "" || slices.ContainsFunc(events, func(e Event) bool { return e.Kind == EventImageID }) {
+		t.Errorf("summary %+v, err %v, events %q: want no image", sum, err, render(events))
+	}
+}
+
 func TestDecodeLegacyKeepsRunningContainer(t *testing.T) {
 	// A stream cut off in the middle of a RUN (a cancelled build) leaves the container ID in
 	// the summary, for clean-up.

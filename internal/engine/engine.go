@@ -133,12 +133,16 @@ type Event struct {
 	// BuildKit's own bookkeeping steps keep their full name, e.g.
 	// "[internal] load remote build context" or "exporting to image".
 	Name string
-	// Internal marks BuildKit's bookkeeping steps (loading the context, exporting the image):
-	// real work the learner did not write in the Dockerfile, which the UI may dim or hide. Their
-	// Stage is empty.
+	// Internal marks steps the learner did not write in the Dockerfile, which the UI may dim
+	// or hide: BuildKit's bookkeeping (loading the context, exporting the image; their Stage is
+	// empty), and the "LABEL io.docktutor.…=…" steps the legacy builder appends for the
+	// build's labels. They are not counted in BuildResult.Steps.
 	Internal bool
 	// Text is the log line, the error message or the image ID, depending on Kind.
-	Text     string
+	Text string
+	// Duration is set on EventStepDone: BuildKit's own timing of the step; for the legacy
+	// builder, which reports none, the time between the step's start and end messages as
+	// Client.Build received them (zero when decoding recorded bytes).
 	Duration time.Duration
 }
 
@@ -155,7 +159,7 @@ type BuildResult struct {
 type ImageInfo struct {
 	ID         string
 	Tags       []string
-	Size       int64 // bytes, as `docker image inspect --format '{{.Size}}'` reports
+	Size       int64   // bytes, as `docker image inspect --format '{{.Size}}'` reports
 	Layers     []Layer // the image's history, oldest (base) first; sizes add up to Size
 	Entrypoint []string
 	Cmd        []string
