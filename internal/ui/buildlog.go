@@ -63,10 +63,19 @@ func (b *buildLog) line(i int) logLine { return b.lines[(b.start+i)%len(b.lines)
 func (b *buildLog) apply(ev engine.Event) {
 	switch ev.Kind {
 	case engine.EventStepStarted:
+		if ev.Internal {
+			// Builder bookkeeping (BuildKit's context transfer, the legacy builder's label
+			// steps): worth a dim line, not a step of the learner's Dockerfile.
+			b.add(logInfo, stepTitle(ev))
+			return
+		}
 		b.steps++
 		b.current = stepTitle(ev)
 		b.add(logStep, b.current)
 	case engine.EventCacheHit:
+		if ev.Internal {
+			return
+		}
 		b.cached++
 		// The step's own line says "cached" rather than a second line repeating it.
 		title := stepTitle(ev)
