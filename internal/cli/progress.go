@@ -133,8 +133,10 @@ func report(c *lesson.Course, s *progress.Store) progressReport {
 			strategies[i] = st.ID
 		}
 		questions := lessonQuestions(l)
-		done := s.Done(l.ID, strategies, questions) // before Lesson: Done may stamp Completed
+		// Lesson before Done: Done stamps Completed the first time, and a time stamped by this
+		// read-only command (which does not save) would only ever say "now".
 		lp := s.Lesson(l.ID)
+		done := s.Done(l.ID, strategies, questions)
 		lr := lessonReport{
 			ID: l.ID, Title: l.Title, Status: statusNotStarted,
 			StrategiesTotal: len(strategies), Built: []string{},

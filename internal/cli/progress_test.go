@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,11 +111,12 @@ func TestProgressStatus(t *testing.T) {
 					s.MarkBuilt(first.ID, id)
 				}
 				for i := range tt.answers {
-					s.RecordAnswer(first.ID, "q"+string(rune('a'+i)), i, i == 0)
+					s.RecordAnswer(first.ID, fmt.Sprint("q", i), i, i == 0)
 				}
 				if tt.open {
 					s.SetLast(first.ID, all[0])
 				}
+				s.Done(first.ID, all, nil) // as the TUI does after each step
 			})
 
 			out, stderr, code := runProgress(t, "--json")
@@ -152,7 +155,7 @@ func TestProgressStatus(t *testing.T) {
 			if !strings.Contains(row, first.ID) || !strings.Contains(row, tt.wantText) {
 				t.Errorf("row for %s = %q, want %q in it\n%s", first.ID, row, tt.wantText, text)
 			}
-			if !strings.Contains(row, " "+itoa(len(tt.built))+"/"+itoa(len(all))+" ") {
+			if !strings.Contains(row, fmt.Sprintf(" %d/%d ", len(tt.built), len(all))) {
 				t.Errorf("row %q lacks built %d/%d", row, len(tt.built), len(all))
 			}
 			if tt.open != !strings.Contains(row, "never") {
@@ -168,8 +171,6 @@ func TestProgressStatus(t *testing.T) {
 		})
 	}
 }
-
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n))) }
 
 func TestProgressInCourseOrderWithOtherLessons(t *testing.T) {
 	c := testCourse(t)
@@ -239,7 +240,7 @@ func TestProgressReset(t *testing.T) {
 		wantNoSave bool
 	}{
 		{"one lesson", []string{"reset", first.ID}, true, 0, "Cleared lesson " + first.ID + ": 1 strategy built, 1 question answered.", "", []string{"retired-lesson"}, false},
-		{"everything", []string{"reset"}, true, 0, "Cleared all progress (2 lessons: " + strings.Join(sorted(first.ID, "retired-lesson"), ", ") + ").", "", nil, false},
+		{"everything", []string{"reset"}, true, 0, "Cleared all progress (2 lessons: " + strings.Join(slices.Sorted(slices.Values([]string{first.ID, "retired-lesson"})), ", ") + ").", "", nil, false},
 		{"lesson with nothing", []string{"reset", first.ID}, false, 0, "Nothing was recorded for lesson " + first.ID + "; nothing to clear.", "", nil, true},
 		{"nothing at all", []string{"reset"}, false, 0, "No progress was recorded; nothing to clear.", "", nil, true},
 		{"unknown lesson", []string{"reset", "nope"}, true, 2, "", `unknown lesson "nope"; available: ` + first.ID, []string{first.ID, "retired-lesson"}, false},
@@ -278,11 +279,4 @@ func TestProgressReset(t *testing.T) {
 			}
 		})
 	}
-}
-
-func sorted(a, b string) []string {
-	if b < a {
-		return []string{b, a}
-	}
-	return []string{a, b}
 }

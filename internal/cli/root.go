@@ -97,6 +97,7 @@ Run it without arguments for the lesson menu.`,
 		newListCmd(g),
 		newLessonCmd(g),
 		newBuildCmd(g),
+		newProgressCmd(g),
 	)
 	return root
 }

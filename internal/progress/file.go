@@ -103,8 +103,12 @@ func load(path string, v any, now time.Time) (warn *Warning, reset bool, err err
 func decode(data []byte, v any) string {
 	var head versioned
 	if err := json.Unmarshal(data, &head); err != nil {
-		if len(data) == 0 {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case len(data) == 0:
 			return "empty file"
+		case errors.As(err, &typeErr):
+			return "unexpected content: " + err.Error()
 		}
 		return "not valid JSON: " + err.Error()
 	}

@@ -58,8 +58,8 @@ func (p LessonProgress) clone() LessonProgress {
 	return p
 }
 
-// Last is where the learner left off, so the menu can resume there.
-type Last struct {
+// lastOpened is where the learner left off, so the menu can resume there.
+type lastOpened struct {
 	Lesson   string    `json:"lesson"`
 	Strategy string    `json:"strategy,omitempty"`
 	At       time.Time `json:"at"`
@@ -68,7 +68,7 @@ type Last struct {
 // file is the JSON document in progress.json.
 type file struct {
 	Version int                        `json:"version"`
-	Last    *Last                      `json:"last,omitempty"`
+	Last    *lastOpened                `json:"last,omitempty"`
 	Lessons map[string]*LessonProgress `json:"lessons"`
 }
 
@@ -161,7 +161,7 @@ func (s *Store) SetLast(lesson, strategy string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.data.Last = &Last{Lesson: lesson, Strategy: strategy, At: now}
+	s.data.Last = &lastOpened{Lesson: lesson, Strategy: strategy, At: now}
 	lp := s.lesson(lesson)
 	lp.Opened = now
 	if strategy != "" {

@@ -135,7 +135,8 @@ func TestCorruptFileIsMovedAside(t *testing.T) {
 		{"newer version", `{"version": 2, "lessons": {}}`, "format version 2"},
 		{"no version", `{"lessons": {}}`, "no format version"},
 		{"wrong shape", `{"version": 1, "lessons": ["multistage"]}`, "unexpected content"},
-		{"not an object", `[1, 2, 3]`, "not valid JSON"},
+		{"not an object", `[1, 2, 3]`, "unexpected content"},
+		{"version as text", `{"version": "1"}`, "unexpected content"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
