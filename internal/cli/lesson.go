@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/progress"
 	"github.com/docktutor/docktutor/internal/ui"
 	"github.com/spf13/cobra"
 )
@@ -69,7 +70,25 @@ func runTUI(ctx context.Context, g *globalOptions, lessonID, builderFlag string)
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	store, err := g.openProgress()
+	if err != nil {
+		return err
+	}
+	var warnings []string
+	var results *progress.ResultsCache
+	if dir, err := progress.DefaultCacheDir(); err == nil {
+		rc, ws, err := progress.OpenResults(dir)
+		if err == nil {
+			results = rc
+		}
+		for _, w := range ws {
+			warnings = append(warnings, w.String())
+		}
+	}
 	return ui.Run(ctx, ui.Options{
+		Progress:  store,
+		Results:   results,
+		Warnings:  warnings,
 		Course:    c,
 		Lesson:    lessonID,
 		Connect:   g.connect,

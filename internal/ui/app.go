@@ -17,6 +17,7 @@ import (
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/progress"
 )
 
 // ConnectFunc opens the engine. It is called when the program starts and again when the learner
@@ -30,6 +31,13 @@ type Options struct {
 	Connect   ConnectFunc
 	Builder   engine.Builder
 	Namespace string // per-learner image namespace, see lab.Tag
+
+	// Progress records what the learner built and answered; Results keeps the last measured
+	// results so a lesson shows them when no daemon answers. Either may be nil.
+	Progress *progress.Store
+	Results  *progress.ResultsCache
+	// Warnings are shown on the first screen (e.g. a corrupt progress file that was moved aside).
+	Warnings []string
 
 	Input  io.Reader
 	Output io.Writer
@@ -104,6 +112,7 @@ type Model struct {
 
 	fullHelp    bool
 	confirmQuit bool
+	warnings    []string // shown in the status line until the next key
 }
 
 // New builds the root model; Run starts it. Tests drive it directly.
@@ -113,7 +122,7 @@ func New(opts Options) *Model {
 		styles: NewStyles(opts.Dark, opts.Plain), keys: DefaultKeyMap(),
 		isDark: opts.Dark, plain: opts.Plain, checking: opts.Connect != nil,
 	}
-	m := &Model{opts: opts, c: c, menu: newMenu(opts.Course), help: help.New()}
+	m := &Model{opts: opts, c: c, menu: newMenu(opts.Course, opts.Progress), help: help.New(), warnings: opts.Warnings}
 	m.help.Styles = help.DefaultStyles(opts.Dark)
 	if opts.Lesson != "" {
 		if l, ok := opts.Course.Find(opts.Lesson); ok {
@@ -185,6 +194,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.c.keys
+	m.warnings = nil
 	building := m.lesson != nil && m.lesson.building()
 	if m.confirmQuit {
 		m.confirmQuit = false
@@ -232,8 +242,8 @@ func (m *Model) openLesson(l *lesson.Lesson) tea.Cmd {
 	if m.lesson != nil && m.lesson.l.ID == l.ID {
 		return nil
 	}
-	m.lesson = newLessonModel(m.c, l, lab.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace})
-	return m.lesson.init()
+	m.lesson = newLessonModel(m.c, l, lab.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace}, m.opts.Progress, m.opts.Results)
+	return tea.Batch(m.lesson.init(), m.lesson.saveLast())
 }
 
 func (m *Model) shutdown() {
@@ -281,6 +291,8 @@ func (m *Model) statusLine() string {
 	st, c := m.c.styles, m.c
 	var s string
 	switch {
+	case len(m.warnings) > 0:
+		s = st.Warn.Render("⚠ " + oneLine(m.warnings[0]))
 	case m.confirmQuit:
 		s = st.Warn.Render("A build is running. Press q again to cancel it and quit, any other key to stay.")
 	case c.checking:

@@ -15,6 +15,7 @@ import (
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/progress"
 )
 
 type focus int
@@ -49,6 +50,12 @@ type lessonModel struct {
 
 	results map[string]lab.Result
 	lastErr map[string]string
+	// measured says when a result shown was measured, for results carried over from an earlier
+	// session (no daemon now, or not rebuilt yet); fresh results have no entry.
+	measured map[string]time.Time
+
+	progress *progress.Store
+	cache    *progress.ResultsCache
 }
 
 // buildJob is the build running now. Its id tags every message it sends, so messages from a
@@ -82,9 +89,9 @@ type markdownMsg struct {
 	lesson, key, out string
 }
 
-func newLessonModel(c *common, l *lesson.Lesson, opts lab.Options) *lessonModel {
+func newLessonModel(c *common, l *lesson.Lesson, opts lab.Options, p *progress.Store, cache *progress.ResultsCache) *lessonModel {
 	m := &lessonModel{
-		c: c, l: l, opts: opts,
+		c: c, l: l, opts: opts, progress: p, cache: cache, measured: map[string]time.Time{},
 		text:     viewport.New(),
 		rendered: map[string]string{},
 		log:      newBuildLog(),
@@ -93,7 +100,47 @@ func newLessonModel(c *common, l *lesson.Lesson, opts lab.Options) *lessonModel 
 		lastErr:  map[string]string{},
 	}
 	m.text.SetContent(l.Text)
+	if cache != nil {
+		for _, cr := range cache.Lesson(l.ID) {
+			if _, ok := l.Strategy(cr.Result.Strategy); ok {
+				m.results[cr.Result.Strategy] = cr.Result
+				m.measured[cr.Result.Strategy] = cr.Measured
+			}
+		}
+	}
+	if p != nil {
+		if id := p.Lesson(l.ID).Strategy; id != "" {
+			for i, s := range l.Strategies {
+				if s.ID == id {
+					m.cur = i
+				}
+			}
+		}
+	}
 	return m
+}
+
+// saveLast records the lesson and strategy on screen, so the menu resumes here next time.
+func (m *lessonModel) saveLast() tea.Cmd {
+	if m.progress == nil {
+		return nil
+	}
+	m.progress.SetLast(m.l.ID, m.strategy().ID)
+	return saveCmd(m.progress, nil)
+}
+
+// saveCmd writes progress and results off the UI goroutine. A failure to save is not worth
+// interrupting a lesson for; the next save tries again.
+func saveCmd(p *progress.Store, c *progress.ResultsCache) tea.Cmd {
+	return func() tea.Msg {
+		if p != nil {
+			_ = p.Save()
+		}
+		if c != nil {
+			_ = c.Save()
+		}
+		return nil
+	}
 }
 
 func (m *lessonModel) init() tea.Cmd { return m.resize() }
@@ -182,9 +229,11 @@ func (m *lessonModel) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.NextStrategy):
 		m.cur = (m.cur + 1) % len(m.l.Strategies)
 		m.stratScroll = 0
+		return m.saveLast()
 	case key.Matches(msg, k.PrevStrategy):
 		m.cur = (m.cur - 1 + len(m.l.Strategies)) % len(m.l.Strategies)
 		m.stratScroll = 0
+		return m.saveLast()
 	case key.Matches(msg, k.Build):
 		if m.job == nil {
 			return m.start([]*lesson.Strategy{m.strategy()})
@@ -299,12 +348,15 @@ func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
 	if job == nil || b.id != job.id {
 		return nil // a cancelled build's leftovers
 	}
+	var cmds []tea.Cmd
 	for _, it := range b.items {
 		switch {
 		case it.event != nil:
 			m.log.apply(*it.event)
 		case it.done != nil:
-			m.finish(*it.done, it.err)
+			if cmd := m.finish(*it.done, it.err); cmd != nil {
+				cmds = append(cmds, cmd)
+			}
 		case it.stage != "":
 			job.stage = it.stage
 			if it.stage == lab.StageRun {
@@ -314,9 +366,9 @@ func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
 	}
 	if b.closed {
 		m.job = nil
-		return m.next()
+		return tea.Batch(append(cmds, m.next())...)
 	}
-	return waitForBuild(job.id, job.events)
+	return tea.Batch(append(cmds, waitForBuild(job.id, job.events))...)
 }
 
 func (it jobMsg) stageDetail(job *buildJob, opts lab.Options) string {
@@ -324,8 +376,9 @@ func (it jobMsg) stageDetail(job *buildJob, opts lab.Options) string {
 	return strings.TrimSpace(lab.Tag(opts.Namespace, job.strategy.Lesson(), job.strategy.ID) + " " + args)
 }
 
-func (m *lessonModel) finish(res lab.Result, err error) {
+func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
 	s := m.job.strategy
+	delete(m.measured, s.ID)
 	switch {
 	case err != nil && lab.IsCanceled(err):
 		m.log.add(logError, "Build cancelled.")
@@ -344,7 +397,15 @@ func (m *lessonModel) finish(res lab.Result, err error) {
 		for _, line := range strings.Split(strings.TrimSpace(res.RunOutput), "\n") {
 			m.log.add(logText, sanitizeLine(line))
 		}
+		if m.progress != nil {
+			m.progress.MarkBuilt(m.l.ID, s.ID)
+		}
+		if m.cache != nil {
+			m.cache.Put(res)
+		}
+		return saveCmd(m.progress, m.cache)
 	}
+	return nil
 }
 
 func (m *lessonModel) cancelBuilds() {
@@ -419,9 +480,15 @@ func (m *lessonModel) resultsView(width, height int) string {
 		if m.lastErr[s.ID] != "" {
 			note = "failed"
 		}
+		if t, ok := m.measured[s.ID]; ok {
+			note = strings.TrimSpace(note + " (" + t.Format("Jan 2") + ")")
+		}
 		bars = append(bars, Bar{Label: s.ID, Value: r.SizeBytes, Family: family, Note: note})
 	}
 	out := RenderChart(bars, st, width)
+	if len(m.measured) > 0 {
+		out = st.Muted.Render("(date) = measured in an earlier session; press b to measure again") + "\n" + out
+	}
 	s := m.strategy()
 	var detail []string
 	if r, ok := m.results[s.ID]; ok {

@@ -7,15 +7,50 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/progress"
 )
 
 // menuModel is the lesson menu: the course in learning order, one lesson highlighted.
 type menuModel struct {
-	course *lesson.Course
-	cursor int
+	course   *lesson.Course
+	progress *progress.Store
+	cursor   int
 }
 
-func newMenu(c *lesson.Course) menuModel { return menuModel{course: c} }
+// newMenu starts with the cursor on the lesson the learner last opened, so enter resumes it.
+func newMenu(c *lesson.Course, p *progress.Store) menuModel {
+	m := menuModel{course: c, progress: p}
+	if p != nil {
+		last, _ := p.Last()
+		for i, l := range c.Lessons {
+			if l.ID == last {
+				m.cursor = i
+			}
+		}
+	}
+	return m
+}
+
+// status is a lesson's progress mark for the menu: ✓ when done, built x/y when started.
+func (m *menuModel) status(l *lesson.Lesson, st Styles) string {
+	if m.progress == nil {
+		return ""
+	}
+	p := m.progress.Lesson(l.ID)
+	built := 0
+	for _, s := range l.Strategies {
+		if _, ok := p.Built[s.ID]; ok {
+			built++
+		}
+	}
+	switch {
+	case !p.Completed.IsZero() || (built == len(l.Strategies) && built > 0):
+		return st.OK.Render("✓ done")
+	case p.Started():
+		return st.Muted.Render(fmt.Sprintf("%d/%d built", built, len(l.Strategies)))
+	}
+	return ""
+}
 
 // update moves the cursor; it returns the lesson to open when the learner picks one.
 func (m *menuModel) update(msg tea.KeyPressMsg, k KeyMap) (*lesson.Lesson, bool) {
@@ -45,12 +80,12 @@ func (m *menuModel) view(c *common, height int) string {
 	sb.WriteString(st.Title.Render("docktutor") + st.Muted.Render(" — learn how container images are built, by building them") + "\n\n")
 	for i, l := range m.course.Lessons {
 		cursor, title := "  ", l.Title
-		line := fmt.Sprintf("%d. %-12s %s", i+1, l.ID, title)
+		line := fmt.Sprintf("%d. %-12s %-28s", i+1, l.ID, title)
 		if i == m.cursor {
 			cursor = st.Accent.Render("▸ ")
 			line = st.Selected.Render(line)
 		}
-		sb.WriteString(cursor + line + "\n")
+		sb.WriteString(cursor + line + " " + m.status(l, st) + "\n")
 		if l.Summary != "" {
 			sb.WriteString("     " + st.Muted.Render(truncate(l.Summary, c.width-6)) + "\n")
 		}

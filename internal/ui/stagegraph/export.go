@@ -2,6 +2,7 @@ package stagegraph
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/docktutor/docktutor/internal/dockerfile"
@@ -44,7 +45,7 @@ func DOT(g *dockerfile.Graph) string {
 		fmt.Fprintf(&b, "  s%d -> s%d [label=\"%s\"%s];\n", e.From, e.To, dotEscape(edgeLabel(e.Kind, e.Paths)), attrs)
 	}
 	for _, e := range g.ExternalEdges {
-		fmt.Fprintf(&b, "  x%d -> s%d [label=\"%s\", style=dashed];\n", indexOf(g.External, e.Image), e.To, dotEscape(edgeLabel(e.Kind, e.Paths)))
+		fmt.Fprintf(&b, "  x%d -> s%d [label=\"%s\", style=dashed];\n", slices.Index(g.External, e.Image), e.To, dotEscape(edgeLabel(e.Kind, e.Paths)))
 	}
 	b.WriteString("}\n")
 	return b.String()
@@ -76,7 +77,7 @@ func Mermaid(g *dockerfile.Graph) string {
 		fmt.Fprintf(&b, "  s%d %s|\"%s\"| s%d\n", e.From, arrow, mermaidEscape(edgeLabel(e.Kind, e.Paths)), e.To)
 	}
 	for _, e := range g.ExternalEdges {
-		fmt.Fprintf(&b, "  x%d -.->|\"%s\"| s%d\n", indexOf(g.External, e.Image), mermaidEscape(edgeLabel(e.Kind, e.Paths)), e.To)
+		fmt.Fprintf(&b, "  x%d -.->|\"%s\"| s%d\n", slices.Index(g.External, e.Image), mermaidEscape(edgeLabel(e.Kind, e.Paths)), e.To)
 	}
 	b.WriteString("  classDef image stroke-width:3px\n")
 	b.WriteString("  classDef unused stroke-dasharray:5 5,opacity:0.5\n")
@@ -114,13 +115,4 @@ func dotEscape(s string) string {
 func mermaidEscape(s string) string {
 	s = dockerfile.Printable(s)
 	return strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "|", "#124;").Replace(s)
-}
-
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }

@@ -269,7 +269,7 @@ func (r *renderer) box(i, maxInstr int) []string {
 	}
 	side := func(b string) string { return bstyle.Render(b) }
 	for _, l := range body {
-		l = l.fit(inner - 2).pad(inner-2, lipgloss.NewStyle())
+		l = l.fit(inner-2).pad(inner-2, lipgloss.NewStyle())
 		rows = append(rows, side(border.Left)+" "+l.render()+" "+side(border.Right))
 	}
 	rows = append(rows, side(border.BottomLeft+strings.Repeat(border.Bottom, inner)+border.BottomRight))
@@ -492,12 +492,12 @@ func (r *renderer) sources(i int) string {
 		if e.Kind == dockerfile.EdgeBase {
 			continue
 		}
-		if n := r.g.Stages[e.From].Label(); !contains(names, n) {
+		if n := r.g.Stages[e.From].Label(); !slices.Contains(names, n) {
 			names = append(names, n)
 		}
 	}
 	for _, e := range r.g.ExternalEdges {
-		if e.To == i && !contains(names, e.Image) {
+		if e.To == i && !slices.Contains(names, e.Image) {
 			names = append(names, e.Image)
 		}
 	}
@@ -536,12 +536,3 @@ func wrap(s string, width int) []string {
 }
 
 func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -58,6 +58,14 @@ func TestRenderGolden(t *testing.T) {
 		states             map[int]State
 		opts               Options
 	}{
+		{name: "lesson-go-single-80", file: "lesson-go-single", width: 80},
+		{name: "lesson-go-multistage-80", file: "lesson-go-multistage", width: 80},
+		{name: "lesson-go-multistage-40", file: "lesson-go-multistage", width: 40},
+		{name: "lesson-go-distroless-80", file: "lesson-go-distroless", width: 80},
+		{name: "lesson-python-normal-80", file: "lesson-python-normal", width: 80},
+		{name: "lesson-python-multistage-80", file: "lesson-python-multistage", width: 80},
+		{name: "lesson-python-multistage-120", file: "lesson-python-multistage", width: 120},
+		{name: "lesson-python-distroless-80", file: "lesson-python-distroless", width: 80},
 		{name: "go-multistage-80", file: "go-multistage", width: 80},
 		{name: "go-multistage-120", file: "go-multistage", width: 120},
 		{name: "go-multistage-40", file: "go-multistage", width: 40},

@@ -64,10 +64,10 @@ type Tracker struct {
 	stats   []stageStats
 	builder engine.Builder // detected from the events; empty until the first step
 
-	stepStage   map[int]int       // engine step number → stage
+	stepStage   map[int]int        // engine step number → stage
 	stepName    map[stepKey]string // instruction of each started step
-	legacyFroms int         // FROM steps seen so far (legacy)
-	legacyStage int         // stage of the latest FROM step (legacy), -1 before the first
+	legacyFroms int                // FROM steps seen so far (legacy)
+	legacyStage int                // stage of the latest FROM step (legacy), -1 before the first
 	failed      bool
 }
 

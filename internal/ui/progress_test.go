@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/enginefake"
+	"github.com/docktutor/docktutor/internal/progress"
+)
+
+// TestProgressAndResultsSurviveRestart builds in one session, then opens a second session with no
+// daemon: the menu marks the lesson, resumes on it, and the lesson shows the earlier measurement,
+// dated, instead of an empty chart.
+func TestProgressAndResultsSurviveRestart(t *testing.T) {
+	stateDir, cacheDir := t.TempDir(), t.TempDir()
+	open := func() (*progress.Store, *progress.ResultsCache) {
+		s, _, err := progress.Open(stateDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _, err := progress.OpenResults(cacheDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, r
+	}
+	store, results := open()
+	fe := enginefake.New(map[string]int64{"docktutor/multistage:go-single": 828_600_000})
+	fe.DefaultOutput = "GET / -> 200 OK"
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe), Progress: store, Results: results}, 120, 40)
+	d.key("tab", "tab", "tab", "b") // go-single
+	if !strings.Contains(d.screen(), "828.6MB") {
+		t.Fatalf("build did not show its size:\n%s", d.screen())
+	}
+
+	store, results = open() // a new process
+	down := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
+		return nil, engine.DaemonInfo{}, &testErr{"Docker is not running"}
+	}
+	d = newDriver(t, Options{Course: loadCourse(t), Connect: down, Progress: store, Results: results}, 120, 40)
+	if !strings.Contains(d.screen(), "1/6 built") {
+		t.Errorf("menu does not show progress:\n%s", d.screen())
+	}
+	d.key("enter")
+	s := d.screen()
+	if !strings.Contains(s, "Strategy 4/6 · go-single") {
+		t.Errorf("lesson did not resume on the last strategy:\n%s", s)
+	}
+	if !strings.Contains(s, "828.6MB") || !strings.Contains(s, "earlier session") {
+		t.Errorf("earlier measurement not shown with its date:\n%s", s)
+	}
+}
