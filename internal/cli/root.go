@@ -98,6 +98,7 @@ Run it without arguments for the lesson menu.`,
 		newLessonCmd(g),
 		newBuildCmd(g),
 		newProgressCmd(g),
+		newGraphCmd(g),
 	)
 	return root
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -35,6 +36,9 @@ func FuzzParse(f *testing.F) {
 			var te *TargetError
 			if !errors.As(err, &pe) && !errors.As(err, &te) {
 				t.Fatalf("error of type %T: %v", err, err)
+			}
+			if strings.Contains(err.Error(), internalErrorPrefix) {
+				t.Fatalf("Parse panicked: %v", err)
 			}
 			checkPrintable(t, err.Error())
 			return

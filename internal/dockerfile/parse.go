@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
+
+// internalErrorPrefix starts the message of an error that comes from a panic while parsing.
+const internalErrorPrefix = "docktutor could not read this Dockerfile (please report it): "
 
 // scratch is the empty base image, which is not an image to pull.
 const scratch = "scratch"
@@ -33,13 +38,22 @@ type Options struct {
 // Parse reads a Dockerfile with BuildKit's parser and returns its stage graph for
 // opts.Target. Errors are *Error (BuildKit would refuse the file, with its line) or
 // *TargetError (no stage has the target's name). Parse never panics.
-func Parse(src []byte, opts Options) (*Graph, error) {
+func Parse(src []byte, opts Options) (g *Graph, err error) {
+	// BuildKit's packages are not written for hostile input the way a TUI reading a learner's
+	// file needs; a panic in them must not take the program down. FuzzParse fails on this
+	// error, so it is a safety net, not a way to hide bugs.
+	defer func() {
+		if r := recover(); r != nil {
+			g, err = nil, newError(0, "%s%v", internalErrorPrefix, r)
+		}
+	}()
 	res, err := parser.Parse(bytes.NewReader(src))
 	if err != nil {
 		return nil, fromBuildKit(err, 0)
 	}
-	// A zero Linter reports nothing, but unlike a nil one it survives "# check=" comments.
-	stages, metaArgs, err := instructions.Parse(res.AST, &linter.Linter{})
+	// A linter without a Warn function reports nothing; a nil or zero one would panic on
+	// "# check=" comments.
+	stages, metaArgs, err := instructions.Parse(res.AST, linter.New(&linter.Config{}))
 	if err != nil {
 		return nil, fromBuildKit(err, 0)
 	}
@@ -57,7 +71,7 @@ func Parse(src []byte, opts Options) (*Graph, error) {
 		return nil, err
 	}
 
-	g := &Graph{Stages: make([]Stage, len(stages)), MetaArgSteps: len(metaArgs)}
+	g = &Graph{Stages: make([]Stage, len(stages)), MetaArgSteps: len(metaArgs)}
 	if err := g.readStages(stages, lex, args); err != nil {
 		return nil, err
 	}
@@ -124,7 +138,7 @@ func globalArgs(lex *shell.Lex, metaArgs []instructions.ArgCommand, opts Options
 			if kp.Value == nil {
 				continue
 			}
-			r, err := lex.ProcessWordWithMatches(*kp.Value, env)
+			r, err := expand(lex, *kp.Value, env)
 			if err != nil {
 				return nil, wrapAt(err, cmd.Location())
 			}
@@ -140,7 +154,7 @@ func (g *Graph) readStages(stages []instructions.Stage, lex *shell.Lex, args *ar
 	byName := map[string]int{}
 	for i, st := range stages {
 		line := startLine(st.Location)
-		base, err := lex.ProcessWordWithMatches(st.BaseName, args)
+		base, err := expand(lex, st.BaseName, args)
 		if err != nil {
 			return wrapAt(err, st.Location)
 		}
@@ -155,7 +169,7 @@ func (g *Graph) readStages(stages []instructions.Stage, lex *shell.Lex, args *ar
 			Line:      line,
 		}
 		if st.Platform != "" {
-			p, err := lex.ProcessWordWithMatches(st.Platform, args)
+			p, err := expand(lex, st.Platform, args)
 			if err != nil {
 				return wrapAt(fmt.Errorf("failed to process arguments for platform %s: %w", p.Result, err), st.Location)
 			}
@@ -241,7 +255,7 @@ func (g *Graph) resolveReferences(stages []instructions.Stage, lex *shell.Lex) (
 				if c.From == "" {
 					continue
 				}
-				r, err := lex.ProcessWordWithMatches(c.From, noEnv)
+				r, err := expand(lex, c.From, noEnv)
 				if err != nil {
 					return nil, wrapAt(err, c.Location())
 				}
@@ -329,7 +343,7 @@ func (g *Graph) addEdge(e Edge) {
 		old := &g.Edges[i]
 		if old.From == e.From && old.To == e.To && old.Kind == e.Kind {
 			for _, p := range e.Paths {
-				if !contains(old.Paths, p) {
+				if !slices.Contains(old.Paths, p) {
 					old.Paths = append(old.Paths, p)
 				}
 			}
@@ -345,14 +359,14 @@ func (g *Graph) addExternal(e ExternalEdge) {
 	if e.Image == scratch {
 		return
 	}
-	if !contains(g.External, e.Image) {
+	if !slices.Contains(g.External, e.Image) {
 		g.External = append(g.External, e.Image)
 	}
 	for i := range g.ExternalEdges {
 		old := &g.ExternalEdges[i]
 		if old.Image == e.Image && old.To == e.To && old.Kind == e.Kind {
 			for _, p := range e.Paths {
-				if !contains(old.Paths, p) {
+				if !slices.Contains(old.Paths, p) {
 					old.Paths = append(old.Paths, p)
 				}
 			}
@@ -472,6 +486,33 @@ func (g *Graph) checkOrder(deps []dep) error {
 	return nil
 }
 
+// expand runs BuildKit's shell lexer on a word. The lexer reads with text/scanner, which
+// reports invalid UTF-8 by printing to the process's standard error and then goes on with
+// U+FFFD; a TUI must never have its screen written over, so expand hands it the word with
+// every invalid byte already replaced by U+FFFD, which gives the same result silently.
+func expand(lex *shell.Lex, word string, env shell.EnvGetter) (shell.ProcessWordResult, error) {
+	return lex.ProcessWordWithMatches(validUTF8(word), env)
+}
+
+// validUTF8 replaces each byte that is not part of valid UTF-8 with U+FFFD, as text/scanner
+// does.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
 // wrapAt attaches a location to a BuildKit error that has none and converts it.
 func wrapAt(err error, loc []parser.Range) *Error {
 	return fromBuildKit(err, startLine(loc))
@@ -499,15 +540,6 @@ func displayText(keyword, src string) string {
 	}
 	words[0] = keyword
 	return strings.Join(words, " ")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // argEnv is an ordered set of build arguments that BuildKit's shell lexer can expand.

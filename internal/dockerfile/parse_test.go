@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -58,6 +59,13 @@ var corpusCases = []struct {
 	{"sixty-stages", "sixty-stages", ""},
 	{"sixty-stages-target-svc07", "sixty-stages", "svc07"},
 	{"forward-copy-default-target", "../broken/forward-copy", ""},
+	// The lesson's own Dockerfiles (lessons/multistage), as of this test.
+	{"lesson-go-single", "lesson-go-single", ""},
+	{"lesson-go-multistage", "lesson-go-multistage", ""},
+	{"lesson-go-distroless", "lesson-go-distroless", ""},
+	{"lesson-python-normal", "lesson-python-normal", ""},
+	{"lesson-python-multistage", "lesson-python-multistage", ""},
+	{"lesson-python-distroless", "lesson-python-distroless", ""},
 }
 
 func readCorpus(t testing.TB, file string) []byte {
@@ -113,7 +121,7 @@ func agreeWithBuildKit(t *testing.T, src []byte, g *Graph) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stages, metaArgs, err := instructions.Parse(res.AST, &linter.Linter{})
+	stages, metaArgs, err := instructions.Parse(res.AST, linter.New(&linter.Config{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,5 +516,55 @@ func TestMarshalJSONEmptyLists(t *testing.T) {
 	want := `{"stages":[{"index":0,"name":"","base":"scratch","needed":true,"line":1}],"edges":[],"target":0,"external":[]}`
 	if string(got) != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestParseWritesNothing: BuildKit's shell lexer prints invalid UTF-8 complaints to standard
+// error; Parse must not let it, since a TUI owns the terminal.
+func TestParseWritesNothing(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = w
+	defer func() { os.Stderr = stderr }()
+	inputs := []string{
+		"ARG V=\xff\xfe\nFROM alpine:$V\n",
+		"FROM alp\xffine AS a\nFROM scratch\nCOPY --from=a\xff / /\n",
+		"FROM --platform=linux/\xc3 alpine\n",
+	}
+	for _, src := range inputs {
+		_, _ = Parse([]byte(src), Options{})
+	}
+	os.Stderr = stderr
+	w.Close()
+	got, _ := io.ReadAll(r)
+	if len(got) > 0 {
+		t.Errorf("Parse wrote to standard error: %q", got)
+	}
+}
+
+func TestInvalidUTF8MatchesBuildKit(t *testing.T) {
+	g, err := Parse([]byte("ARG V=\xff\xfe\nFROM alpine:$V\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "alpine:\uFFFD\uFFFD"; g.Stages[0].Base != want {
+		t.Errorf("base %q, want %q (one U+FFFD per bad byte, as text/scanner gives)", g.Stages[0].Base, want)
+	}
+}
+
+// TestParseCheckComments: "# check=" comments below the first line configure BuildKit's linter
+// per instruction; they once made Parse panic (found by FuzzParse).
+func TestParseCheckComments(t *testing.T) {
+	for _, src := range []string{
+		"# check=error=true\nFROM alpine:3.22\n# check=skip=StageNameCasing\nRUN true\n",
+		"FROM alpine:3.22\n# check=experimental=all\nRUN true\n",
+		"FROM alpine:3.22\n# check=skip=all;error=true\nRUN true\n",
+	} {
+		if _, err := Parse([]byte(src), Options{}); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
 	}
 }

@@ -337,7 +337,7 @@ func (m *Model) bindings() []key.Binding {
 func (m *Model) renderHelp() string {
 	st, k := m.c.styles, m.c.keys
 	groups := [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDn, k.Focus},
+		{k.Up, k.Down, k.PageUp, k.PageDn, k.Focus, k.Graph},
 		{k.Build, k.BuildAll, k.Cancel, k.NextStrategy, k.PrevStrategy},
 		{k.Open, k.Back, k.Retry, k.Help, k.Quit},
 	}

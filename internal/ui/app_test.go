@@ -133,7 +133,7 @@ func TestBuildShowsResults(t *testing.T) {
 	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe)}, 120, 40)
 	d.key("b")
 	s := d.screen()
-	for _, want := range []string{"python-normal", "1.02GB", "✓ output:", "Hello from hello.py, docktutor!", "step 3/3"} {
+	for _, want := range []string{"python-normal", "1.02GB", "✓ output:", "Hello from hello.py, docktutor!", "✓ step 3/3", "THE IMAGE", "✓ stage-0"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("after b, screen lacks %q:\n%s", want, s)
 		}
@@ -259,5 +259,25 @@ func TestScreenFits(t *testing.T) {
 				t.Errorf("%dx%d: line %d is %d wide: %q", size[0], size[1], i, w, l)
 			}
 		}
+	}
+}
+
+// TestGraphToggleOnNarrowScreens: below the width where the graph gets its own column, g swaps the
+// strategy pane between the Dockerfile and the stage graph, and the help line offers it.
+func TestGraphToggleOnNarrowScreens(t *testing.T) {
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage"}, 80, 24)
+	d.key("tab") // python-multistage: two stages
+	if s := d.screen(); strings.Contains(s, "THE IMAGE") || !strings.Contains(s, "g stage graph") {
+		t.Fatalf("80 columns: graph shown before g, or g not offered:\n%s", s)
+	}
+	d.key("g")
+	s := d.screen()
+	if !strings.Contains(s, "THE IMAGE") || !strings.Contains(s, "build") {
+		t.Errorf("g did not show the stage graph:\n%s", s)
+	}
+	wide := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage"}, 120, 40)
+	wide.key("tab")
+	if s := wide.screen(); !strings.Contains(s, "THE IMAGE") || strings.Contains(s, "g stage graph") {
+		t.Errorf("120 columns: graph not beside the Dockerfile, or g offered anyway:\n%s", s)
 	}
 }

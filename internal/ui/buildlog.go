@@ -20,6 +20,7 @@ const (
 	logCached
 	logError
 	logInfo
+	logDone
 )
 
 type logLine struct {
@@ -38,10 +39,23 @@ type buildLog struct {
 
 	steps, cached int
 	current       string // the step running now
-	partial       map[int]bool
+	// stepLine remembers where each running step's line is (as a count of lines ever added), so
+	// the line can be marked done when the step ends.
+	stepLine map[string]int
 }
 
-func newBuildLog() buildLog { return buildLog{lines: make([]logLine, maxLogLines)} }
+func newBuildLog() buildLog {
+	return buildLog{lines: make([]logLine, maxLogLines), stepLine: map[string]int{}}
+}
+
+// at returns the line added as the seq-th line ever, if it is still held.
+func (b *buildLog) at(seq int) *logLine {
+	i := seq - b.dropped
+	if i < 0 || i >= b.n {
+		return nil
+	}
+	return &b.lines[(b.start+i)%len(b.lines)]
+}
 
 func (b *buildLog) reset() { *b = newBuildLog() }
 
@@ -71,7 +85,14 @@ func (b *buildLog) apply(ev engine.Event) {
 		}
 		b.steps++
 		b.current = stepTitle(ev)
+		b.stepLine[b.current] = b.dropped + b.n
 		b.add(logStep, b.current)
+	case engine.EventStepDone:
+		title := stepTitle(ev)
+		if l := b.at(b.stepLine[title]); l != nil && l.kind == logStep && l.text == title {
+			l.kind = logDone
+		}
+		delete(b.stepLine, title)
 	case engine.EventCacheHit:
 		if ev.Internal {
 			return
@@ -123,7 +144,7 @@ func (b *buildLog) scrollBy(n, height int) {
 // view renders the last height lines (less the scroll offset), each cut to width.
 func (b *buildLog) view(st Styles, width, height int) string {
 	if b.n == 0 {
-		return st.Muted.Render("Press b to build this strategy, B to build them all.")
+		return st.Muted.Render(wrapText("Press b to build this strategy, B to build them all.", width))
 	}
 	end := b.n - b.scroll
 	begin := maxInt(0, end-height)
@@ -134,6 +155,8 @@ func (b *buildLog) view(st Styles, width, height int) string {
 		switch l.kind {
 		case logStep:
 			out = append(out, st.Accent.Render("▸ "+text))
+		case logDone:
+			out = append(out, st.Accent.Render("✓ ")+text)
 		case logCached:
 			out = append(out, st.OK.Render("✓ ")+text+st.Muted.Render("  cached"))
 		case logError:

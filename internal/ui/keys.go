@@ -14,6 +14,7 @@ type KeyMap struct {
 	NextStrategy   key.Binding
 	PrevStrategy   key.Binding
 	Focus          key.Binding
+	Graph          key.Binding
 	Cancel         key.Binding
 	Retry          key.Binding
 	Help           key.Binding
@@ -34,6 +35,7 @@ func DefaultKeyMap() KeyMap {
 		NextStrategy: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next strategy")),
 		PrevStrategy: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev strategy")),
 		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "focus pane")),
+		Graph:        key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "stage graph")),
 		Cancel:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel build")),
 		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry docker")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

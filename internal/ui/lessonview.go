@@ -12,10 +12,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
+	"github.com/docktutor/docktutor/internal/ui/stagegraph"
 )
 
 type focus int
@@ -56,6 +58,12 @@ type lessonModel struct {
 
 	progress *progress.Store
 	cache    *progress.ResultsCache
+
+	// graphs holds each strategy's stage graph (nil when its Dockerfile does not parse);
+	// trackers the stage states of the strategy's latest build, live while it runs.
+	graphs    map[string]*dockerfile.Graph
+	trackers  map[string]*stagegraph.Tracker
+	showGraph bool // on narrow screens the strategy pane shows the graph instead of the Dockerfile
 }
 
 // buildJob is the build running now. Its id tags every message it sends, so messages from a
@@ -92,6 +100,7 @@ type markdownMsg struct {
 func newLessonModel(c *common, l *lesson.Lesson, opts lab.Options, p *progress.Store, cache *progress.ResultsCache) *lessonModel {
 	m := &lessonModel{
 		c: c, l: l, opts: opts, progress: p, cache: cache, measured: map[string]time.Time{},
+		graphs: map[string]*dockerfile.Graph{}, trackers: map[string]*stagegraph.Tracker{},
 		text:     viewport.New(),
 		rendered: map[string]string{},
 		log:      newBuildLog(),
@@ -100,6 +109,12 @@ func newLessonModel(c *common, l *lesson.Lesson, opts lab.Options, p *progress.S
 		lastErr:  map[string]string{},
 	}
 	m.text.SetContent(l.Text)
+	for _, s := range l.Strategies {
+		// The lesson loader already checked that every Dockerfile parses.
+		if g, err := dockerfile.Parse([]byte(s.Dockerfile), dockerfile.Options{Target: s.Target}); err == nil {
+			m.graphs[s.ID] = g
+		}
+	}
 	if cache != nil {
 		for _, cr := range cache.Lesson(l.ID) {
 			if _, ok := l.Strategy(cr.Result.Strategy); ok {
@@ -149,14 +164,31 @@ func (m *lessonModel) strategy() *lesson.Strategy { return m.l.Strategies[m.cur]
 
 func (m *lessonModel) building() bool { return m.job != nil }
 
-// layout splits the screen: the top row (text | strategy) and the bottom row (build | results).
+// wideWidth is the width from which the stage graph gets a column of its own beside the
+// Dockerfile; narrower screens show one or the other in the strategy pane (key g).
+const wideWidth = 110
+
+// layout splits the screen: the top row (text | strategy [| graph]) and the bottom row
+// (build | results). leftW is the text and build column; rightW the rest of the width.
 func (m *lessonModel) layout(height int) (leftW, rightW, topH, botH int) {
 	w := m.c.width
 	leftW = w / 2
+	if w >= wideWidth {
+		leftW = w * 34 / 100
+	}
 	rightW = w - leftW
 	topH = height * 11 / 20
 	botH = height - topH
 	return
+}
+
+// graphColumn is the width of the graph pane when it has its own column, else 0.
+func (m *lessonModel) graphColumn() int {
+	if m.c.width < wideWidth {
+		return 0
+	}
+	_, rightW, _, _ := m.layout(0)
+	return rightW * 46 / 100
 }
 
 func (m *lessonModel) markdownKey(width int) string {
@@ -242,6 +274,9 @@ func (m *lessonModel) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.job == nil {
 			return m.start(m.l.Strategies)
 		}
+	case key.Matches(msg, k.Graph) && m.graphColumn() == 0:
+		m.showGraph = !m.showGraph
+		m.stratScroll = 0
 	case key.Matches(msg, k.Focus):
 		m.focus = (m.focus + 1) % focusCount
 	case m.focus == focusStrategy && key.Matches(msg, k.Up):
@@ -303,6 +338,9 @@ func (m *lessonModel) next() tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	job := &buildJob{id: m.nextID, strategy: s, cancel: cancel, events: make(chan jobMsg, 256), started: time.Now(), stage: lab.StageBuild}
 	m.job, m.now = job, job.started
+	if g := m.graphs[s.ID]; g != nil {
+		m.trackers[s.ID] = stagegraph.NewTracker(g)
+	}
 	m.log.reset()
 	m.log.add(logInfo, fmt.Sprintf("docker build -t %s -f %s lessons/apps/%s", lab.Tag(m.opts.Namespace, m.l.ID, s.ID), s.DockerfilePath, s.App))
 	go runJob(ctx, m.c.eng, s, m.opts, job.events)
@@ -353,6 +391,9 @@ func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
 		switch {
 		case it.event != nil:
 			m.log.apply(*it.event)
+			if t := m.trackers[job.strategy.ID]; t != nil {
+				t.Observe(*it.event)
+			}
 		case it.done != nil:
 			if cmd := m.finish(*it.done, it.err); cmd != nil {
 				cmds = append(cmds, cmd)
@@ -379,6 +420,10 @@ func (it jobMsg) stageDetail(job *buildJob, opts lab.Options) string {
 func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
 	s := m.job.strategy
 	delete(m.measured, s.ID)
+	if t := m.trackers[s.ID]; t != nil {
+		// The image exists once the build step succeeded, even if the run then failed.
+		t.Finish(res.ImageID != "")
+	}
 	switch {
 	case err != nil && lab.IsCanceled(err):
 		m.log.add(logError, "Build cancelled.")
@@ -418,9 +463,16 @@ func (m *lessonModel) cancelBuilds() {
 func (m *lessonModel) bindings() []key.Binding {
 	k := m.c.keys
 	if m.job != nil {
+		if m.graphColumn() == 0 {
+			return []key.Binding{k.Cancel, k.NextStrategy, k.Graph}
+		}
 		return []key.Binding{k.Cancel, k.NextStrategy, k.Focus}
 	}
-	return []key.Binding{k.Build, k.BuildAll, k.NextStrategy, k.Focus}
+	out := []key.Binding{k.Build, k.BuildAll, k.NextStrategy, k.Focus}
+	if m.graphColumn() == 0 {
+		out = append(out, k.Graph)
+	}
+	return out
 }
 
 func (m *lessonModel) view(height int) string {
@@ -434,14 +486,26 @@ func (m *lessonModel) view(height int) string {
 	}
 	text := paneBox(textTitle, m.text.View(), leftW, topH, m.focus == focusText, st)
 
+	graphW := m.graphColumn()
+	stratW := rightW - graphW
 	stratTitle := fmt.Sprintf("Strategy %d/%d · %s", m.cur+1, len(m.l.Strategies), s.ID)
-	explain := wrapText(stripMarkdown(s.Explain), rightW-4)
-	df := RenderDockerfile(s.Dockerfile, st, rightW-4)
-	body, more := scrollLines(st.Subtitle.Render(s.Title)+"\n"+explain+"\n\n"+df, &m.stratScroll, topH-2)
-	if more {
-		stratTitle += " · f, ↓ for more"
+	var content string
+	if graphW == 0 && m.showGraph {
+		stratTitle += " · stage graph"
+		content = m.graphView(s, stratW-4, 0)
+	} else {
+		explain := wrapText(stripMarkdown(s.Explain), stratW-4)
+		content = st.Subtitle.Render(s.Title) + "\n" + explain + "\n\n" + RenderDockerfile(s.Dockerfile, st, stratW-4)
 	}
-	right := paneBox(stratTitle, body, rightW, topH, m.focus == focusStrategy, st)
+	body, more := scrollLines(content, &m.stratScroll, topH-2)
+	if more {
+		stratTitle += " · ↓ more"
+	}
+	right := paneBox(stratTitle, body, stratW, topH, m.focus == focusStrategy, st)
+	if graphW > 0 {
+		right = lipgloss.JoinHorizontal(lipgloss.Top, right,
+			paneBox(m.graphTitle(s), m.graphView(s, graphW-4, topH-2), graphW, topH, false, st))
+	}
 
 	logTitle := "Build"
 	if m.job != nil {
@@ -450,9 +514,12 @@ func (m *lessonModel) view(height int) string {
 			logTitle += fmt.Sprintf(" · %d queued", n)
 		}
 	}
-	logPane := paneBox(logTitle, m.log.view(st, leftW-4, botH-2), leftW, botH, m.focus == focusLog, st)
+	// The bottom row splits evenly whatever the top row does: the log needs the width.
+	logW := m.c.width / 2
+	resW := m.c.width - logW
+	logPane := paneBox(logTitle, m.log.view(st, logW-4, botH-2), logW, botH, m.focus == focusLog, st)
 
-	results := paneBox("Image sizes", m.resultsView(rightW-4, botH-2), rightW, botH, false, st)
+	results := paneBox("Image sizes", m.resultsView(resW-4, botH-2), resW, botH, false, st)
 
 	return lipgloss.JoinVertical(lipgloss.Left,
 		lipgloss.JoinHorizontal(lipgloss.Top, text, right),
@@ -555,4 +622,24 @@ func scrollLines(s string, offset *int, height int) (string, bool) {
 	*offset = minInt(*offset, maxInt(0, len(lines)-height))
 	end := minInt(len(lines), *offset+height)
 	return strings.Join(lines[*offset:end], "\n"), end < len(lines)
+}
+
+func (m *lessonModel) graphTitle(s *lesson.Strategy) string {
+	if s.Target != "" {
+		return "Stages · --target " + s.Target
+	}
+	return "Stages"
+}
+
+// graphView draws the strategy's stage graph, lit with the states of its latest build.
+func (m *lessonModel) graphView(s *lesson.Strategy, width, height int) string {
+	g := m.graphs[s.ID]
+	if g == nil {
+		return m.c.styles.Muted.Render("This Dockerfile has no stage graph.")
+	}
+	var states map[int]stagegraph.State
+	if t := m.trackers[s.ID]; t != nil {
+		states = t.States()
+	}
+	return stagegraph.Draw(g, states, m.c.styles.Graph, stagegraph.Options{Width: width, Height: height}).Text
 }

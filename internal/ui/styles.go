@@ -4,6 +4,7 @@ import (
 	"image/color"
 
 	"charm.land/lipgloss/v2"
+	"github.com/docktutor/docktutor/internal/ui/stagegraph"
 )
 
 // Styles holds every style the UI draws with, built in one place from the terminal's background
@@ -30,6 +31,9 @@ type Styles struct {
 	// The size chart's bars, one colour per app family.
 	Bar      lipgloss.Style
 	BarOther lipgloss.Style
+
+	// Graph draws the Dockerfile's stage graph.
+	Graph stagegraph.Styles
 
 	// Markdown is the Glamour style name for lesson text ("dark", "light" or "notty").
 	Markdown string
@@ -74,7 +78,9 @@ func NewStyles(isDark, plain bool) Styles {
 	if !isDark {
 		s.Markdown = "light"
 	}
+	s.Graph = stagegraph.DefaultStyles(isDark)
 	if plain {
+		s.Graph = stagegraph.PlainStyles()
 		s.Markdown = "notty"
 		s.Selected = lipgloss.NewStyle().Bold(true)
 	}

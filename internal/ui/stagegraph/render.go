@@ -108,6 +108,9 @@ func Draw(g *dockerfile.Graph, states map[int]State, st Styles, opts Options) Dr
 		}
 		return r.boxes(instr)
 	}
+	if len(g.Stages)*3 > opts.Height { // a box takes three lines at the least
+		return r.compact()
+	}
 	for n := instr; n >= 0; n-- {
 		if d := r.boxes(n); lineCount(d.Text) <= opts.Height {
 			return d

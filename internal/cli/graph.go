@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/docktutor/docktutor/internal/dockerfile"
+	"github.com/docktutor/docktutor/internal/ui/stagegraph"
+)
+
+// graphFormats are the values --format takes.
+var graphFormats = []string{"text", "json", "dot", "mermaid"}
+
+// graphDefaultWidth is the width of text drawings that go to a file or a pipe.
+const graphDefaultWidth = 80
+
+type graphOptions struct {
+	*globalOptions
+	file      string
+	target    string
+	format    string
+	width     int
+	buildArgs []string
+}
+
+func newGraphCmd(g *globalOptions) *cobra.Command {
+	o := &graphOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "graph [-f Dockerfile] [--target STAGE] [--format text|json|dot|mermaid]",
+		Short: "Draw the stages of a Dockerfile and what crosses between them",
+		Long: `Draw a Dockerfile's build stages as BuildKit reads them: what each stage starts FROM,
+what COPY --from and RUN --mount=from= take from other stages and images, which stage is
+THE IMAGE (the last one, or --target), and which stages the build does not need at all.
+
+Formats:
+  text     boxes and arrows for the terminal (one line per stage for big files);
+           coloured on a terminal unless NO_COLOR is set
+  json     the graph for scripts: {"stages":[{"index","name","base","needed","line"}],
+           "edges":[{"from","to","kind","paths"}],"target","external"}; kind is base
+           (FROM <stage>), copy (COPY --from) or mount (RUN --mount=from=)
+  dot      Graphviz, for 'dot -Tsvg'
+  mermaid  a Mermaid flowchart, for Markdown
+
+A Dockerfile BuildKit would refuse exits with status 1 and "Dockerfile:LINE: message";
+an unknown --target exits with status 2 and lists the stages.`,
+		Example: `  # The Dockerfile in the current folder
+  docktutor graph
+
+  # What does --target test build, and what does it leave out?
+  docktutor graph -f build/Dockerfile --target test
+
+  # Which stages does the image need? (jq)
+  docktutor graph --format json | jq -r '.stages[] | select(.needed) | .name'
+
+  # A picture for the docs
+  docktutor graph --format dot | dot -Tsvg > stages.svg
+  cat Dockerfile | docktutor graph -f - --format mermaid`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return exitf(2, "graph takes no arguments; to draw %s: docktutor graph -f %s", args[0], args[0])
+			}
+			return nil
+		},
+		RunE: func(*cobra.Command, []string) error { return o.run() },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.file, "file", "f", "Dockerfile", "read the Dockerfile at `PATH` (- for standard input)")
+	f.StringVar(&o.target, "target", "", "draw the build of `STAGE` instead of the last stage")
+	f.StringVar(&o.format, "format", "text", "output `FORMAT`: "+strings.Join(graphFormats, ", "))
+	f.IntVar(&o.width, "width", 0, "draw text `COLUMNS` wide (default: the terminal's width, or 80)")
+	f.StringArrayVar(&o.buildArgs, "build-arg", nil, "set a global ARG as docker build does, `KEY=VALUE` (repeatable)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(graphFormats, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("target", o.completeTargets)
+	return cmd
+}
+
+func (o *graphOptions) run() error {
+	if !slices.Contains(graphFormats, o.format) {
+		return exitf(2, "unknown format %q; use %s", o.format, strings.Join(graphFormats, ", "))
+	}
+	args, err := parseBuildArgs(o.buildArgs)
+	if err != nil {
+		return err
+	}
+	src, err := o.read()
+	if err != nil {
+		return err
+	}
+	g, err := dockerfile.Parse(src, dockerfile.Options{Target: o.target, BuildArgs: args})
+	var te *dockerfile.TargetError
+	switch {
+	case errors.As(err, &te):
+		return &ExitError{Code: 2, Err: err}
+	case err != nil:
+		return &ExitError{Code: 1, Err: err}
+	}
+
+	out := o.streams.Out
+	switch o.format {
+	case "json":
+		b, err := json.MarshalIndent(g, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(out, "%s\n", b)
+		return err
+	case "dot":
+		_, err := io.WriteString(out, stagegraph.DOT(g))
+		return err
+	case "mermaid":
+		_, err := io.WriteString(out, stagegraph.Mermaid(g))
+		return err
+	}
+	styles, w := o.textOutput()
+	_, err = fmt.Fprintln(w, stagegraph.Render(g, nil, styles, o.textWidth()))
+	return err
+}
+
+// read returns the Dockerfile's bytes from the file or standard input.
+func (o *graphOptions) read() ([]byte, error) {
+	if o.file == "-" {
+		b, err := io.ReadAll(o.streams.In)
+		if err != nil {
+			return nil, exitf(1, "read the Dockerfile from standard input: %w", err)
+		}
+		return b, nil
+	}
+	b, err := os.ReadFile(o.file)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, exitf(1, "no Dockerfile at %s; name one with -f PATH (or -f - for standard input)", o.file)
+	case err != nil:
+		return nil, exitf(1, "read %s: %w", o.file, err)
+	}
+	return b, nil
+}
+
+// parseBuildArgs turns KEY=VALUE flags into a map; a bare KEY takes its value from the
+// environment, as docker build does.
+func parseBuildArgs(list []string) (map[string]string, error) {
+	args := map[string]string{}
+	for _, a := range list {
+		k, v, ok := strings.Cut(a, "=")
+		if k == "" {
+			return nil, exitf(2, "invalid --build-arg %q; use KEY=VALUE", a)
+		}
+		if !ok {
+			if v, ok = os.LookupEnv(k); !ok {
+				continue
+			}
+		}
+		args[k] = v
+	}
+	return args, nil
+}
+
+// terminalFile returns w as a file when it is a terminal.
+func terminalFile(w io.Writer) (*os.File, bool) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return nil, false
+	}
+	return f, true
+}
+
+// textOutput picks the styles for a text drawing and the writer to print it with: colours
+// only on a terminal and without NO_COLOR, downsampled to what the terminal shows.
+func (o *graphOptions) textOutput() (stagegraph.Styles, io.Writer) {
+	out, ok := terminalFile(o.streams.Out)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return stagegraph.PlainStyles(), o.streams.Out
+	}
+	dark := true
+	if in, ok := o.streams.In.(*os.File); ok && term.IsTerminal(in.Fd()) {
+		dark = lipgloss.HasDarkBackground(in, out)
+	}
+	return stagegraph.DefaultStyles(dark), colorprofile.NewWriter(out, os.Environ())
+}
+
+// textWidth is --width, else the terminal's width, else 80.
+func (o *graphOptions) textWidth() int {
+	if o.width > 0 {
+		return o.width
+	}
+	if f, ok := terminalFile(o.streams.Out); ok {
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
+			return w
+		}
+	}
+	return graphDefaultWidth
+}
+
+// completeTargets offers the stage names of the Dockerfile -f names.
+func (o *graphOptions) completeTargets(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+	file, _ := cmd.Flags().GetString("file")
+	if file == "-" {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	src, err := os.ReadFile(filepath.Clean(file))
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	g, err := dockerfile.Parse(src, dockerfile.Options{})
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var names []string
+	for _, s := range g.Stages {
+		if s.Name != "" {
+			names = append(names, s.Name)
+		}
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
+}
