@@ -90,6 +90,11 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 		defer c.Close()
 	}
 
+	store, err := o.openProgress()
+	if err != nil {
+		return err
+	}
+	cache := o.openResults()
 	report := buildReport{Lesson: l.ID, Results: []lab.Result{}}
 	var failed []string
 	for _, s := range strategies {
@@ -99,6 +104,13 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 		}
 		res, err := lab.Run(ctx, eng, s, lab.Options{Builder: builder, NoCache: o.noCache}, progress)
 		report.Results = append(report.Results, res)
+		if err == nil {
+			// A build from the command line counts as much as one in the TUI.
+			store.MarkBuilt(l.ID, s.ID)
+			if cache != nil {
+				cache.Put(res)
+			}
+		}
 		if err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", s.ID, err))
 			if ctx.Err() != nil {
@@ -107,6 +119,14 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 		}
 	}
 
+	if err := store.Save(); err != nil {
+		fmt.Fprintf(o.streams.Err, "docktutor: warning: %v\n", err)
+	}
+	if cache != nil {
+		if err := cache.Save(); err != nil {
+			fmt.Fprintf(o.streams.Err, "docktutor: warning: %v\n", err)
+		}
+	}
 	if o.json {
 		enc := json.NewEncoder(o.streams.Out)
 		enc.SetIndent("", "  ")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -14,6 +15,11 @@ import (
 // run executes the command line with a fake engine and returns stdout, stderr and the exit code.
 func run(t *testing.T, fe *enginefake.Engine, args ...string) (string, string, int) {
 	t.Helper()
+	if os.Getenv("DOCKTUTOR_STATE_DIR") == "" {
+		// Keep the learner's own progress and results out of the tests.
+		t.Setenv("DOCKTUTOR_STATE_DIR", t.TempDir())
+		t.Setenv("DOCKTUTOR_CACHE_DIR", t.TempDir())
+	}
 	var out, errb bytes.Buffer
 	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
 		if fe == nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 
 	"github.com/charmbracelet/x/term"
@@ -74,21 +75,9 @@ func runTUI(ctx context.Context, g *globalOptions, lessonID, builderFlag string)
 	if err != nil {
 		return err
 	}
-	var warnings []string
-	var results *progress.ResultsCache
-	if dir, err := progress.DefaultCacheDir(); err == nil {
-		rc, ws, err := progress.OpenResults(dir)
-		if err == nil {
-			results = rc
-		}
-		for _, w := range ws {
-			warnings = append(warnings, w.String())
-		}
-	}
 	return ui.Run(ctx, ui.Options{
 		Progress:  store,
-		Results:   results,
-		Warnings:  warnings,
+		Results:   g.openResults(),
 		Course:    c,
 		Lesson:    lessonID,
 		Connect:   g.connect,
@@ -120,4 +109,24 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// openResults opens the cache of last measured results. It is a convenience, not a
+// requirement: when it cannot be opened, lessons simply start without earlier results, and
+// the reason goes to standard error.
+func (g *globalOptions) openResults() *progress.ResultsCache {
+	dir, err := progress.DefaultCacheDir()
+	if err != nil {
+		fmt.Fprintf(g.streams.Err, "docktutor: warning: results cache: %v\n", err)
+		return nil
+	}
+	rc, warnings, err := progress.OpenResults(dir)
+	for _, w := range warnings {
+		fmt.Fprintf(g.streams.Err, "docktutor: warning: %s\n", w)
+	}
+	if err != nil {
+		fmt.Fprintf(g.streams.Err, "docktutor: warning: results cache: %v\n", err)
+		return nil
+	}
+	return rc
 }
