@@ -8,5 +8,5 @@ import "embed"
 // FS is the built-in curriculum. The all: prefix keeps .dockerignore files, which the builds
 // need.
 //
-//go:embed all:apps all:multistage course.yaml
+//go:embed all:apps all:normal all:multistage all:distroless all:cache all:target all:workflow all:pitfalls all:qa course.yaml
 var FS embed.FS

@@ -3,13 +3,18 @@ package engine
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"os"
+	"net"
+	"net/http"
+	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -30,11 +35,14 @@ const pingTimeout = 10 * time.Second
 const cleanupTimeout = 10 * time.Second
 
 // Client is an Engine backed by a real daemon through the Docker Engine API. It is safe for
-// concurrent use: after New it is never modified.
+// concurrent use: after New it is never modified (but for the leftovers list, which has its
+// own lock).
 type Client struct {
 	api      *client.Client
 	endpoint string
 	deflt    Builder // what BuilderAuto means on this daemon, from the ping at New
+	ep       Endpoint
+	left     *leftovers // build containers a dead daemon kept us from removing
 }
 
 var _ Engine = (*Client)(nil)
@@ -46,27 +54,21 @@ var _ Engine = (*Client)(nil)
 // the first build. It works with daemons from API 1.40 (Docker 19.03) up to the newest the
 // SDK knows.
 func New(ctx context.Context) (*Client, error) {
-	opts := []client.Opt{client.FromEnv}
-	source, host := "DOCKER_HOST", os.Getenv(client.EnvOverrideHost)
-	if host == "" {
-		// Docker Desktop on Linux, Colima, Rancher Desktop… select their daemon with a docker
-		// CLI context rather than DOCKER_HOST; follow it as the docker CLI would.
-		var err error
-		if host, err = contextHost(); err != nil {
-			return nil, &DaemonError{Endpoint: "docker context", Err: err,
-				Hint: "cannot read the current docker context: " + err.Error() + " — fix it (docker context use default), or set DOCKER_HOST"}
-		}
-		if host != "" {
-			source = "the current docker context's address"
-			opts = append(opts, client.WithHost(host))
-		}
+	// Docker Desktop on Linux, Colima, Rancher Desktop… select their daemon with a docker CLI
+	// context rather than DOCKER_HOST; follow it as the docker CLI would.
+	ep, err := ResolveEndpoint()
+	if err != nil {
+		return nil, err
+	}
+	opts, err := clientOptions(ep)
+	if err != nil {
+		return nil, unusableEndpoint(ep, err)
 	}
 	api, err := client.New(opts...)
 	if err != nil {
-		return nil, &DaemonError{Endpoint: host, Err: err,
-			Hint: source + " " + quote(host) + " is not a usable Docker address (" + err.Error() + ") — fix it, or set DOCKER_HOST"}
+		return nil, unusableEndpoint(ep, err)
 	}
-	c := &Client{api: api, endpoint: api.DaemonHost()}
+	c := &Client{api: api, endpoint: ep.Host, ep: ep, left: &leftovers{}}
 	pctx, cancel := withDefaultTimeout(ctx, pingTimeout)
 	defer cancel()
 	// Negotiation is lazy in the SDK (first request); forcing it here also validates the
@@ -149,6 +151,7 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	if req.Context == nil {
 		return BuildResult{}, &UsageError{Msg: "build " + what + ": no build context"}
 	}
+	c.removeLeftovers(ctx)
 	dockerfile := req.Dockerfile
 	if dockerfile == "" {
 		dockerfile = defaultDockerfile
@@ -245,6 +248,10 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	if ctx.Err() != nil {
 		c.removeBuildContainer(ctx, sum.container)
 		return res, fmt.Errorf("build %s: %w", what, ctx.Err())
+	}
+	if lost := c.lostDuringBuild(ctx, err, res.ImageID, sum.container); lost != nil {
+		emit(Event{Kind: EventError, Text: lost.Error()})
+		return res, fmt.Errorf("build %s: %w", what, lost)
 	}
 	if err != nil {
 		return res, fmt.Errorf("build %s: %w", what, err)
@@ -477,24 +484,8 @@ func (c *Client) daemonError(ctx context.Context, err error) error {
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return err // the caller gave up; nothing to explain (a deadline, though, is the daemon's)
 	}
-	de := &DaemonError{Endpoint: c.endpoint, Err: err}
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "permission denied"):
-		de.Hint = "permission denied on the Docker socket at " + c.endpoint +
-			" — add yourself to the docker group (sudo usermod -aG docker $USER, then log in again), or set DOCKER_HOST"
-	case strings.Contains(msg, "API version") && strings.Contains(msg, "not supported"):
-		de.Hint = "the Docker daemon at " + c.endpoint + " is too old for docktutor (it needs API " +
-			client.MinAPIVersion + ", Docker 19.03 or newer) — upgrade Docker"
-	case errors.Is(err, context.DeadlineExceeded):
-		de.Hint = "Docker at " + c.endpoint + " did not answer in time — check that the daemon is healthy (docker info), or set DOCKER_HOST"
-	case client.IsErrConnectionFailed(err):
-		de.Hint = "Docker is not running at " + c.endpoint +
-			" — start it (sudo systemctl start docker, or open Docker Desktop), or set DOCKER_HOST"
-	default:
-		de.Hint = "Docker at " + c.endpoint + " did not answer: " + msg
-	}
-	return de
+	// The wording lives in errors.go, shared with docktutor doctor.
+	return explainDaemonError(c.ep, err, client.IsErrConnectionFailed(err), client.MinAPIVersion)
 }
 
 // daemonMessage strips the SDK's "Error response from daemon: " prefix: the daemon's own words
@@ -551,4 +542,257 @@ func randomID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return "docktutor-" + hex.EncodeToString(b[:])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints, failures and diagnosis (docktutor doctor and clean). Everything below converts SDK
+// types into the engine's own, like the rest of this file.
+// ---------------------------------------------------------------------------------------------
+
+func init() { platformDefaultHost = client.DefaultDockerHost }
+
+// EndpointInfo is the endpoint the client talks to and how it was chosen.
+func (c *Client) EndpointInfo() Endpoint { return c.ep }
+
+// clientOptions configures the SDK for ep: the environment's settings (DOCKER_API_VERSION,
+// DOCKER_CERT_PATH, DOCKER_TLS_VERIFY) apply as the docker CLI applies them, a named context
+// brings its address and certificates, and ssh:// goes through `docker system dial-stdio` on
+// the remote host, as the CLI's connection helper does.
+func clientOptions(ep Endpoint) ([]client.Opt, error) {
+	if strings.HasPrefix(ep.Host, "ssh://") {
+		dial, err := sshDialer(ep.Host)
+		if err != nil {
+			return nil, err
+		}
+		// The client keeps its default unix address for the URLs it writes; every connection
+		// is an ssh process, and no HTTP proxy may come between.
+		hc := &http.Client{Transport: &http.Transport{DialContext: dial, MaxIdleConns: 6, IdleConnTimeout: 30 * time.Second}}
+		return []client.Opt{client.WithAPIVersionFromEnv(), client.WithHTTPClient(hc)}, nil
+	}
+	opts := []client.Opt{client.FromEnv}
+	if ep.Source != SourceDockerHost {
+		opts = append(opts, client.WithHost(ep.Host))
+	}
+	switch {
+	case ep.SkipTLSVerify:
+		// The context's client certificate, no check of the server's: what the CLI does.
+		cfg := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12} //nolint:gosec // the user's own setting
+		if ep.TLS != nil && ep.TLS.Cert != "" && ep.TLS.Key != "" {
+			cert, err := tls.LoadX509KeyPair(ep.TLS.Cert, ep.TLS.Key)
+			if err != nil {
+				return nil, fmt.Errorf("context %q: %w", ep.Context, err)
+			}
+			cfg.Certificates = []tls.Certificate{cert}
+		}
+		// WithHost (after this) keeps the transport's TLS settings and makes the scheme https.
+		hc := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+		opts = append([]client.Opt{client.FromEnv, client.WithHTTPClient(hc)}, client.WithHost(ep.Host))
+	case ep.TLS != nil:
+		opts = append(opts, client.WithTLSClientConfig(ep.TLS.CA, ep.TLS.Cert, ep.TLS.Key))
+	}
+	return opts, nil
+}
+
+// unusableEndpoint explains an address the SDK refuses before any contact.
+func unusableEndpoint(ep Endpoint, err error) *DaemonError {
+	de := &DaemonError{Endpoint: ep.Host, Context: ep.Context, Err: err}
+	de.Problem = ep.String() + " is not a usable Docker address (" + err.Error() + ")"
+	de.Fix = "fix it" + switchAdvice(ep)
+	de.Hint = de.Problem + " — " + de.Fix
+	return de
+}
+
+// leftovers are the legacy builder's containers of builds the daemon died in: it keeps them
+// (exited) when it comes back, and Build promises to leave nothing behind, so the next Build
+// removes them.
+type leftovers struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (l *leftovers) add(id string) {
+	if l == nil || id == "" {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !slices.Contains(l.ids, id) {
+		l.ids = append(l.ids, id)
+	}
+}
+
+func (l *leftovers) take() []string {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ids := l.ids
+	l.ids = nil
+	return ids
+}
+
+// removeLeftovers removes the containers of builds the daemon died in; those it still cannot
+// remove stay on the list for the next time.
+func (c *Client) removeLeftovers(ctx context.Context) {
+	for _, id := range c.left.take() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		_, err := c.api.ContainerRemove(cctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		cancel()
+		if err != nil && !cerrdefs.IsNotFound(err) {
+			c.left.add(id)
+		}
+	}
+}
+
+// lostPingTimeout bounds the ping that tells a dead daemon from a stream that just ended: the
+// learner must see the error within a second or so.
+const lostPingTimeout = time.Second
+
+// lostDuringBuild tells whether a build stream that broke off, or ended without an image, did
+// so because the daemon went away, and if so returns the error that says it. A failure the
+// builder reported (*BuildError) is the Dockerfile's, never the daemon's.
+func (c *Client) lostDuringBuild(ctx context.Context, streamErr error, imageID, container string) *DaemonError {
+	var be *BuildError
+	if errors.As(streamErr, &be) || (streamErr == nil && imageID != "") {
+		return nil
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostPingTimeout)
+	defer cancel()
+	_, perr := c.api.Ping(pctx, client.PingOptions{})
+	switch {
+	case perr != nil:
+		c.left.add(container)
+		if streamErr == nil {
+			streamErr = errors.New("the build stream ended without an image")
+		}
+		return lostDaemonError(c.ep, streamErr)
+	case brokenConnection(streamErr):
+		// Back already (a quick restart): the build container can go now.
+		c.removeBuildContainer(ctx, container)
+		return lostDaemonError(c.ep, streamErr)
+	}
+	return nil
+}
+
+// brokenConnection recognises a stream cut off by the other end rather than ended by it.
+func brokenConnection(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed)
+}
+
+// systemFacts reads what docktutor doctor reports about the daemon beyond DaemonInfo.
+func (c *Client) systemFacts(ctx context.Context) (systemFacts, error) {
+	res, err := c.api.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return systemFacts{}, c.wrap(ctx, err)
+	}
+	i := res.Info
+	return systemFacts{
+		Name:            i.Name,
+		OperatingSystem: i.OperatingSystem,
+		Architecture:    i.Architecture,
+		StorageDriver:   i.Driver,
+		RootDir:         i.DockerRootDir,
+		Images:          i.Images,
+	}, nil
+}
+
+// imageStatus says whether ref is present and, when it is, its size and whether it is one of
+// docktutor's offline test stand-ins (labelled io.docktutor.fixture=standin by .ci/standins).
+func (c *Client) imageStatus(ctx context.Context, ref string) (ImageStatus, error) {
+	st := ImageStatus{Ref: ref}
+	img, err := c.api.ImageInspect(ctx, ref)
+	if cerrdefs.IsNotFound(err) {
+		return st, nil
+	}
+	if err != nil {
+		return st, c.wrap(ctx, err)
+	}
+	st.Present, st.Size = true, img.Size
+	if img.Config != nil {
+		st.StandIn = img.Config.Labels[labelFixture] == "standin"
+	}
+	return st, nil
+}
+
+// ImageSpace maps the ID of every image to the bytes that image alone holds: its size less the
+// layers it shares with other images, as the daemon's disk-usage report (docker system df -v)
+// counts them. Removing the image frees at least that much.
+func (c *Client) ImageSpace(ctx context.Context) (map[string]int64, error) {
+	du, err := c.api.DiskUsage(ctx, client.DiskUsageOptions{Images: true, Verbose: true})
+	if err != nil {
+		return nil, fmt.Errorf("disk usage: %w", c.wrap(ctx, err))
+	}
+	out := make(map[string]int64, len(du.Images.Items))
+	for _, im := range du.Images.Items {
+		own := im.Size
+		if im.SharedSize > 0 {
+			own -= im.SharedSize
+		}
+		out[im.ID] = max(own, 0)
+	}
+	return out, nil
+}
+
+// UntaggedUnmanaged counts the untagged ("dangling") images that do not carry LabelManaged, and
+// their total size: docktutor's legacy builds leave their stages' images this way, but so do
+// everyone else's, and clean-up never touches what it cannot prove is docktutor's.
+func (c *Client) UntaggedUnmanaged(ctx context.Context) (count int, size int64, err error) {
+	imgs, err := c.api.ImageList(ctx, client.ImageListOptions{Filters: make(client.Filters).Add("dangling", "true")})
+	if err != nil {
+		return 0, 0, fmt.Errorf("list untagged images: %w", c.wrap(ctx, err))
+	}
+	for _, im := range imgs.Items {
+		if im.Labels[LabelManaged] == "true" {
+			continue
+		}
+		count++
+		size += im.Size
+	}
+	return count, size, nil
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contents (contents.go): the SDK calls that read an image's filesystem through a container that
+// is created but never started.
+
+// createForExport creates, without starting it, a container of ref named name and carrying
+// LabelManaged, so that its filesystem can be exported. The daemon never pulls here: a missing
+// image is an error.
+func (c *Client) createForExport(ctx context.Context, ref, name string) (string, error) {
+	cfg := &container.Config{
+		Image:  ref,
+		Labels: map[string]string{LabelManaged: "true"},
+		// Never run. The daemon refuses to create a container without a command, which an
+		// image with neither CMD nor ENTRYPOINT (a builder stage, distroless static) lacks.
+		Cmd: []string{"/nonexistent"},
+	}
+	created, err := c.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, Name: name})
+	if err != nil {
+		return "", c.wrap(ctx, err)
+	}
+	return created.ID, nil
+}
+
+// exportContainer streams a container's root filesystem as a tar. The caller closes it;
+// cancelling ctx closes it too.
+func (c *Client) exportContainer(ctx context.Context, id string) (io.ReadCloser, error) {
+	rc, err := c.api.ContainerExport(ctx, id, client.ContainerExportOptions{})
+	if err != nil {
+		return nil, c.wrap(ctx, err)
+	}
+	return rc, nil
+}
+
+// removeNow force-removes the container idOrName (an ID or a name) on a fresh, short context,
+// so that it goes also when ctx was cancelled. A container already gone is no error.
+func (c *Client) removeNow(ctx context.Context, idOrName string) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	_, err := c.api.ContainerRemove(rctx, idOrName, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		return c.wrap(rctx, err)
+	}
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"context"
 	"io/fs"
 	"time"
+
+	"github.com/docktutor/docktutor/internal/inside"
 )
 
 // Labels docktutor puts on everything it creates. Clean-up only ever touches objects that carry
@@ -244,6 +246,10 @@ type Engine interface {
 	// Run starts a container from an image, waits for it (at most req.Timeout), captures its
 	// output and removes it.
 	Run(ctx context.Context, req RunRequest) (RunResult, error)
+	// Contents looks inside an image: its files, and whether a shell, a compiler, a package
+	// manager or an interpreter is among them, read from the image's own filesystem (what
+	// `docker export` gives for a container of it), not assumed. It leaves nothing behind.
+	Contents(ctx context.Context, ref string) (inside.Report, error)
 }
 
 func quote(s string) string { return `"` + s + `"` }

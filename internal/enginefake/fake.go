@@ -7,11 +7,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/inside"
 )
 
 // Engine is a fake daemon. The zero value builds everything instantly with a size of 1 MB.
@@ -26,6 +28,8 @@ type Engine struct {
 	Fail map[string]string
 	// Hang makes Build block until its context is cancelled.
 	Hang bool
+	// Inside maps a tag to what Contents reports; other tags get DefaultContents.
+	Inside map[string]inside.Report
 	// Info is what Info returns.
 	DaemonInfo engine.DaemonInfo
 
@@ -120,4 +124,33 @@ func (e *Engine) Run(_ context.Context, req engine.RunRequest) (engine.RunResult
 		out = e.DefaultOutput
 	}
 	return engine.RunResult{Output: out, Duration: 100 * time.Millisecond}, nil
+}
+
+// Contents implements engine.Engine: the report Inside gives for the tag, else
+// DefaultContents of the tag's size.
+func (e *Engine) Contents(ctx context.Context, ref string) (inside.Report, error) {
+	if err := ctx.Err(); err != nil {
+		return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, err)
+	}
+	if r, ok := e.Inside[ref]; ok {
+		return r, nil
+	}
+	size, ok := e.Sizes[ref]
+	if !ok {
+		size = 1_000_000
+	}
+	return DefaultContents(size), nil
+}
+
+// DefaultContents is a plausible shipped image of size bytes: one static binary, the files a
+// distroless base gives it, and no shell, compiler or package manager.
+func DefaultContents(size int64) inside.Report {
+	const certs, passwd = 200_000, 150
+	return inside.FromEntries([]inside.Entry{
+		{Path: "/app", Kind: inside.KindFile, Size: max(size-certs-passwd, 0), Mode: 0o755},
+		{Path: "/etc", Kind: inside.KindDir, Mode: 0o755},
+		{Path: "/etc/passwd", Kind: inside.KindFile, Size: passwd, Mode: 0o644},
+		{Path: "/etc/ssl/certs/ca-certificates.crt", Kind: inside.KindFile, Size: certs, Mode: 0o644},
+		{Path: "/tmp", Kind: inside.KindDir, Mode: 0o777 | fs.ModeSticky},
+	})
 }

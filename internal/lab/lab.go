@@ -1,12 +1,16 @@
 // Package lab runs one lesson strategy end to end on an engine: build the image, measure it, run
-// it and check that it printed what the lesson promises. The command line and the TUI both use
-// it, so a learner sees the same numbers in either.
+// it and check that it did what the lesson promises, run the strategy's checks (e.g. `sh` in a
+// distroless image) and, for a cache lesson, edit a source file and build again. The command
+// line and the TUI both use it, so a learner sees the same numbers in either.
 package lab
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +44,65 @@ type Result struct {
 	Error        string           `json:"error,omitempty"`
 	Finished     time.Time        `json:"finished"`
 	Info         engine.ImageInfo `json:"-"`
+
+	// StepResults are the build's steps in the order the builder reported them, without its
+	// bookkeeping steps. (Steps, above, is their count; the JSON name keeps the two apart.)
+	StepResults []StepResult `json:"step_results,omitempty"`
+	// Checks are the strategy's checks, in the lesson's order, as far as the run got.
+	Checks []CheckResult `json:"checks,omitempty"`
+	// Rebuild is the second build of a strategy with an edit: the same Dockerfile on a copy of
+	// the context with one file changed. Comparing its StepResults with the first build's shows
+	// which steps the cache reused.
+	Rebuild *Result `json:"rebuild,omitempty"`
+}
+
+// StepResult is one build step as the learner wrote it.
+type StepResult struct {
+	Name string // the instruction, e.g. "RUN pip install -r requirements.txt"
+	// Stage is the Dockerfile stage the step belongs to: its AS name, or "stage-N" (0-based)
+	// for an unnamed one, as BuildKit calls it.
+	Stage    string
+	Cached   bool          // the builder reused the step from its cache
+	Duration time.Duration // how long the step took (zero when the builder does not say)
+}
+
+type stepJSON struct {
+	Name    string  `json:"name"`
+	Stage   string  `json:"stage,omitempty"`
+	Cached  bool    `json:"cached"`
+	Seconds float64 `json:"seconds"`
+}
+
+// MarshalJSON writes the duration in seconds, like Result's build_seconds.
+func (s StepResult) MarshalJSON() ([]byte, error) {
+	return json.Marshal(stepJSON{Name: s.Name, Stage: s.Stage, Cached: s.Cached, Seconds: s.Duration.Seconds()})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (s *StepResult) UnmarshalJSON(data []byte) error {
+	var j stepJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	*s = StepResult{Name: j.Name, Stage: j.Stage, Cached: j.Cached, Duration: time.Duration(j.Seconds * float64(time.Second))}
+	return nil
+}
+
+// CheckResult is what one check of a strategy found.
+type CheckResult struct {
+	Title string `json:"title"`
+	// Command is the equivalent docker command line, for the learner to try.
+	Command string `json:"command"`
+	// Output is what the container printed or, when it could not start, the daemon's reason.
+	Output   string `json:"output"`
+	ExitCode int    `json:"exit_code"`
+	// NotStarted says the container could not even start (no such executable in the image).
+	NotStarted bool `json:"not_started,omitempty"`
+	// Failed says the check's container failed: it did not start, exited non-zero or hung.
+	Failed bool `json:"failed"`
+	// Passed says the check found what the lesson says: it failed exactly when it should, and
+	// its output holds the expected text.
+	Passed bool `json:"passed"`
 }
 
 // Tag is the image reference docktutor gives a strategy's image: docktutor/<lesson>:<strategy>,
@@ -59,6 +122,11 @@ const (
 	StageBuild   Stage = "build"
 	StageInspect Stage = "inspect"
 	StageRun     Stage = "run"
+	// StageCheck: the strategy's checks run (after a passing run).
+	StageCheck Stage = "check"
+	// StageRebuild: a strategy with an edit builds again on the edited copy; the build events
+	// that follow belong to the rebuild, then StageInspect and StageRun come again for it.
+	StageRebuild Stage = "rebuild"
 )
 
 // Progress reports build events and stage changes while a run goes on. Either field may be nil.
@@ -67,21 +135,10 @@ type Progress struct {
 	Stage func(Stage)
 }
 
-// Run builds, measures and runs one strategy. The Result is filled as far as the run got; the
-// error says which part failed and why.
+// Run builds, measures and runs one strategy, then runs its checks and, when it has an edit,
+// builds and runs the edited copy (Result.Rebuild). The Result is filled as far as the run got;
+// the error says which part failed and why.
 func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Options, p Progress) (Result, error) {
-	res := Result{
-		Lesson:    s.Lesson(),
-		Strategy:  s.ID,
-		Image:     Tag(opts.Namespace, s.Lesson(), s.ID),
-		BaseImage: s.BaseImage(),
-		Builder:   string(opts.Builder),
-	}
-	fail := func(err error) (Result, error) {
-		res.Error = err.Error()
-		res.Finished = time.Now()
-		return res, err
-	}
 	stage := func(st Stage) {
 		if p.Stage != nil {
 			p.Stage(st)
@@ -95,8 +152,77 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 	stage(StageBuild)
 	buildCtx, err := s.Context()
 	if err != nil {
-		return fail(err)
+		res := newResult(s, opts, Tag(opts.Namespace, s.Lesson(), s.ID))
+		return res.fail(err)
 	}
+	res, err := runOnce(ctx, eng, s, opts, buildCtx, Tag(opts.Namespace, s.Lesson(), s.ID), emit, stage)
+	if err != nil {
+		return res, err
+	}
+
+	if len(s.Checks) > 0 {
+		stage(StageCheck)
+		var failed []string
+		for _, c := range s.Checks {
+			cr, err := runCheck(ctx, eng, s, res.Image, c)
+			res.Checks = append(res.Checks, cr)
+			if err != nil {
+				return res.fail(fmt.Errorf("check %q: %w", c.Title, err))
+			}
+			if !cr.Passed {
+				failed = append(failed, checkFailure(c, cr))
+			}
+		}
+		if len(failed) > 0 {
+			res.Passed = false
+			return res.fail(fmt.Errorf("%s: %s", s.ID, strings.Join(failed, "; ")))
+		}
+	}
+
+	if s.Edit != nil {
+		stage(StageRebuild)
+		edited, err := s.EditedContext(time.Now())
+		if err != nil {
+			res.Passed = false
+			return res.fail(err)
+		}
+		rb, err := runOnce(ctx, eng, s, opts, edited, EditTag(opts.Namespace, s.Lesson(), s.ID), emit, stage)
+		res.Rebuild = &rb
+		if err != nil {
+			res.Passed = false
+			return res.fail(fmt.Errorf("rebuild after editing %s: %w", s.Edit.File, err))
+		}
+	}
+	res.Finished = time.Now()
+	return res, nil
+}
+
+// EditTag is the tag of a strategy's rebuild after its edit: the strategy's tag with "-edit".
+func EditTag(namespace, lessonID, strategyID string) string {
+	return Tag(namespace, lessonID, strategyID+"-edit")
+}
+
+func newResult(s *lesson.Strategy, opts Options, image string) Result {
+	return Result{
+		Lesson:    s.Lesson(),
+		Strategy:  s.ID,
+		Image:     image,
+		BaseImage: s.BaseImage(),
+		Builder:   string(opts.Builder),
+	}
+}
+
+func (r *Result) fail(err error) (Result, error) {
+	r.Error = err.Error()
+	r.Finished = time.Now()
+	return *r, err
+}
+
+// runOnce builds buildCtx with the strategy's Dockerfile as image, measures the image and runs
+// it once, checking the exit code and output the lesson expects.
+func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Options, buildCtx fs.FS, image string, emit func(engine.Event), stage func(Stage)) (Result, error) {
+	res := newResult(s, opts, image)
+	steps := newStepRecorder()
 	br, err := eng.Build(ctx, engine.BuildRequest{
 		Context:    buildCtx,
 		Dockerfile: "Dockerfile",
@@ -105,19 +231,23 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 		Builder:    opts.Builder,
 		NoCache:    opts.NoCache,
 		Labels:     Labels(s),
-	}, emit)
+	}, func(ev engine.Event) {
+		steps.add(ev)
+		emit(ev)
+	})
+	res.StepResults = steps.results()
 	res.Builder = string(br.Builder)
 	res.BuildSeconds = br.Duration.Seconds()
 	res.Steps, res.CachedSteps = br.Steps, br.CachedSteps
 	res.ImageID = br.ImageID
 	if err != nil {
-		return fail(fmt.Errorf("build %s: %w", s.ID, err))
+		return res.fail(fmt.Errorf("build %s: %w", s.ID, err))
 	}
 
 	stage(StageInspect)
 	info, err := eng.Inspect(ctx, res.Image)
 	if err != nil {
-		return fail(fmt.Errorf("inspect %s: %w", res.Image, err))
+		return res.fail(fmt.Errorf("inspect %s: %w", res.Image, err))
 	}
 	res.Info = info
 	res.SizeBytes = info.Size
@@ -132,17 +262,145 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 	res.RunOutput, res.ExitCode = rr.Output, rr.ExitCode
 	switch {
 	case err != nil:
-		return fail(fmt.Errorf("run %s: %w", res.Image, err))
+		return res.fail(fmt.Errorf("run %s: %w", res.Image, err))
 	case rr.TimedOut:
-		return fail(fmt.Errorf("run %s: still running after %s", res.Image, s.Timeout))
-	case rr.ExitCode != 0:
-		return fail(fmt.Errorf("run %s: exited with code %d: %s", res.Image, rr.ExitCode, lastLine(rr.Output)))
+		return res.fail(fmt.Errorf("run %s: still running after %s", res.Image, s.Timeout))
+	case rr.ExitCode != s.ExpectExit && s.ExpectExit == 0:
+		return res.fail(fmt.Errorf("run %s: exited with code %d: %s", res.Image, rr.ExitCode, lastLine(rr.Output)))
+	case rr.ExitCode != s.ExpectExit:
+		return res.fail(fmt.Errorf("run %s: exited with code %d, the lesson expects %d: %s", res.Image, rr.ExitCode, s.ExpectExit, lastLine(rr.Output)))
 	case !strings.Contains(rr.Output, s.Expect):
-		return fail(fmt.Errorf("run %s: output does not contain %q", res.Image, s.Expect))
+		return res.fail(fmt.Errorf("run %s: output does not contain %q", res.Image, s.Expect))
 	}
 	res.Passed = true
 	res.Finished = time.Now()
 	return res, nil
+}
+
+// runCheck runs one check. Only a daemon that cannot be used is an error; a container that
+// cannot start is a result (that is what a check of `sh` in a distroless image looks for).
+func runCheck(ctx context.Context, eng engine.Engine, s *lesson.Strategy, image string, c *lesson.Check) (CheckResult, error) {
+	cr := CheckResult{Title: c.Title, Command: DockerRun(image, c.Entrypoint, c.Args)}
+	rr, err := eng.Run(ctx, engine.RunRequest{Image: image, Entrypoint: c.Entrypoint, Args: c.Args, Timeout: s.Timeout, Labels: Labels(s)})
+	var serr *engine.StartError
+	switch {
+	case errors.As(err, &serr):
+		cr.Output, cr.NotStarted, cr.Failed = serr.Reason, true, true
+	case err != nil:
+		return cr, err
+	default:
+		cr.Output, cr.ExitCode = rr.Output, rr.ExitCode
+		cr.Failed = rr.ExitCode != 0 || rr.TimedOut
+	}
+	cr.Passed = cr.Failed == c.ExpectFail && strings.Contains(cr.Output, c.Expect)
+	return cr, nil
+}
+
+// checkFailure says why a check did not find what the lesson expects.
+func checkFailure(c *lesson.Check, cr CheckResult) string {
+	switch {
+	case c.ExpectFail && !cr.Failed:
+		return fmt.Sprintf("check %q: %s should fail but worked: %s", c.Title, cr.Command, lastLine(cr.Output))
+	case !c.ExpectFail && cr.NotStarted:
+		return fmt.Sprintf("check %q: %s did not start: %s", c.Title, cr.Command, cr.Output)
+	case !c.ExpectFail && cr.Failed:
+		return fmt.Sprintf("check %q: %s exited with code %d: %s", c.Title, cr.Command, cr.ExitCode, lastLine(cr.Output))
+	}
+	return fmt.Sprintf("check %q: output of %s does not contain %q: %s", c.Title, cr.Command, c.Expect, lastLine(cr.Output))
+}
+
+// DockerRun is the docker command line that runs image the way a check does: the first
+// element of entrypoint goes to --entrypoint, the rest of it before args, as docker run
+// expects.
+func DockerRun(image string, entrypoint, args []string) string {
+	words := []string{"docker", "run", "--rm"}
+	rest := args
+	if len(entrypoint) > 0 {
+		words = append(words, "--entrypoint", shellQuote(entrypoint[0]))
+		rest = append(append([]string(nil), entrypoint[1:]...), args...)
+	}
+	words = append(words, image)
+	for _, a := range rest {
+		words = append(words, shellQuote(a))
+	}
+	return strings.Join(words, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// RecordSteps turns a build's events into its StepResults, as Run does while it builds: for a
+// screen that keeps the events of a build it replays.
+func RecordSteps(events []engine.Event) []StepResult {
+	r := newStepRecorder()
+	for _, ev := range events {
+		r.add(ev)
+	}
+	return r.results()
+}
+
+// stepRecorder turns build events into StepResults. The legacy builder does not say which
+// stage a step belongs to, so the recorder follows its FROM steps: each starts a stage.
+type stepRecorder struct {
+	steps  []StepResult
+	byStep map[int]int // event Step → index in steps
+	stages int         // FROM steps seen (legacy builder)
+	stage  string      // the stage legacy steps belong to
+}
+
+func newStepRecorder() *stepRecorder { return &stepRecorder{byStep: map[int]int{}} }
+
+func (r *stepRecorder) add(ev engine.Event) {
+	if ev.Internal || ev.Step == 0 {
+		return
+	}
+	i, seen := r.byStep[ev.Step]
+	switch ev.Kind {
+	case engine.EventStepStarted:
+		if seen {
+			return
+		}
+		st := ev.Stage
+		if st == "" && ev.StageTotal == 0 {
+			if name, ok := fromStage(ev.Name, r.stages); ok {
+				r.stages++
+				r.stage = name
+			}
+			st = r.stage
+		}
+		r.byStep[ev.Step] = len(r.steps)
+		r.steps = append(r.steps, StepResult{Name: ev.Name, Stage: st})
+	case engine.EventCacheHit:
+		if seen {
+			r.steps[i].Cached = true
+		}
+	case engine.EventStepDone:
+		if seen {
+			r.steps[i].Duration = ev.Duration
+		}
+	}
+}
+
+func (r *stepRecorder) results() []StepResult { return slices.Clip(r.steps) }
+
+// fromStage recognises "FROM image [AS name]" and names the stage it starts: its AS name, or
+// "stage-N" for the n-th (0-based) stage, as BuildKit names unnamed stages.
+func fromStage(instr string, n int) (string, bool) {
+	f := strings.Fields(instr)
+	if len(f) < 2 || !strings.EqualFold(f[0], "FROM") {
+		return "", false
+	}
+	if len(f) >= 4 && strings.EqualFold(f[len(f)-2], "AS") {
+		return f[len(f)-1], true
+	}
+	return fmt.Sprintf("stage-%d", n), true
 }
 
 // Labels are the labels docktutor puts on a strategy's image and containers.

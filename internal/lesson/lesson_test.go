@@ -3,9 +3,11 @@ package lesson_test
 import (
 	"io/fs"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/lessons"
@@ -132,6 +134,152 @@ func externalImages(t *testing.T, dockerfile string) []string {
 	return out
 }
 
+// addToStrategy appends YAML lines to the only strategy of the test folder's lesson.
+func addToStrategy(f fstest.MapFS, lines string) {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(lines, "\n") {
+		if l != "" {
+			b.WriteString("    " + l)
+		}
+	}
+	f["one/lesson.yaml"].Data = append(f["one/lesson.yaml"].Data, []byte(b.String())...)
+}
+
+// questionYAML is a valid question with one field replaced: override is "key: value".
+func questionYAML(override string) string {
+	fields := []string{
+		"id: q", "question: Is it one image?", "choices: [yes, no]", "answer: 2",
+		"explain: Only the last stage is tagged.", "evidence: images", "strategy: a",
+	}
+	if key, _, ok := strings.Cut(override, ":"); ok {
+		replaced := false
+		for i, f := range fields {
+			if strings.HasPrefix(f, key+":") {
+				fields[i], replaced = override, true
+			}
+		}
+		if !replaced {
+			fields = append(fields, override)
+		}
+	}
+	return "questions:\n  - " + strings.Join(fields, "\n    ") + "\n"
+}
+
+func addQuestion(f fstest.MapFS, override string) {
+	f["one/lesson.yaml"].Data = append(f["one/lesson.yaml"].Data, []byte(questionYAML(override))...)
+}
+
+func TestLoadExtensions(t *testing.T) {
+	f := fstest.MapFS{
+		"course.yaml": {Data: []byte("lessons: [one]\n")},
+		"one/lesson.yaml": {Data: []byte(`title: One
+text: one.md
+strategies:
+  - id: a
+    title: A
+    app: py
+    dockerfile: a.Dockerfile
+    target: build
+    explain: x
+    expect: ModuleNotFoundError
+    expect_exit: 1
+    checks:
+      - title: No shell
+        entrypoint: [sh]
+        args: [-c, echo hi]
+        expect: executable file not found
+        expect_fail: true
+        explain: There is no shell.
+      - title: Python works
+        args: [-c, "print(1)"]
+        explain: The interpreter is the entrypoint.
+    edit:
+      file: hello.py
+      append: |
+        print("edited at {time}")
+  - id: b
+    title: B
+    app: py
+    dockerfile: a.Dockerfile
+    explain: x
+    expect: hi
+questions:
+  - id: one-image
+    question: How many images?
+    choices: [One, Two]
+    answer: 1
+    explain: The last stage.
+    evidence: images
+    strategy: a
+  - id: files
+    question: Does stage 2 contain stage 1?
+    choices: [Yes, No]
+    answer: 2
+    explain: Compare the listings.
+    evidence: files
+    strategy: b
+    compare: a
+`)},
+		"one/one.md":       {Data: []byte("# One\n")},
+		"one/a.Dockerfile": {Data: []byte("FROM scratch AS build\nCOPY x /x\n")},
+		"apps/py/hello.py": {Data: []byte("print('hi')")},
+	}
+	c, err := lesson.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lessons[0]
+	a, b := l.Strategies[0], l.Strategies[1]
+	if a.ExpectExit != 1 || b.ExpectExit != 0 {
+		t.Errorf("expect_exit: a %d (want 1), b %d (want the default 0)", a.ExpectExit, b.ExpectExit)
+	}
+	wantChecks := []*lesson.Check{
+		{Title: "No shell", Entrypoint: []string{"sh"}, Args: []string{"-c", "echo hi"}, Expect: "executable file not found", ExpectFail: true, Explain: "There is no shell."},
+		{Title: "Python works", Args: []string{"-c", "print(1)"}, Explain: "The interpreter is the entrypoint."},
+	}
+	if !reflect.DeepEqual(a.Checks, wantChecks) {
+		t.Errorf("checks:\n got %+v\nwant %+v", a.Checks, wantChecks)
+	}
+	if b.Checks != nil || b.Edit != nil {
+		t.Errorf("b has checks %v and edit %v, want none", b.Checks, b.Edit)
+	}
+	if a.Edit == nil || a.Edit.File != "hello.py" || a.Edit.Append != "print(\"edited at {time}\")\n" {
+		t.Fatalf("edit: %+v", a.Edit)
+	}
+	if len(l.Questions) != 2 {
+		t.Fatalf("%d questions, want 2", len(l.Questions))
+	}
+	q := l.Questions[1]
+	if q.ID != "files" || q.Evidence != lesson.EvidenceFiles || q.Strategy != "b" || q.Compare != "a" || len(q.Choices) != 2 {
+		t.Errorf("question: %+v", q)
+	}
+	if !q.Correct(2) || q.Correct(1) {
+		t.Error("Correct: answer 2 should be the only right one")
+	}
+
+	// The edited context is a copy: the text is appended on its own line, the time filled in,
+	// and the strategy's own context is left alone.
+	at := time.Date(2026, 11, 22, 14, 3, 5, 250e6, time.UTC)
+	edited, err := a.EditedContext(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := fs.ReadFile(edited, "hello.py")
+	if want := "print('hi')\nprint(\"edited at 14:03:05.250\")\n"; string(got) != want {
+		t.Errorf("edited hello.py = %q, want %q", got, want)
+	}
+	if df, _ := fs.ReadFile(edited, "Dockerfile"); string(df) != a.Dockerfile {
+		t.Error("edited context lacks the Dockerfile")
+	}
+	orig, _ := a.Context()
+	if got, _ := fs.ReadFile(orig, "hello.py"); string(got) != "print('hi')" {
+		t.Errorf("the edit leaked into the original context: %q", got)
+	}
+	if _, err := b.EditedContext(at); err == nil {
+		t.Error("EditedContext of a strategy without an edit did not fail")
+	}
+}
+
 func TestLoadReportsProblems(t *testing.T) {
 	good := func() fstest.MapFS {
 		return fstest.MapFS{
@@ -163,6 +311,32 @@ func TestLoadReportsProblems(t *testing.T) {
 		{"bad strategy id", func(f fstest.MapFS) {
 			f["one/lesson.yaml"].Data = []byte(strings.Replace(string(f["one/lesson.yaml"].Data), "id: a", "id: A B", 1))
 		}, []string{`"A B"`}},
+		{"unknown target", func(f fstest.MapFS) { addToStrategy(f, "target: nope\n") }, []string{"one/a.Dockerfile", `target "nope"`}},
+		{"exit code out of range", func(f fstest.MapFS) { addToStrategy(f, "expect_exit: 300\n") }, []string{"expect_exit 300"}},
+		{"check without title or command", func(f fstest.MapFS) {
+			addToStrategy(f, "checks:\n  - expect: x\n")
+		}, []string{"check 1: title is missing", "entrypoint or args", "explain"}},
+		{"check with unknown field", func(f fstest.MapFS) {
+			addToStrategy(f, "checks:\n  - title: T\n    entrypoint: [sh]\n    explain: x\n    expect_failure: true\n")
+		}, []string{"expect_failure"}},
+		{"edit of a missing file", func(f fstest.MapFS) {
+			addToStrategy(f, "edit:\n  file: nope.py\n  append: x\n")
+		}, []string{`edit: file "nope.py": no such file in apps/py`}},
+		{"edit outside the app", func(f fstest.MapFS) {
+			addToStrategy(f, "edit:\n  file: ../py/hello.py\n  append: x\n")
+		}, []string{`edit: file "../py/hello.py"`}},
+		{"edit without text", func(f fstest.MapFS) { addToStrategy(f, "edit:\n  file: hello.py\n") }, []string{"edit: append"}},
+		{"question answer out of range", func(f fstest.MapFS) { addQuestion(f, "answer: 3") }, []string{`question "q": answer 3`}},
+		{"question answer zero", func(f fstest.MapFS) { addQuestion(f, "answer: 0") }, []string{"answer 0"}},
+		{"question unknown evidence", func(f fstest.MapFS) { addQuestion(f, "evidence: vibes") }, []string{`evidence "vibes"`, "stages, images, history, files, sizes, inside"}},
+		{"question unknown strategy", func(f fstest.MapFS) { addQuestion(f, "strategy: b") }, []string{`strategy "b": not a strategy`}},
+		{"question compares with itself", func(f fstest.MapFS) { addQuestion(f, "compare: a") }, []string{`compare "a"`}},
+		{"question with one choice", func(f fstest.MapFS) { addQuestion(f, "choices: [only]") }, []string{"at least two", "answer 2: want the 1-based number of one of the 1 choices"}},
+		{"question without text", func(f fstest.MapFS) { addQuestion(f, "question: \"\"") }, []string{"question (the text) is missing"}},
+		{"questions with the same id", func(f fstest.MapFS) {
+			addQuestion(f, "")
+			f["one/lesson.yaml"].Data = append(f["one/lesson.yaml"].Data, []byte(strings.TrimPrefix(questionYAML(""), "questions:\n"))...)
+		}, []string{`question "q": id is used twice`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -108,7 +108,7 @@ func TestMenuOpensLesson(t *testing.T) {
 			t.Errorf("menu lacks %q:\n%s", want, s)
 		}
 	}
-	d.key("enter")
+	d.key(multistageDigit(t))
 	s = d.screen()
 	for _, want := range []string{"Strategy 1/6", "python-normal", "FROM python:3.13", "b build"} {
 		if !strings.Contains(s, want) {
@@ -280,4 +280,15 @@ func TestGraphToggleOnNarrowScreens(t *testing.T) {
 	if s := wide.screen(); !strings.Contains(s, "THE IMAGE") || strings.Contains(s, "g stage graph") {
 		t.Errorf("120 columns: graph not beside the Dockerfile, or g offered anyway:\n%s", s)
 	}
+}
+
+// multistageDigit is the menu key that opens the multistage lesson.
+func multistageDigit(t *testing.T) string {
+	for i, l := range loadCourse(t).Lessons {
+		if l.ID == "multistage" {
+			return string(rune('1' + i))
+		}
+	}
+	t.Fatal("no multistage lesson")
+	return ""
 }

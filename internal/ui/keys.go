@@ -15,6 +15,7 @@ type KeyMap struct {
 	PrevStrategy   key.Binding
 	Focus          key.Binding
 	Graph          key.Binding
+	Reveal         key.Binding
 	Cancel         key.Binding
 	Retry          key.Binding
 	Help           key.Binding
@@ -36,6 +37,7 @@ func DefaultKeyMap() KeyMap {
 		PrevStrategy: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev strategy")),
 		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "focus pane")),
 		Graph:        key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "stage graph")),
+		Reveal:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "show evidence")),
 		Cancel:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel build")),
 		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry docker")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

@@ -14,6 +14,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/inside"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
@@ -26,6 +27,7 @@ const (
 	focusText focus = iota
 	focusStrategy
 	focusLog
+	focusResults
 	focusCount
 )
 
@@ -64,6 +66,15 @@ type lessonModel struct {
 	graphs    map[string]*dockerfile.Graph
 	trackers  map[string]*stagegraph.Tracker
 	showGraph bool // on narrow screens the strategy pane shows the graph instead of the Dockerfile
+
+	// inside holds what each built image contains; imageCount how many images each strategy's
+	// build tagged. Both are gathered after every successful build.
+	inside     map[string]inside.Report
+	imageCount map[string]int
+	// qa is the question view, for lessons that have questions.
+	qa *qaModel
+	// resScroll is how far the results pane is scrolled.
+	resScroll int
 }
 
 // buildJob is the build running now. Its id tags every message it sends, so messages from a
@@ -101,6 +112,7 @@ func newLessonModel(c *common, l *lesson.Lesson, opts lab.Options, p *progress.S
 	m := &lessonModel{
 		c: c, l: l, opts: opts, progress: p, cache: cache, measured: map[string]time.Time{},
 		graphs: map[string]*dockerfile.Graph{}, trackers: map[string]*stagegraph.Tracker{},
+		inside: map[string]inside.Report{}, imageCount: map[string]int{},
 		text:     viewport.New(),
 		rendered: map[string]string{},
 		log:      newBuildLog(),
@@ -122,6 +134,16 @@ func newLessonModel(c *common, l *lesson.Lesson, opts lab.Options, p *progress.S
 				m.measured[cr.Result.Strategy] = cr.Measured
 			}
 		}
+	}
+	if len(l.Questions) > 0 {
+		var answers map[string]int
+		if p != nil {
+			answers = map[string]int{}
+			for id, a := range p.Lesson(l.ID).Answers {
+				answers[id] = a.Choice
+			}
+		}
+		m.qa = newQA(l, answers)
 	}
 	if p != nil {
 		if id := p.Lesson(l.ID).Strategy; id != "" {
@@ -241,6 +263,12 @@ func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 		}
 	case buildBatchMsg:
 		return m.applyBatch(msg)
+	case insideMsg:
+		if msg.err == nil {
+			m.inside[msg.strategy] = msg.report
+		}
+	case imagesMsg:
+		m.imageCount[msg.strategy] = msg.count
 	case spinner.TickMsg:
 		if m.job == nil {
 			return nil
@@ -255,6 +283,11 @@ func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 
 func (m *lessonModel) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.keys
+	if m.qa != nil {
+		if cmd, ok := m.qaKey(msg); ok {
+			return cmd
+		}
+	}
 	_, _, topH, botH := m.layout(m.c.height - 2)
 	logH := botH - 2
 	switch {
@@ -287,6 +320,22 @@ func (m *lessonModel) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.stratScroll = maxInt(0, m.stratScroll-(topH-2))
 	case m.focus == focusStrategy && key.Matches(msg, k.PageDn):
 		m.stratScroll += topH - 2
+	case m.focus == focusResults && key.Matches(msg, k.Up):
+		m.resScroll = maxInt(0, m.resScroll-1)
+	case m.focus == focusResults && key.Matches(msg, k.Down):
+		m.resScroll++
+	case m.focus == focusResults && key.Matches(msg, k.PageUp):
+		m.resScroll = maxInt(0, m.resScroll-(botH-2))
+	case m.focus == focusResults && key.Matches(msg, k.PageDn):
+		m.resScroll += botH - 2
+	case m.qa != nil && m.focus == focusStrategy && key.Matches(msg, k.Up):
+		m.qa.scroll = maxInt(0, m.qa.scroll-1)
+	case m.qa != nil && m.focus == focusStrategy && key.Matches(msg, k.Down):
+		m.qa.scroll++
+	case m.qa != nil && m.focus == focusStrategy && key.Matches(msg, k.PageDn):
+		m.qa.scroll += topH - 2
+	case m.qa != nil && m.focus == focusStrategy && key.Matches(msg, k.PageUp):
+		m.qa.scroll = maxInt(0, m.qa.scroll-(topH-2))
 	case m.focus == focusLog && key.Matches(msg, k.Up):
 		m.log.scrollBy(1, logH)
 	case m.focus == focusLog && key.Matches(msg, k.Down):
@@ -432,7 +481,9 @@ func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
 		m.lastErr[s.ID] = err.Error()
 		m.log.add(logError, oneLine(err.Error()))
 		if res.SizeBytes > 0 {
+			// The image exists even though its run or a check failed: still worth a look.
 			m.results[s.ID] = res
+			return lookInsideCmd(m.c.eng, s.ID, res.Image)
 		}
 	default:
 		delete(m.lastErr, s.ID)
@@ -444,11 +495,12 @@ func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
 		}
 		if m.progress != nil {
 			m.progress.MarkBuilt(m.l.ID, s.ID)
+			m.progress.Done(m.l.ID, strategyIDs(m.l), questionIDs(m.l))
 		}
 		if m.cache != nil {
 			m.cache.Put(res)
 		}
-		return saveCmd(m.progress, m.cache)
+		return tea.Batch(saveCmd(m.progress, m.cache), lookInsideCmd(m.c.eng, s.ID, res.Image))
 	}
 	return nil
 }
@@ -480,6 +532,9 @@ func (m *lessonModel) view(height int) string {
 	leftW, rightW, topH, botH := m.layout(height)
 	s := m.strategy()
 
+	if m.qa != nil {
+		return lipgloss.JoinVertical(lipgloss.Left, m.qaRow(leftW, rightW, topH), m.bottomRow(botH))
+	}
 	textTitle := fmt.Sprintf("%s · %s", m.l.ID, m.l.Title)
 	if !m.text.AtTop() || !m.text.AtBottom() {
 		textTitle += fmt.Sprintf(" · %d%%", int(m.text.ScrollPercent()*100))
@@ -507,23 +562,49 @@ func (m *lessonModel) view(height int) string {
 			paneBox(m.graphTitle(s), m.graphView(s, graphW-4, topH-2), graphW, topH, false, st))
 	}
 
+	return lipgloss.JoinVertical(lipgloss.Left,
+		lipgloss.JoinHorizontal(lipgloss.Top, text, right),
+		m.bottomRow(botH))
+}
+
+// qaRow is the top row of a lesson with questions: the list beside the answer and its evidence.
+func (m *lessonModel) qaRow(leftW, rightW, topH int) string {
+	st := m.c.styles
+	list := paneBox(fmt.Sprintf("%s · Questions", m.l.ID), m.qa.listView(m.l, st, leftW-4), leftW, topH, m.focus == focusText, st)
+	title := "Answer & evidence"
+	if qu := m.qa.question(m.l); qu == nil {
+		title = m.l.Title
+	}
+	body, more := scrollLines(m.answerView(rightW-4), &m.qa.scroll, topH-2)
+	if more {
+		title += " · f, ↓ for more"
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, list, paneBox(title, body, rightW, topH, m.focus == focusStrategy, st))
+}
+
+// bottomRow is the build log beside the results. It splits evenly whatever the top row does:
+// the log needs the width.
+func (m *lessonModel) bottomRow(botH int) string {
+	st := m.c.styles
 	logTitle := "Build"
 	if m.job != nil {
 		logTitle = fmt.Sprintf("Building %s %s %s · %s", m.job.strategy.ID, m.spinner.View(), elapsed(m.now.Sub(m.job.started)), m.job.stage)
 		if n := len(m.queue); n > 0 {
 			logTitle += fmt.Sprintf(" · %d queued", n)
 		}
+	} else if m.qa != nil {
+		logTitle = fmt.Sprintf("Build · strategy %d/%d: %s", m.cur+1, len(m.l.Strategies), m.strategy().ID)
 	}
-	// The bottom row splits evenly whatever the top row does: the log needs the width.
 	logW := m.c.width / 2
 	resW := m.c.width - logW
 	logPane := paneBox(logTitle, m.log.view(st, logW-4, botH-2), logW, botH, m.focus == focusLog, st)
-
-	results := paneBox("Image sizes", m.resultsView(resW-4, botH-2), resW, botH, false, st)
-
-	return lipgloss.JoinVertical(lipgloss.Left,
-		lipgloss.JoinHorizontal(lipgloss.Top, text, right),
-		lipgloss.JoinHorizontal(lipgloss.Top, logPane, results))
+	resTitle := "Image sizes"
+	body, more := scrollLines(m.resultsView(resW-4, 1<<20), &m.resScroll, botH-2)
+	if more || m.resScroll > 0 {
+		resTitle += " · f, ↓ for more"
+	}
+	results := paneBox(resTitle, body, resW, botH, m.focus == focusResults, st)
+	return lipgloss.JoinHorizontal(lipgloss.Top, logPane, results)
 }
 
 // resultsView is the size chart of every strategy built so far, then the current strategy's
@@ -567,9 +648,26 @@ func (m *lessonModel) resultsView(width, height int) string {
 		if !r.Passed {
 			mark = st.Error.Render("✗ output:")
 		}
-		detail = append(detail, mark)
+		detail = append(detail, mark+st.Muted.Render(" $ docker run --rm "+strings.TrimSpace(r.Image+" "+strings.Join(s.Args, " "))))
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
 			detail = append(detail, "  "+sanitizeLine(line))
+		}
+		if rep, ok := m.inside[s.ID]; ok {
+			detail = append(detail, "", insideSummary("Inside "+s.ID, rep, false, st, width))
+		}
+		for _, c := range r.Checks {
+			mark := st.OK.Render("✓ ")
+			if !c.Passed {
+				mark = st.Error.Render("✗ ")
+			}
+			detail = append(detail, "", mark+c.Title+st.Muted.Render("  $ "+c.Command))
+			for _, line := range strings.Split(strings.TrimSpace(c.Output), "\n") {
+				detail = append(detail, "  "+truncate(sanitizeLine(line), width-2))
+			}
+		}
+		if r.Rebuild != nil {
+			detail = append(detail, "", st.PaneTitle.Render("After the edit, the rebuild:"))
+			detail = append(detail, stepComparison(r.StepResults, r.Rebuild.StepResults, st, width)...)
 		}
 	}
 	if e := m.lastErr[s.ID]; e != "" {
@@ -578,15 +676,7 @@ func (m *lessonModel) resultsView(width, height int) string {
 	if len(detail) == 0 {
 		return out
 	}
-	room := height - lipgloss.Height(out) - 1
-	if room <= 0 {
-		return out
-	}
-	d := strings.Join(detail, "\n")
-	if lines := strings.Split(d, "\n"); len(lines) > room {
-		d = strings.Join(lines[:room], "\n")
-	}
-	return out + "\n\n" + d
+	return out + "\n\n" + strings.Join(detail, "\n")
 }
 
 // wrapText wraps plain text to width columns.
@@ -642,4 +732,30 @@ func (m *lessonModel) graphView(s *lesson.Strategy, width, height int) string {
 		states = t.States()
 	}
 	return stagegraph.Draw(g, states, m.c.styles.Graph, stagegraph.Options{Width: width, Height: height}).Text
+}
+
+// stepComparison lines up a build's steps with the rebuild's after an edit: which were reused
+// from the cache and which ran again, with their times.
+func stepComparison(first, again []lab.StepResult, st Styles, width int) []string {
+	var out []string
+	for i, s := range again {
+		was := ""
+		if i < len(first) {
+			was = st.Muted.Render(" (first build " + stepWord(first[i]) + ")")
+		}
+		mark := st.OK.Render("✓ reused ")
+		if !s.Cached {
+			mark = st.Warn.Render("↻ re-ran ")
+		}
+		line := mark + truncate(sanitizeLine(s.Name), maxInt(10, width-40)) + " " + stepWord(s)
+		out = append(out, truncate(line+was, width))
+	}
+	return out
+}
+
+func stepWord(s lab.StepResult) string {
+	if s.Cached {
+		return "cached"
+	}
+	return elapsed(s.Duration)
 }

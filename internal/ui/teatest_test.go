@@ -22,7 +22,8 @@ func TestProgramFlow(t *testing.T) {
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 
 	waitFor(t, tm, "Multi-stage builds")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	digit := multistageDigit(t)
+	tm.Send(tea.KeyPressMsg{Code: rune(digit[0]), Text: digit})
 	waitFor(t, tm, "Strategy 1/6")
 	tm.Type("b")
 	waitFor(t, tm, "1.02GB")

@@ -1,0 +1,11 @@
+FROM python:3.13-slim AS build
+WORKDIR /app
+COPY hello.py test_hello.py ./
+RUN python -m unittest -v
+
+# The :debug variant: the same image plus a busybox shell in /busybox. For finding out what
+# went wrong, not for production.
+FROM gcr.io/distroless/python3-debian13:debug
+WORKDIR /app
+COPY --from=build /app/hello.py .
+CMD ["hello.py"]
