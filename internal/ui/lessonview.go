@@ -598,7 +598,7 @@ func (m *lessonModel) bottomRow(botH int) string {
 	logW := m.c.width / 2
 	resW := m.c.width - logW
 	logPane := paneBox(logTitle, m.log.view(st, logW-4, botH-2), logW, botH, m.focus == focusLog, st)
-	resTitle := "Image sizes"
+	resTitle := "Results"
 	body, more := scrollLines(m.resultsView(resW-4, 1<<20), &m.resScroll, botH-2)
 	if more || m.resScroll > 0 {
 		resTitle += " · f, ↓ for more"
@@ -648,7 +648,7 @@ func (m *lessonModel) resultsView(width, height int) string {
 		if !r.Passed {
 			mark = st.Error.Render("✗ output:")
 		}
-		detail = append(detail, mark+st.Muted.Render(" $ docker run --rm "+strings.TrimSpace(r.Image+" "+strings.Join(s.Args, " "))))
+		detail = append(detail, mark, st.Muted.Render("  $ docker run --rm "+strings.TrimSpace(r.Image+" "+strings.Join(s.Args, " "))))
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
 			detail = append(detail, "  "+sanitizeLine(line))
 		}
@@ -660,7 +660,7 @@ func (m *lessonModel) resultsView(width, height int) string {
 			if !c.Passed {
 				mark = st.Error.Render("✗ ")
 			}
-			detail = append(detail, "", mark+c.Title+st.Muted.Render("  $ "+c.Command))
+			detail = append(detail, "", mark+c.Title, st.Muted.Render("  $ "+c.Command))
 			for _, line := range strings.Split(strings.TrimSpace(c.Output), "\n") {
 				detail = append(detail, "  "+truncate(sanitizeLine(line), width-2))
 			}

@@ -289,11 +289,12 @@ func insideLine(label string, tools []inside.Tool, st Styles) string {
 	if len(tools) == 0 {
 		return "  " + label + ": " + st.OK.Render("none")
 	}
+	// Names only: the paths are in `docker run --entrypoint` reach, and a pane is narrow.
 	names := make([]string, len(tools))
 	for i, t := range tools {
-		names[i] = t.String()
+		names[i] = t.Name
 	}
-	return "  " + label + ": " + strings.Join(names, ", ")
+	return "  " + label + ": " + st.Warn.Render(strings.Join(names, ", "))
 }
 
 // insideMsg carries what Contents found in a strategy's image.
