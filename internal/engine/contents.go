@@ -43,17 +43,17 @@ func (c *Client) contents(ctx context.Context, ref string, created func(id strin
 	}
 
 	tar, err := c.exportContainer(ctx, id)
-	if err != nil {
-		return inside.Report{}, fmt.Errorf("contents of %s: export: %w", ref, err)
+	if err == nil {
+		defer tar.Close()
+		rep, err = inside.Analyze(tar, inside.SkipContainerFiles())
 	}
-	defer tar.Close()
-	rep, err = inside.Analyze(tar, inside.SkipContainerFiles())
-	if err != nil {
-		if ctx.Err() != nil {
-			// The cancel closed the stream under Analyze; that is the reason, not the tar.
-			return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, ctx.Err())
-		}
-		return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, err)
+	switch {
+	case err == nil:
+		return rep, nil
+	case ctx.Err() != nil:
+		// A cancel breaks the request or closes the stream under Analyze: the cancel is the
+		// reason, whatever the broken stream says.
+		return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, ctx.Err())
 	}
-	return rep, nil
+	return inside.Report{}, fmt.Errorf("contents of %s: export: %w", ref, err)
 }

@@ -70,6 +70,7 @@ type lessonModel struct {
 	// inside holds what each built image contains; imageCount how many images each strategy's
 	// build tagged. Both are gathered after every successful build.
 	inside     map[string]inside.Report
+	insideOf   map[string]string // the image ID each inside report was made from
 	imageCount map[string]int
 	// qa is the question view, for lessons that have questions.
 	qa *qaModel
@@ -112,7 +113,7 @@ func newLessonModel(c *common, l *lesson.Lesson, opts lab.Options, p *progress.S
 	m := &lessonModel{
 		c: c, l: l, opts: opts, progress: p, cache: cache, measured: map[string]time.Time{},
 		graphs: map[string]*dockerfile.Graph{}, trackers: map[string]*stagegraph.Tracker{},
-		inside: map[string]inside.Report{}, imageCount: map[string]int{},
+		inside: map[string]inside.Report{}, insideOf: map[string]string{}, imageCount: map[string]int{},
 		text:     viewport.New(),
 		rendered: map[string]string{},
 		log:      newBuildLog(),
@@ -266,6 +267,7 @@ func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 	case insideMsg:
 		if msg.err == nil {
 			m.inside[msg.strategy] = msg.report
+			m.insideOf[msg.strategy] = msg.imageID
 		}
 	case imagesMsg:
 		m.imageCount[msg.strategy] = msg.count
@@ -483,7 +485,7 @@ func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
 		if res.SizeBytes > 0 {
 			// The image exists even though its run or a check failed: still worth a look.
 			m.results[s.ID] = res
-			return lookInsideCmd(m.c.eng, s.ID, res.Image)
+			return m.lookInside(s.ID, res)
 		}
 	default:
 		delete(m.lastErr, s.ID)
@@ -500,7 +502,7 @@ func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
 		if m.cache != nil {
 			m.cache.Put(res)
 		}
-		return tea.Batch(saveCmd(m.progress, m.cache), lookInsideCmd(m.c.eng, s.ID, res.Image))
+		return tea.Batch(saveCmd(m.progress, m.cache), m.lookInside(s.ID, res))
 	}
 	return nil
 }
@@ -758,4 +760,13 @@ func stepWord(s lab.StepResult) string {
 		return "cached"
 	}
 	return elapsed(s.Duration)
+}
+
+// lookInside analyses a built image unless the same image was analysed already: exporting a
+// toolchain image takes seconds, and a cached rebuild gives the same image ID.
+func (m *lessonModel) lookInside(strategy string, res lab.Result) tea.Cmd {
+	if res.ImageID != "" && m.insideOf[strategy] == res.ImageID {
+		return nil
+	}
+	return lookInsideCmd(m.c.eng, strategy, res.Image, res.ImageID)
 }

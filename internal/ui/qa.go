@@ -300,6 +300,7 @@ func insideLine(label string, tools []inside.Tool, st Styles) string {
 // insideMsg carries what Contents found in a strategy's image.
 type insideMsg struct {
 	strategy string
+	imageID  string
 	report   inside.Report
 	err      error
 }
@@ -317,12 +318,12 @@ type managedLister interface {
 }
 
 // lookInsideCmd analyses a freshly built image and counts the images its strategy tagged.
-func lookInsideCmd(eng engine.Engine, strategy, image string) tea.Cmd {
+func lookInsideCmd(eng engine.Engine, strategy, image, imageID string) tea.Cmd {
 	contents := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		rep, err := eng.Contents(ctx, image)
-		return insideMsg{strategy: strategy, report: rep, err: err}
+		return insideMsg{strategy: strategy, imageID: imageID, report: rep, err: err}
 	}
 	count := func() tea.Msg {
 		lister, ok := eng.(managedLister)
