@@ -234,6 +234,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.screen = screenMenu
 		return m, nil
 	}
+	if key.Matches(msg, k.NextLesson) && !building {
+		if next := m.nextLesson(); next != nil {
+			return m, m.openLesson(next)
+		}
+	}
 	return m, m.lesson.handleKey(msg)
 }
 
@@ -244,6 +249,17 @@ func (m *Model) openLesson(l *lesson.Lesson) tea.Cmd {
 	}
 	m.lesson = newLessonModel(m.c, l, lab.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace}, m.opts.Progress, m.opts.Results)
 	return tea.Batch(m.lesson.init(), m.lesson.saveLast())
+}
+
+// nextLesson is the lesson after the open one in learning order, nil after the last.
+func (m *Model) nextLesson() *lesson.Lesson {
+	ls := m.opts.Course.Lessons
+	for i, l := range ls {
+		if l.ID == m.lesson.l.ID && i+1 < len(ls) {
+			return ls[i+1]
+		}
+	}
+	return nil
 }
 
 func (m *Model) shutdown() {
@@ -318,20 +334,28 @@ func (m *Model) helpLine() string {
 func (m *Model) bindings() []key.Binding {
 	k := m.c.keys
 	var out []key.Binding
-	if m.screen == screenMenu {
-		out = append(out, k.Up, k.Down, k.Open)
-	} else {
-		out = append(out, m.lesson.bindings()...)
-		if !m.lesson.building() {
-			out = append(out, k.Back)
-		}
-	}
 	if m.c.engErr != nil && !m.c.checking {
-		out = append(out, k.Retry)
+		out = append(out, k.Retry) // the way out comes first when builds are unavailable
 	}
 	quit := k.Quit
 	quit.SetHelp("q", "quit")
-	return append(out, k.Help, quit)
+	if m.screen == screenMenu {
+		return append(out, k.Up, k.Down, k.Open, k.Help, quit)
+	}
+	// The lesson's main keys, then help and quit, then the rest: on a narrow terminal the
+	// line is cut from the end, and ? lists everything.
+	main := m.lesson.bindings()
+	n := minInt(3, len(main))
+	out = append(out, main[:n]...)
+	out = append(out, k.Help, quit)
+	out = append(out, main[n:]...)
+	if !m.lesson.building() {
+		if m.nextLesson() != nil {
+			out = append(out, k.NextLesson)
+		}
+		out = append(out, k.Back)
+	}
+	return out
 }
 
 func (m *Model) renderHelp() string {
@@ -339,7 +363,7 @@ func (m *Model) renderHelp() string {
 	groups := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDn, k.Focus, k.Graph},
 		{k.Build, k.BuildAll, k.Cancel, k.NextStrategy, k.PrevStrategy},
-		{k.Open, k.Back, k.Retry, k.Help, k.Quit},
+		{k.Reveal, k.NextLesson, k.Open, k.Back, k.Retry, k.Help, k.Quit},
 	}
 	fh := m.help
 	fh.ShowAll = true

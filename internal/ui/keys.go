@@ -16,6 +16,7 @@ type KeyMap struct {
 	Focus          key.Binding
 	Graph          key.Binding
 	Reveal         key.Binding
+	NextLesson     key.Binding
 	Cancel         key.Binding
 	Retry          key.Binding
 	Help           key.Binding
@@ -33,11 +34,12 @@ func DefaultKeyMap() KeyMap {
 		Back:         key.NewBinding(key.WithKeys("esc", "m"), key.WithHelp("esc", "menu")),
 		Build:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build")),
 		BuildAll:     key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "build all")),
-		NextStrategy: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next strategy")),
+		NextStrategy: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "strategy")),
 		PrevStrategy: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev strategy")),
-		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "focus pane")),
+		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "focus")),
 		Graph:        key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "stage graph")),
 		Reveal:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "show evidence")),
+		NextLesson:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next lesson")),
 		Cancel:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel build")),
 		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry docker")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

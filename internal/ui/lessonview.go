@@ -637,7 +637,7 @@ func (m *lessonModel) resultsView(width, height int) string {
 	}
 	out := RenderChart(bars, st, width)
 	if len(m.measured) > 0 {
-		out = st.Muted.Render("(date) = measured in an earlier session; press b to measure again") + "\n" + out
+		out = st.Muted.Render("(date): measured in an earlier session") + "\n" + out
 	}
 	s := m.strategy()
 	var detail []string

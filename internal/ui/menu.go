@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
 )
@@ -78,9 +79,14 @@ func (m *menuModel) view(c *common, height int) string {
 	st := c.styles
 	var sb strings.Builder
 	sb.WriteString(st.Title.Render("docktutor") + st.Muted.Render(" — learn how container images are built, by building them") + "\n\n")
+	idW, titleW := 0, 0
+	for _, l := range m.course.Lessons {
+		idW, titleW = maxInt(idW, len(l.ID)), maxInt(titleW, lipgloss.Width(l.Title))
+	}
+	titleW = minInt(titleW, maxInt(10, c.width-idW-20))
 	for i, l := range m.course.Lessons {
-		cursor, title := "  ", l.Title
-		line := fmt.Sprintf("%d. %-12s %-28s", i+1, l.ID, title)
+		cursor, title := "  ", truncate(l.Title, titleW)
+		line := fmt.Sprintf("%d. %-*s  %s%s", i+1, idW, l.ID, title, strings.Repeat(" ", titleW-lipgloss.Width(title)))
 		if i == m.cursor {
 			cursor = st.Accent.Render("▸ ")
 			line = st.Selected.Render(line)

@@ -1,11 +1,17 @@
 package ui
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // sanitizeLine makes untrusted text (build output, Dockerfiles from disk) safe to draw: colour
 // and style sequences (SGR, "ESC [ ... m") are kept; every other escape sequence — cursor moves,
-// screen clears, OSC titles and clipboard writes — and every other control character, including
-// the bell, is dropped. Tabs become spaces.
+// screen clears, OSC titles and clipboard writes, DCS strings, charset switches — and every
+// other control character, including the bell and the C1 controls (U+0080–U+009F, whose CSI
+// and OSC forms are consumed with their parameters), is dropped. Bytes that are not UTF-8
+// become U+FFFD: a terminal in an 8-bit mode would read a stray 0x9b as CSI. Tabs become
+// spaces.
 func sanitizeLine(s string) string {
 	if isPlain(s) {
 		return s
@@ -22,60 +28,121 @@ func sanitizeLine(s string) string {
 			i++
 		case c < 0x20 || c == 0x7f:
 			i++ // other C0 controls, including BEL, CR and BS
-		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
-			i += 2 // C1 controls encoded in UTF-8 (U+0080–U+009F), e.g. the 8-bit CSI
-		default:
+		case c < utf8.RuneSelf:
 			sb.WriteByte(c)
 			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				sb.WriteRune(utf8.RuneError)
+				i++
+			case r >= 0x80 && r <= 0x9f:
+				i = skipC1(s, i, r, size)
+			default:
+				sb.WriteString(s[i : i+size])
+				i += size
+			}
 		}
 	}
 	return sb.String()
 }
 
+// isPlain reports whether s needs no change: no C0 control, no DEL, valid UTF-8 and no C1
+// control (whose UTF-8 encodings are the only ones starting 0xc2 0x80–0x9f). ASCII, the bulk of
+// build output, is decided in one pass without decoding.
 func isPlain(s string) bool {
+	high := false
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c == 0xc2 {
+		c := s[i]
+		switch {
+		case c < 0x20 || c == 0x7f:
 			return false
+		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
+			return false
+		case c >= utf8.RuneSelf:
+			high = true
 		}
 	}
-	return true
+	return !high || utf8.ValidString(s)
 }
 
 // skipEscape consumes the escape sequence starting at s[i] (an ESC), writing it to sb only when
-// it is an SGR sequence, and returns the index after it.
+// it is an SGR sequence, and returns the index after it. The shapes are ECMA-48's: CSI
+// (ESC [ parameters intermediates final), the control strings (OSC, DCS, SOS, PM, APC, ended by
+// BEL or ST), nF sequences (ESC, intermediates 0x20–0x2f, a final byte: ESC ( 0 switches to
+// line drawing) and two-byte ones (ESC c, ESC 7). A malformed sequence is dropped up to where
+// it went wrong, and what follows is read as text.
 func skipEscape(s string, i int, sb *strings.Builder) int {
 	if i+1 >= len(s) {
 		return len(s)
 	}
-	switch s[i+1] {
-	case '[': // CSI: parameters and intermediates, then a final byte 0x40–0x7e
-		j := i + 2
-		for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
-			if s[j] < 0x20 { // a control inside: malformed, drop what we have
-				return j
-			}
+	switch c := s[i+1]; {
+	case c == '[':
+		end, final := csiEnd(s, i+2)
+		if final == 'm' && sgrParams(s[i+2:end-1]) {
+			sb.WriteString(s[i:end])
+		}
+		return end
+	case c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_':
+		return stringEnd(s, i+2)
+	case c >= 0x20 && c <= 0x2f: // nF: intermediates, then one final byte
+		j := i + 1
+		for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
 			j++
 		}
-		if j >= len(s) {
-			return len(s)
+		if j < len(s) && s[j] >= 0x30 && s[j] <= 0x7e {
+			j++
 		}
-		if s[j] == 'm' && sgrParams(s[i+2:j]) {
-			sb.WriteString(s[i : j+1])
-		}
-		return j + 1
-	case ']', 'P', 'X', '^', '_': // OSC, DCS, SOS, PM, APC: up to BEL or ST (ESC \)
-		for j := i + 2; j < len(s); j++ {
-			if s[j] == 0x07 {
-				return j + 1
-			}
-			if s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\' {
-				return j + 2
-			}
-		}
-		return len(s)
-	default: // two-byte sequences such as ESC c (reset) or ESC 7 (save cursor)
+		return j
+	case c >= 0x30 && c <= 0x7e: // Fp, Fe, Fs: ESC and one byte
 		return i + 2
+	default: // ESC before a control or a non-ASCII character: drop the ESC alone
+		return i + 1
 	}
+}
+
+// skipC1 consumes the C1 control r (encoded in size bytes at s[i]) and, for the ones that open
+// a sequence, the sequence: CSI takes parameters like ESC [, the string controls run to their
+// terminator. None is kept, not even an 8-bit SGR: the 7-bit form is what programs send.
+func skipC1(s string, i int, r rune, size int) int {
+	switch r {
+	case 0x9b: // CSI
+		end, _ := csiEnd(s, i+size)
+		return end
+	case 0x9d, 0x90, 0x98, 0x9e, 0x9f: // OSC, DCS, SOS, PM, APC
+		return stringEnd(s, i+size)
+	}
+	return i + size
+}
+
+// csiEnd scans a CSI's parameter (0x30–0x3f) and intermediate (0x20–0x2f) bytes from j and
+// returns the index after its final byte (0x40–0x7e) and that byte; for a malformed or cut-off
+// sequence, the index where it went wrong and 0.
+func csiEnd(s string, j int) (int, byte) {
+	for j < len(s) && s[j] >= 0x20 && s[j] <= 0x3f {
+		j++
+	}
+	if j < len(s) && s[j] >= 0x40 && s[j] <= 0x7e {
+		return j + 1, s[j]
+	}
+	return j, 0
+}
+
+// stringEnd returns the index after a control string's terminator — BEL, ESC \ or the C1 ST
+// (U+009C) — searched from j; an unterminated string runs to the end of the line.
+func stringEnd(s string, j int) int {
+	for ; j < len(s); j++ {
+		switch {
+		case s[j] == 0x07:
+			return j + 1
+		case s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\':
+			return j + 2
+		case s[j] == 0xc2 && j+1 < len(s) && s[j+1] == 0x9c:
+			return j + 2
+		}
+	}
+	return len(s)
 }
 
 // sgrParams reports whether p holds only what an SGR sequence may: digits, ';' and ':'.
