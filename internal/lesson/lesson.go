@@ -537,22 +537,31 @@ func readYAML(fsys fs.FS, name string, into any) error {
 	return nil
 }
 
-// BaseImage is the image the strategy's shipped stage starts FROM (the last stage, or the
-// target), as written in the Dockerfile.
+// BaseImage is the image the strategy's shipped stage (the last stage, or the target) is built
+// on, as written in the Dockerfile. A stage that starts FROM an earlier stage is followed back
+// to the image that one starts from: the target "test" of `FROM build AS test` is built on
+// whatever build starts FROM.
 func (s *Strategy) BaseImage() string {
 	res, err := parser.Parse(strings.NewReader(s.Dockerfile))
 	if err != nil {
 		return ""
 	}
+	from := map[string]string{} // stage name → what it starts FROM
 	base := ""
 	for _, n := range res.AST.Children {
 		if !strings.EqualFold(n.Value, "from") || n.Next == nil {
 			continue
 		}
 		base = n.Next.Value
-		if s.Target != "" && n.Next.Next != nil && n.Next.Next.Next != nil &&
-			strings.EqualFold(n.Next.Next.Next.Value, s.Target) {
-			return base
+		if b, ok := from[strings.ToLower(base)]; ok {
+			base = b
+		}
+		if as := n.Next.Next; as != nil && as.Next != nil {
+			name := strings.ToLower(as.Next.Value)
+			from[name] = base
+			if s.Target != "" && name == strings.ToLower(s.Target) {
+				return base
+			}
 		}
 	}
 	return base

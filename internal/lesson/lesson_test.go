@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os/exec"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -352,5 +353,94 @@ func TestLoadReportsProblems(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestBaseImage(t *testing.T) {
+	const df = `FROM golang:1.25 AS dev
+FROM dev AS build
+FROM build AS test
+FROM alpine:3.22 AS runtime
+`
+	c, err := lesson.Load(lessons.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := c.Find("workflow")
+	tests := []struct{ target, want string }{
+		{"", "alpine:3.22"}, {"dev", "golang:1.25"}, {"build", "golang:1.25"}, {"test", "golang:1.25"}, {"runtime", "alpine:3.22"},
+	}
+	for _, tt := range tests {
+		s := *l.Strategies[0]
+		s.Dockerfile, s.Target = df, tt.target
+		if got := s.BaseImage(); got != tt.want {
+			t.Errorf("target %q: base image %q, want %q", tt.target, got, tt.want)
+		}
+	}
+}
+
+// TestCurriculum holds the built-in course to the contract of issue 4: the lesson ids and
+// their order, and the evidence each lesson promises.
+func TestCurriculum(t *testing.T) {
+	c, err := lesson.Load(lessons.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"normal", "multistage", "distroless", "cache", "target", "workflow", "pitfalls", "qa"}
+	if got := c.IDs(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("lessons %v, want %v", got, want)
+	}
+	find := func(id string) *lesson.Lesson { l, _ := c.Find(id); return l }
+
+	// distroless: sh cannot start in the distroless images, /busybox/sh works in :debug.
+	for id, wantFail := range map[string]bool{"python-distroless": true, "go-distroless": true, "python-debug": false, "go-debug": false} {
+		s, ok := find("distroless").Strategy(id)
+		if !ok {
+			t.Fatalf("distroless: no strategy %s", id)
+		}
+		if !slices.ContainsFunc(s.Checks, func(ch *lesson.Check) bool {
+			return len(ch.Entrypoint) > 0 && strings.HasSuffix(ch.Entrypoint[0], "sh") && ch.ExpectFail == wantFail
+		}) {
+			t.Errorf("distroless/%s: no shell check expecting failure=%v", id, wantFail)
+		}
+	}
+
+	// cache: both orders edit the same file; only the good one copies the source last.
+	for _, s := range find("cache").Strategies {
+		if s.Edit == nil || s.Edit.File != "hello.py" || !strings.Contains(s.Edit.Append, lesson.EditTimePlaceholder) {
+			t.Errorf("cache/%s: edit %+v", s.ID, s.Edit)
+		}
+	}
+
+	// target: build and test targets and the full build, on one Dockerfile.
+	targets := map[string]string{}
+	for _, s := range find("target").Strategies {
+		targets[s.ID] = s.Target
+	}
+	if !reflect.DeepEqual(targets, map[string]string{"build": "build", "test": "test", "runtime": ""}) {
+		t.Errorf("target strategies and targets: %v", targets)
+	}
+
+	// pitfalls: the broken recipes must fail, and say how.
+	for id, exit := range map[string]int{"lost-packages": 1, "venv": 0, "python-twice": 2, "distroless": 0} {
+		s, ok := find("pitfalls").Strategy(id)
+		if !ok || s.ExpectExit != exit {
+			t.Errorf("pitfalls/%s: found %v, expect_exit %d, want %d", id, ok, s.ExpectExit, exit)
+		}
+	}
+
+	// qa: the six questions, every kind of evidence used.
+	q := find("qa").Questions
+	if len(q) != 6 {
+		t.Errorf("qa has %d questions, want 6", len(q))
+	}
+	used := map[lesson.Evidence]bool{}
+	for _, x := range q {
+		used[x.Evidence] = true
+	}
+	for _, k := range lesson.EvidenceKinds {
+		if !used[k] {
+			t.Errorf("qa: no question uses evidence %q", k)
+		}
 	}
 }
