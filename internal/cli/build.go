@@ -196,6 +196,10 @@ func printResults(w io.Writer, results []lab.Result) {
 	fmt.Fprintln(tw, "STRATEGY\tBASE IMAGE\tSIZE\tLAYERS\tBUILD\tCACHED\tBUILDER\tRUN OUTPUT")
 	for _, r := range results {
 		out := firstLine(r.RunOutput)
+		if r.ExitCode != 0 {
+			// A recipe that is meant to fail: its last line says why (the first is "Traceback").
+			out = fmt.Sprintf("exit %d: %s", r.ExitCode, firstLine(lastLine(r.RunOutput)))
+		}
 		if r.Error != "" {
 			out = "FAILED: " + firstLine(r.Error)
 		}
@@ -203,6 +207,36 @@ func printResults(w io.Writer, results []lab.Result) {
 			r.Layers, (time.Duration(r.BuildSeconds*10) * time.Second / 10).String(), r.CachedSteps, r.Steps, r.Builder, out)
 	}
 	tw.Flush()
+	for _, r := range results {
+		for _, c := range r.Checks {
+			mark := "ok  "
+			if !c.Passed {
+				mark = "FAIL"
+			}
+			fmt.Fprintf(w, "%s check %s: %s — %s\n", mark, r.Strategy, c.Title, firstLine(lastLine(c.Output)))
+		}
+		if rb := r.Rebuild; rb != nil {
+			fmt.Fprintf(w, "rebuild %s after the edit: %d of %d steps reused from the cache, %.1fs\n", r.Strategy, rb.CachedSteps, rb.Steps, rb.BuildSeconds)
+			for _, st := range rb.StepResults {
+				word := "re-ran"
+				switch {
+				case st.Cached:
+					word = "reused"
+				case isFrom(st.Name):
+					word = "base" // builders never report FROM as cached: it is the starting point
+				}
+				fmt.Fprintf(w, "    %-6s %s\n", word, st.Name)
+			}
+		}
+	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
 }
 
 func firstLine(s string) string {
@@ -214,4 +248,8 @@ func firstLine(s string) string {
 		s = s[:57] + "..."
 	}
 	return s
+}
+
+func isFrom(instruction string) bool {
+	return len(instruction) >= 5 && strings.EqualFold(instruction[:5], "FROM ")
 }

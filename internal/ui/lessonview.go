@@ -451,8 +451,20 @@ func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
 			}
 		case it.stage != "":
 			job.stage = it.stage
-			if it.stage == lab.StageRun {
+			switch it.stage {
+			case lab.StageRun:
 				m.log.add(logInfo, "docker run --rm "+it.stageDetail(job, m.opts))
+			case lab.StageCheck:
+				m.log.add(logInfo, "checks: extra runs of the image")
+			case lab.StageRebuild:
+				// The edit-and-rebuild of a cache lesson: the events that follow are the second
+				// build, so the graph starts over for it.
+				if e := job.strategy.Edit; e != nil {
+					m.log.add(logStep, "edited "+e.File+"; building again")
+				}
+				if g := m.graphs[job.strategy.ID]; g != nil {
+					m.trackers[job.strategy.ID] = stagegraph.NewTracker(g)
+				}
 			}
 		}
 	}
@@ -746,7 +758,12 @@ func stepComparison(first, again []lab.StepResult, st Styles, width int) []strin
 			was = st.Muted.Render(" (first build " + stepWord(first[i]) + ")")
 		}
 		mark := st.OK.Render("✓ reused ")
-		if !s.Cached {
+		switch {
+		case s.Cached:
+		case strings.HasPrefix(strings.ToUpper(s.Name), "FROM "):
+			// Builders never report FROM as cached: it is where the build starts.
+			mark = st.Muted.Render("· base   ")
+		default:
 			mark = st.Warn.Render("↻ re-ran ")
 		}
 		line := mark + truncate(sanitizeLine(s.Name), maxInt(10, width-40)) + " " + stepWord(s)
