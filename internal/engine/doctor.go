@@ -79,8 +79,7 @@ type systemFacts struct {
 // Diagnose checks everything a lesson needs of the daemon the environment names, without
 // changing anything, and says what to do about each problem. It never fails: a daemon that
 // does not answer is a failed check, and the checks that need it are skipped.
-func Diagnose(ctx context.Context, opts DoctorOptions) Diagnosis {
-	var d Diagnosis
+func Diagnose(ctx context.Context, opts DoctorOptions) (d Diagnosis) {
 	add := func(c Check) { d.Checks = append(d.Checks, c) }
 	skipRest := func(why string) {
 		for _, name := range []string{"api", "builders", "storage", "disk"} {
@@ -90,7 +89,7 @@ func Diagnose(ctx context.Context, opts DoctorOptions) Diagnosis {
 			add(Check{Name: "image " + ref, Status: CheckSkip, Detail: why})
 		}
 	}
-	defer func() { d.OK = ok(d.Checks) }()
+	defer func() { d.OK = ok(d.Checks) }() // d is the named result: every return gets its verdict
 
 	ep, err := ResolveEndpoint()
 	if err != nil {
@@ -323,7 +322,7 @@ func imageCheck(st ImageStatus, err error) Check {
 		c.Fix = "docker pull " + st.Ref + " now (before a workshop: a room pulling at once is slow)"
 	case st.StandIn:
 		c.Status = CheckWarn
-		c.Detail = fmt.Sprintf("present (%s), but it is docktutor's offline TEST STAND-IN, not the real %s: sizes will differ from published ones", formatBytes(st.Size), st.Ref)
+		c.Detail = fmt.Sprintf("present (%s), but a docktutor TEST STAND-IN, not the real image: sizes differ from the published ones", formatBytes(st.Size))
 		c.Fix = "where a registry is reachable: docker rmi " + st.Ref + " && docker pull " + st.Ref
 	default:
 		c.Status, c.Detail = CheckPass, "present ("+formatBytes(st.Size)+")"

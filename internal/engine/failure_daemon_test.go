@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,9 +19,15 @@ import (
 )
 
 // These tests kill a Docker daemon. Never the shared one (other tests and people use it): each
-// starts a dockerd of its own, with its own data root, exec root, socket and containerd, no
-// bridge and no iptables rules, so that it touches nothing on the host, and kills and restarts
-// that one.
+// starts a dockerd of its own, with its own data root, exec root, socket and containerd, in a
+// network namespace of its own, and kills and restarts that one.
+//
+// The network namespace matters: a second dockerd in the host's namespace either fights the
+// shared daemon over docker0 or, started with --bridge=none, DELETES the host's docker0 at
+// start-up (libnetwork's removeDefaultBridgeInterface), which breaks every container of the
+// shared daemon. In its own namespace it makes its own docker0 and iptables rules, and its
+// unix socket (a file) is still reachable from here. startPrivateDaemon checks that the host's
+// network interfaces are the same before and after.
 
 // privateDaemon is a dockerd started by a test.
 type privateDaemon struct {
@@ -69,12 +76,39 @@ func startPrivateDaemon(t *testing.T) *privateDaemon {
 		"--pidfile", filepath.Join(dir, "dockerd.pid"),
 		"--config-file", filepath.Join(dir, "daemon.json"),
 		"-H", d.host,
-		"--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false",
+		"--iptables=false", "--ip-masq=false", // nothing in the builds needs to reach out
 	}
+	before := hostInterfaces(t)
+	t.Cleanup(func() {
+		if after := hostInterfaces(t); after != before {
+			t.Errorf("the private dockerd changed the host's network interfaces:\nbefore %s\nafter  %s", before, after)
+		}
+	})
 	if err := d.start(); err != nil {
 		skip("%v\n%s", err, d.logTail())
 	}
+	if after := hostInterfaces(t); after != before {
+		t.Fatalf("the private dockerd changed the host's network interfaces:\nbefore %s\nafter  %s", before, after)
+	}
 	return d
+}
+
+// hostInterfaces lists the host's network interfaces, to prove a private daemon left them alone.
+// The veth pairs of the shared daemon's containers come and go meanwhile: they are left out.
+func hostInterfaces(t *testing.T) string {
+	t.Helper()
+	ifs, err := net.Interfaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range ifs {
+		if !strings.HasPrefix(f.Name, "veth") {
+			names = append(names, f.Name)
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, " ")
 }
 
 // start runs dockerd (again) and waits until it answers.
@@ -86,7 +120,8 @@ func (d *privateDaemon) start() error {
 	defer logf.Close()
 	cmd := exec.Command(d.bin, d.args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a ^C to the test is not for it
+	// Its own process group (a ^C to the test is not for it) and its own network namespace.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Cloneflags: syscall.CLONE_NEWNET}
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -115,6 +150,30 @@ func (d *privateDaemon) kill(t *testing.T) {
 	}
 	<-d.exited
 	d.exited <- errors.New("killed")
+	// Its containerd dies with it (parent-death signal), but a restarted dockerd that still
+	// sees the old process (not yet reaped) waits for it in vain: wait until it is gone.
+	pidFile := filepath.Join(d.dir, "exec", "containerd", "containerd.pid")
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		return
+	}
+	pid := strings.TrimSpace(string(b))
+	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		stat, err := os.ReadFile("/proc/" + pid + "/stat")
+		// state is the field after the ")" that closes the command name: Z for a zombie.
+		if err != nil || strings.Contains(string(stat), ") Z ") {
+			break
+		}
+		if time.Since(start) > 5*time.Second {
+			if n, err := strconv.Atoi(pid); err == nil {
+				_ = syscall.Kill(n, syscall.SIGKILL)
+			}
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("the killed dockerd's containerd (pid %s) does not go away", pid)
+		}
+	}
+	_ = os.Remove(pidFile)
 }
 
 // stop shuts dockerd down cleanly (it stops its containers and unmounts their layers).
@@ -138,9 +197,15 @@ func (d *privateDaemon) stop() {
 	}
 }
 
-// remove stops dockerd, undoes the mounts it left under its folder and deletes the folder.
+// remove stops dockerd, ends what it left running, undoes the mounts it left under its folder
+// and deletes the folder.
 func (d *privateDaemon) remove(t *testing.T) {
 	d.stop()
+	// A killed dockerd's container shims survive it and its successor (they are addressed by
+	// the socket paths under d.dir); so do the processes of their containers.
+	for _, pid := range processesUnder(d.dir) {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
 	for _, m := range mountsUnder(d.dir) {
 		if err := syscall.Unmount(m, syscall.MNT_DETACH); err != nil {
 			t.Logf("unmount %s: %v", m, err)
@@ -149,6 +214,40 @@ func (d *privateDaemon) remove(t *testing.T) {
 	if err := os.RemoveAll(d.dir); err != nil {
 		t.Logf("remove %s: %v", d.dir, err)
 	}
+}
+
+// processesUnder lists the processes whose command line names dir (shims), or whose root file
+// system lies under it (the processes of containers and of BuildKit's RUN steps, which a killed
+// dockerd orphans), and their children.
+func processesUnder(dir string) []int {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	parent := map[int]int{}
+	var roots []int
+	for _, st := range stats {
+		pid, _ := strconv.Atoi(strings.Split(st, "/")[2])
+		if b, err := os.ReadFile(st); err == nil {
+			// The parent is the second field after the ")" that closes the command name.
+			if i := strings.LastIndexByte(string(b), ')'); i >= 0 {
+				if f := strings.Fields(string(b)[i+1:]); len(f) > 1 {
+					parent[pid], _ = strconv.Atoi(f[1])
+				}
+			}
+		}
+		if cmd, err := os.ReadFile(filepath.Join(filepath.Dir(st), "cmdline")); err == nil && strings.Contains(string(cmd), dir+"/") {
+			roots = append(roots, pid)
+		} else if mi, err := os.ReadFile(filepath.Join(filepath.Dir(st), "mountinfo")); err == nil {
+			if first, _, _ := strings.Cut(string(mi), "\n"); strings.Contains(first, dir+"/") {
+				roots = append(roots, pid)
+			}
+		}
+	}
+	out := slices.Clone(roots)
+	for pid, ppid := range parent {
+		if slices.Contains(roots, ppid) && !slices.Contains(out, pid) {
+			out = append(out, pid)
+		}
+	}
+	return out
 }
 
 // mountsUnder lists the mount points at or below dir, deepest first.
@@ -192,8 +291,13 @@ func (d *privateDaemon) ping() error {
 
 func (d *privateDaemon) logTail() string {
 	b, _ := os.ReadFile(d.log)
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return strings.Join(lines[max(0, len(lines)-15):], "\n")
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if !strings.Contains(l, "module=grpc") && !strings.Contains(l, "loading plugin") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines[max(0, len(lines)-40):], "\n")
 }
 
 // load copies an image from the shared daemon (which has the offline stand-ins) into this one:

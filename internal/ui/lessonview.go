@@ -755,7 +755,7 @@ func stepComparison(first, again []lab.StepResult, st Styles, width int) []strin
 	for i, s := range again {
 		was := ""
 		if i < len(first) {
-			was = st.Muted.Render(" (first build " + stepWord(first[i]) + ")")
+			was = st.Muted.Render(" (before: " + stepWord(first[i]) + ")")
 		}
 		mark := st.OK.Render("✓ reused ")
 		switch {
@@ -766,7 +766,7 @@ func stepComparison(first, again []lab.StepResult, st Styles, width int) []strin
 		default:
 			mark = st.Warn.Render("↻ re-ran ")
 		}
-		line := mark + truncate(sanitizeLine(s.Name), maxInt(10, width-40)) + " " + stepWord(s)
+		line := mark + truncate(sanitizeLine(s.Name), maxInt(10, width-34)) + " " + stepWord(s)
 		out = append(out, truncate(line+was, width))
 	}
 	return out
