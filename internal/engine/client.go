@@ -735,22 +735,21 @@ func (c *Client) ImageSpace(ctx context.Context) (map[string]int64, error) {
 	return out, nil
 }
 
-// UntaggedUnmanaged counts the untagged ("dangling") images that do not carry LabelManaged, and
-// their total size: docktutor's legacy builds leave their stages' images this way, but so do
+// UntaggedUnmanaged lists the IDs of the untagged ("dangling") images that do not carry
+// LabelManaged: docktutor's legacy builds leave their stages' images this way, but so do
 // everyone else's, and clean-up never touches what it cannot prove is docktutor's.
-func (c *Client) UntaggedUnmanaged(ctx context.Context) (count int, size int64, err error) {
+func (c *Client) UntaggedUnmanaged(ctx context.Context) ([]string, error) {
 	imgs, err := c.api.ImageList(ctx, client.ImageListOptions{Filters: make(client.Filters).Add("dangling", "true")})
 	if err != nil {
-		return 0, 0, fmt.Errorf("list untagged images: %w", c.wrap(ctx, err))
+		return nil, fmt.Errorf("list untagged images: %w", c.wrap(ctx, err))
 	}
+	var ids []string
 	for _, im := range imgs.Items {
-		if im.Labels[LabelManaged] == "true" {
-			continue
+		if im.Labels[LabelManaged] != "true" {
+			ids = append(ids, im.ID)
 		}
-		count++
-		size += im.Size
 	}
-	return count, size, nil
+	return ids, nil
 }
 
 // ---------------------------------------------------------------------------------------------
