@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
@@ -171,11 +172,11 @@ func stepPrinter(w io.Writer, strategy string) lab.Progress {
 		Event: func(ev engine.Event) {
 			switch ev.Kind {
 			case engine.EventStepStarted:
-				fmt.Fprintf(w, "%s: %s\n", strategy, stepLabel(ev))
+				fmt.Fprintf(w, "%s: %s\n", strategy, dockerfile.Printable(stepLabel(ev)))
 			case engine.EventCacheHit:
-				fmt.Fprintf(w, "%s: %s (cached)\n", strategy, stepLabel(ev))
+				fmt.Fprintf(w, "%s: %s (cached)\n", strategy, dockerfile.Printable(stepLabel(ev)))
 			case engine.EventError:
-				fmt.Fprintf(w, "%s: error: %s\n", strategy, ev.Text)
+				fmt.Fprintf(w, "%s: error: %s\n", strategy, dockerfile.Printable(ev.Text))
 			}
 		},
 	}
@@ -239,8 +240,10 @@ func lastLine(s string) string {
 	return s
 }
 
+// firstLine is the first line of s, cut short and with control characters escaped: container
+// output and builder errors are untrusted and must not drive the terminal.
 func firstLine(s string) string {
-	s = strings.TrimSpace(s)
+	s = dockerfile.Printable(strings.TrimSpace(s))
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}

@@ -99,6 +99,8 @@ Run it without arguments for the lesson menu.`,
 		newBuildCmd(g),
 		newProgressCmd(g),
 		newGraphCmd(g),
+		newDoctorCmd(g),
+		newCleanCmd(g),
 	)
 	return root
 }

@@ -66,7 +66,6 @@ type commandConn struct {
 	remote string
 
 	closeOnce sync.Once
-	closeErr  error
 }
 
 func startCommandConn(cmd *exec.Cmd, remote string) (*commandConn, error) {
@@ -103,14 +102,14 @@ func (c *commandConn) Write(p []byte) (int, error) { return c.stdin.Write(p) }
 // CloseWrite half-closes the connection, as hijacked streams expect.
 func (c *commandConn) CloseWrite() error { return c.stdin.Close() }
 
-// Close ends the process.
+// Close ends the process; there is nothing left to report about it by then.
 func (c *commandConn) Close() error {
 	c.closeOnce.Do(func() {
 		_ = c.stdin.Close()
 		_ = c.cmd.Process.Kill()
 		_ = c.cmd.Wait() // reaps the process and closes stdout
 	})
-	return c.closeErr
+	return nil
 }
 
 func (c *commandConn) LocalAddr() net.Addr  { return commandAddr("docktutor") }

@@ -49,22 +49,24 @@ func sanitizeLine(s string) string {
 }
 
 // isPlain reports whether s needs no change: no C0 control, no DEL, valid UTF-8 and no C1
-// control (whose UTF-8 encodings are the only ones starting 0xc2 0x80–0x9f). ASCII, the bulk of
-// build output, is decided in one pass without decoding.
+// control. ASCII, the bulk of build output, is decided a byte at a time without decoding.
 func isPlain(s string) bool {
-	high := false
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c < 0x20 || c == 0x7f:
 			return false
-		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
-			return false
-		case c >= utf8.RuneSelf:
-			high = true
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if (r == utf8.RuneError && size == 1) || (r >= 0x80 && r <= 0x9f) {
+				return false
+			}
+			i += size
 		}
 	}
-	return !high || utf8.ValidString(s)
+	return true
 }
 
 // skipEscape consumes the escape sequence starting at s[i] (an ESC), writing it to sb only when

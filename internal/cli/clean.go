@@ -1,0 +1,343 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/docktutor/docktutor/internal/dockerfile"
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/ui"
+)
+
+// cleaner is what clean needs of an engine: the objects carrying docktutor's label, and
+// removals that refuse anything without it (engine.Client implements it).
+type cleaner interface {
+	ListManaged(ctx context.Context) (engine.Managed, error)
+	Remove(ctx context.Context, ref string) error
+	RemoveContainer(ctx context.Context, id string) error
+}
+
+// spaceCounter tells how much space removing each image frees and what clean leaves alone. It
+// is optional: without it clean still cleans, and says less.
+type spaceCounter interface {
+	ImageSpace(ctx context.Context) (map[string]int64, error)
+	UntaggedUnmanaged(ctx context.Context) ([]string, error)
+}
+
+// ownRepositories are the image names docktutor gives its builds (lab.Tag) and its tests. A
+// labelled image that also carries a tag outside them was adopted by its owner (docker tag
+// docktutor/…  myapp): clean removes docktutor's tags and keeps the image.
+var ownRepositories = []string{"docktutor/", "docktutor-test/"}
+
+type cleanOptions struct {
+	*globalOptions
+	dryRun bool
+	json   bool
+}
+
+func newCleanCmd(g *globalOptions) *cobra.Command {
+	o := &cleanOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "clean [--dry-run]",
+		Short: "Remove the images and containers docktutor made, and nothing else",
+		Long: `Remove every container and image that carries docktutor's label
+(io.docktutor.managed=true), list them and the space freed. Nothing without that label
+is touched: not your images, not your containers, not the base images the lessons pulled.
+An image of docktutor's that you tagged yourself (docker tag docktutor/... myapp) loses
+only docktutor's tags and stays.
+
+Builds also leave untagged images without the label (the legacy builder's stages, and
+everyone else's builds) and a build cache; clean counts them but leaves them to you:
+'docker image prune' and 'docker builder prune' remove them.
+
+Exits 1 if something could not be removed.`,
+		Example: `  docktutor clean --dry-run
+  docktutor clean
+  docktutor clean --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return o.run(cmd.Context())
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&o.dryRun, "dry-run", "n", false, "only list what would be removed")
+	f.BoolVar(&o.json, "json", false, "print JSON instead of a list")
+	return cmd
+}
+
+// cleanReport is the JSON shape of `docktutor clean --json`.
+type cleanReport struct {
+	DryRun     bool               `json:"dry_run"`
+	Containers []cleanedContainer `json:"containers"`
+	Images     []cleanedImage     `json:"images"`
+	// FreedBytes is at least what removing the images freed (or would free): each image's own
+	// layers; layers shared only among docktutor's images are not counted.
+	FreedBytes int64 `json:"freed_bytes"`
+	// UntaggedImages and UntaggedBytes count the untagged images without docktutor's label,
+	// left alone, and the space their own layers take.
+	UntaggedImages int   `json:"untagged_images"`
+	UntaggedBytes  int64 `json:"untagged_bytes"`
+}
+
+type cleanedContainer struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Image   string `json:"image"`
+	State   string `json:"state"`
+	Removed bool   `json:"removed"`
+	Error   string `json:"error,omitempty"`
+}
+
+type cleanedImage struct {
+	ID         string   `json:"id"`
+	Tags       []string `json:"tags"`
+	SizeBytes  int64    `json:"size_bytes"`
+	FreedBytes int64    `json:"freed_bytes"`
+	Removed    bool     `json:"removed"`
+	// Kept says why the image stays although docktutor's tags went (or would go): the
+	// learner's own tags on it.
+	Kept  string `json:"kept,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+func (o *cleanOptions) run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	eng, _, err := o.connect(ctx)
+	if err != nil {
+		return err
+	}
+	if c, ok := eng.(io.Closer); ok {
+		defer c.Close()
+	}
+	cl, ok := eng.(cleaner)
+	if !ok {
+		return fmt.Errorf("this engine (%T) cannot list or remove docktutor's objects", eng)
+	}
+	m, err := cl.ListManaged(ctx)
+	if err != nil {
+		return fmt.Errorf("clean: %w", err)
+	}
+	space := map[string]int64{}
+	rep := cleanReport{DryRun: o.dryRun, Containers: []cleanedContainer{}, Images: []cleanedImage{}}
+	if sc, ok := eng.(spaceCounter); ok {
+		if s, err := sc.ImageSpace(ctx); err == nil {
+			space = s
+		}
+		// Counted before removing: the images the removals untag are not the learner's.
+		ids, _ := sc.UntaggedUnmanaged(ctx)
+		rep.UntaggedImages = len(ids)
+		for _, id := range ids {
+			rep.UntaggedBytes += space[id]
+		}
+	}
+
+	// Containers first: a container holds its image.
+	failed := 0
+	for _, c := range m.Containers {
+		cc := cleanedContainer{ID: c.ID, Name: c.Name, Image: c.Image, State: c.State}
+		if !o.dryRun {
+			if err := cl.RemoveContainer(ctx, c.ID); err != nil {
+				cc.Error = err.Error()
+				failed++
+			} else {
+				cc.Removed = true
+			}
+		}
+		rep.Containers = append(rep.Containers, cc)
+	}
+
+	// Images: a removal that fails because another of docktutor's images is built on this one
+	// succeeds once that one is gone, hence a second pass.
+	images := make([]cleanedImage, len(m.Images))
+	for i, im := range m.Images {
+		images[i] = cleanedImage{ID: im.ID, Tags: realTags(im.Tags), SizeBytes: im.Size}
+	}
+	for pass := 0; pass < 2 && !o.dryRun; pass++ {
+		for i := range images {
+			if pass == 1 && images[i].Error == "" {
+				continue
+			}
+			images[i].Error = ""
+			o.removeImage(ctx, cl, &images[i])
+		}
+	}
+	for i := range images {
+		im := &images[i]
+		own, foreign := splitTags(im.Tags)
+		if len(foreign) > 0 {
+			im.Kept = "also tagged " + strings.Join(foreign, ", ") + " (not docktutor's): the image stays, only " + orNone(own) + " is untagged"
+		}
+		gone := im.Removed || (o.dryRun && len(foreign) == 0)
+		if gone {
+			im.FreedBytes = space[im.ID]
+			rep.FreedBytes += im.FreedBytes
+		}
+		if im.Error != "" {
+			failed++
+		}
+	}
+	rep.Images = images
+
+	if o.json {
+		enc := json.NewEncoder(o.streams.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		printClean(o.streams.Out, rep)
+	}
+	if failed > 0 {
+		return exitf(1, "%d of docktutor's objects could not be removed (see above)", failed)
+	}
+	return nil
+}
+
+// removeImage removes docktutor's tags of an image — the image goes with its last tag — or the
+// image itself when it has no tag. Tags that are not docktutor's stay, and with them the image.
+func (o *cleanOptions) removeImage(ctx context.Context, cl cleaner, im *cleanedImage) {
+	own, foreign := splitTags(im.Tags)
+	refs := own
+	if len(im.Tags) == 0 {
+		refs = []string{im.ID}
+	}
+	for _, ref := range refs {
+		if err := cl.Remove(ctx, ref); err != nil && !isNoSuchImage(err) {
+			im.Error = err.Error()
+			return
+		}
+	}
+	im.Removed = len(foreign) == 0
+}
+
+// isNoSuchImage recognises an image already gone (a second tag of an image removed with its
+// first, or a removal that raced with another clean).
+func isNoSuchImage(err error) bool {
+	return err != nil && strings.Contains(strings.ToLower(err.Error()), "no such image")
+}
+
+// realTags drops the "<none>:<none>" that older daemons list for untagged images.
+func realTags(tags []string) []string {
+	out := []string{}
+	for _, t := range tags {
+		if t != "<none>:<none>" && t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// splitTags separates docktutor's own tags from the learner's.
+func splitTags(tags []string) (own, foreign []string) {
+	for _, t := range tags {
+		if slices.ContainsFunc(ownRepositories, func(p string) bool { return strings.HasPrefix(t, p) }) {
+			own = append(own, t)
+		} else {
+			foreign = append(foreign, t)
+		}
+	}
+	return own, foreign
+}
+
+func orNone(tags []string) string {
+	if len(tags) == 0 {
+		return "no tag"
+	}
+	return strings.Join(tags, ", ")
+}
+
+// printClean writes what clean removed (or would remove), what it only untagged, what it could
+// not remove, the space freed and what it left alone.
+func printClean(w io.Writer, rep cleanReport) {
+	verb, did, untag := "Removed", "Freed", "Untagged but kept"
+	if rep.DryRun {
+		verb, did, untag = "Would remove", "Would free", "Would untag but keep"
+	}
+	p := dockerfile.Printable
+	if len(rep.Containers) == 0 && len(rep.Images) == 0 {
+		fmt.Fprintln(w, "Nothing of docktutor's to remove: no container or image carries "+engine.LabelManaged+"=true.")
+	}
+	var gone, kept, failed []cleanedImage
+	for _, im := range rep.Images {
+		switch {
+		case im.Error != "":
+			failed = append(failed, im)
+		case im.Kept != "":
+			kept = append(kept, im)
+		default:
+			gone = append(gone, im)
+		}
+	}
+	var ctrsGone, ctrsFailed []cleanedContainer
+	for _, c := range rep.Containers {
+		if c.Error != "" {
+			ctrsFailed = append(ctrsFailed, c)
+		} else {
+			ctrsGone = append(ctrsGone, c)
+		}
+	}
+	imageLine := func(im cleanedImage) string {
+		name := strings.Join(im.Tags, ", ")
+		if name == "" {
+			name = "<untagged> " + shortID(im.ID)
+		}
+		return fmt.Sprintf("  %-44s  %9s", p(name), ui.FormatSize(im.SizeBytes))
+	}
+	ctrLine := func(c cleanedContainer) string {
+		return fmt.Sprintf("  %-12.12s  %-24s  %-8s  %s", c.ID, p(c.Name), p(c.State), p(c.Image))
+	}
+	if len(ctrsGone) > 0 {
+		fmt.Fprintf(w, "%s %s:\n", verb, plural(len(ctrsGone), "container", "containers"))
+		for _, c := range ctrsGone {
+			fmt.Fprintln(w, ctrLine(c))
+		}
+	}
+	if len(gone) > 0 {
+		fmt.Fprintf(w, "%s %s:\n", verb, plural(len(gone), "image", "images"))
+		for _, im := range gone {
+			fmt.Fprintln(w, imageLine(im))
+		}
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(w, "%s (also tagged by you, not by docktutor):\n", untag)
+		for _, im := range kept {
+			fmt.Fprintln(w, imageLine(im))
+		}
+	}
+	if len(ctrsFailed)+len(failed) > 0 {
+		fmt.Fprintln(w, "Could not remove:")
+		for _, c := range ctrsFailed {
+			fmt.Fprintln(w, ctrLine(c)+"  "+p(c.Error))
+		}
+		for _, im := range failed {
+			fmt.Fprintln(w, imageLine(im)+"  "+p(im.Error))
+		}
+	}
+	if len(rep.Images) > 0 {
+		fmt.Fprintf(w, "%s at least %s (layers shared with images that stay are not counted).\n", did, ui.FormatSize(rep.FreedBytes))
+	}
+	if rep.UntaggedImages > 0 {
+		fmt.Fprintf(w, "\nLeft alone: %s without docktutor's label (%s of their own): stages of legacy builds,\n"+
+			"docktutor's or anyone's. If you want them gone: docker image prune. BuildKit's cache: docker builder prune.\n",
+			plural(rep.UntaggedImages, "untagged image", "untagged images"), ui.FormatSize(rep.UntaggedBytes))
+	}
+	if rep.DryRun {
+		fmt.Fprintln(w, "\nNothing was removed (--dry-run).")
+	}
+}
+
+func shortID(id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}

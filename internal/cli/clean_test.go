@@ -1,0 +1,523 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/enginefake"
+)
+
+// fakeCleaner is an engine with leftovers to clean.
+type fakeCleaner struct {
+	*enginefake.Engine
+	managed  engine.Managed
+	space    map[string]int64
+	untagged []string
+	fail     map[string]error // ref or id → its removal's error
+	removed  []string
+}
+
+func (f *fakeCleaner) ListManaged(context.Context) (engine.Managed, error) { return f.managed, nil }
+func (f *fakeCleaner) ImageSpace(context.Context) (map[string]int64, error) {
+	return f.space, nil
+}
+func (f *fakeCleaner) UntaggedUnmanaged(context.Context) ([]string, error) {
+	return f.untagged, nil
+}
+func (f *fakeCleaner) Remove(_ context.Context, ref string) error {
+	if err := f.fail[ref]; err != nil {
+		return err
+	}
+	f.removed = append(f.removed, ref)
+	return nil
+}
+func (f *fakeCleaner) RemoveContainer(_ context.Context, id string) error {
+	if err := f.fail[id]; err != nil {
+		return err
+	}
+	f.removed = append(f.removed, "container "+id)
+	return nil
+}
+
+func newFakeCleaner() *fakeCleaner {
+	return &fakeCleaner{
+		Engine: enginefake.New(nil),
+		managed: engine.Managed{
+			Images: []engine.ManagedImage{
+				{ID: "sha256:aaa", Tags: []string{"docktutor/multistage:go-single"}, Size: 829_000_000},
+				{ID: "sha256:bbb", Tags: []string{"docktutor/multistage:go-multistage", "docktutor/me/multistage:go-multistage"}, Size: 8_500_000},
+				{ID: "sha256:ccc", Tags: []string{"<none>:<none>"}, Size: 50_000_000},
+				{ID: "sha256:ddd", Tags: []string{"docktutor/multistage:python-normal", "myapp:latest"}, Size: 809_000_000},
+			},
+			Containers: []engine.ManagedContainer{{ID: "c0ffee000000aaaa", Name: "crashed-run", Image: "docktutor/multistage:go-single", State: "exited"}},
+		},
+		space: map[string]int64{"sha256:aaa": 20_000_000, "sha256:bbb": 6_000_000, "sha256:ccc": 1_000_000, "sha256:ddd": 3_000_000,
+			"sha256:u1": 100_000_000, "sha256:u2": 23_000_000},
+		untagged: []string{"sha256:u1", "sha256:u2", "sha256:u3"},
+	}
+}
+
+func TestCleanWithFake(t *testing.T) {
+	tests := []struct {
+		name        string
+		args        []string
+		fail        map[string]error
+		code        int
+		wantRemoved []string
+		wantText    []string
+		wantFreed   int64
+	}{
+		{name: "dry run", args: []string{"--dry-run"}, code: 0, wantRemoved: nil, wantFreed: 27_000_000,
+			wantText: []string{"Would remove 1 container:", "crashed-run", "Would remove 3 images:", "docktutor/multistage:go-single", "<untagged> ccc",
+				"Would untag but keep (also tagged by you, not by docktutor):\n  docktutor/multistage:python-normal, myapp:latest", "Would free at least 27.0MB", "3 untagged images without docktutor's label (123.0MB of their own)", "docker image prune", "docker builder prune", "Nothing was removed (--dry-run)."}},
+		{name: "clean", code: 0, wantFreed: 27_000_000,
+			wantRemoved: []string{"container c0ffee000000aaaa", "docktutor/multistage:go-single", "docktutor/multistage:go-multistage", "docktutor/me/multistage:go-multistage",
+				"sha256:ccc", "docktutor/multistage:python-normal"},
+			wantText: []string{"Removed 1 container:", "Removed 3 images:", "Freed at least 27.0MB", "Untagged but kept"}},
+		{name: "an image in use", code: 1, fail: map[string]error{"docktutor/multistage:go-single": errors.New("conflict: image is being used by stopped container 123")},
+			wantFreed: 7_000_000,
+			wantText:  []string{"Removed 2 images:", "Could not remove:\n  docktutor/multistage:go-single", "conflict: image is being used", "could not be removed"}},
+		{name: "a tag already gone", code: 0, fail: map[string]error{"docktutor/me/multistage:go-multistage": errors.New("Error response from daemon: No such image: docktutor/me/multistage:go-multistage")},
+			wantFreed: 27_000_000, wantText: []string{"Removed 3 images:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fc := newFakeCleaner()
+			fc.fail = tt.fail
+			g := &globalOptions{connect: func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return fc, fc.DaemonInfo, nil }}
+			out, stderr, code := execute(t, newCleanCmd, g, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d: %s", code, tt.code, stderr)
+			}
+			for _, w := range tt.wantText {
+				if !strings.Contains(out+stderr, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, out, stderr)
+				}
+			}
+			if tt.wantRemoved != nil && !slices.Equal(fc.removed, tt.wantRemoved) {
+				t.Errorf("removed %q\nwant    %q", fc.removed, tt.wantRemoved)
+			}
+			if slices.Contains(fc.removed, "myapp:latest") {
+				t.Error("removed the learner's own tag")
+			}
+
+			jsonOut, _, _ := execute(t, newCleanCmd, &globalOptions{connect: g.connect}, append(tt.args, "--json")...)
+			var rep cleanReport
+			if err := json.Unmarshal([]byte(jsonOut), &rep); err != nil {
+				t.Fatalf("--json: %v\n%s", err, jsonOut)
+			}
+			if rep.FreedBytes != tt.wantFreed || rep.UntaggedImages != 3 || len(rep.Images) != 4 || len(rep.Containers) != 1 {
+				t.Errorf("report %+v, want %d bytes freed", rep, tt.wantFreed)
+			}
+		})
+	}
+}
+
+func TestCleanNothing(t *testing.T) {
+	fc := &fakeCleaner{Engine: enginefake.New(nil)}
+	g := &globalOptions{connect: func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return fc, fc.DaemonInfo, nil }}
+	out, _, code := execute(t, newCleanCmd, g)
+	if code != 0 || !strings.Contains(out, "Nothing of docktutor's to remove") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestCleanNoDaemon(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "dead.sock"))
+	_, stderr, code := execute(t, newCleanCmd, nil, "--dry-run")
+	if code != 1 || !strings.Contains(stderr, "Docker is not running at unix://") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+// TestCleanRealDaemon proves on a real daemon that clean removes docktutor's objects and nothing
+// else. It uses a dockerd of its own: cleaning the shared one would remove other tests' images.
+// Present on it: an unrelated image and a stopped unrelated container, the base image, an
+// untagged image of an unlabelled build, docktutor's image with a container of its own, and
+// docktutor's image that the learner also tagged for themselves.
+func TestCleanRealDaemon(t *testing.T) {
+	d := startPrivateDaemon(t)
+	d.load(t, "alpine:3.22")
+	t.Setenv("DOCKER_HOST", d.host)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	d.docker(t, "tag", "alpine:3.22", "unrelated-test:keep")
+	d.docker(t, "create", "--name", "unrelated-ctr", "unrelated-test:keep", "true")
+	dangling := d.dockerIn(t, "FROM alpine:3.22\nRUN echo not-docktutors > /f\n", "build", "-q", "-")
+	eng, err := engine.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	build := func(tag, content string) string {
+		fsys := fstest.MapFS{"Dockerfile": {Data: []byte("FROM alpine:3.22\nRUN echo " + content + " > /f\n")}}
+		res, err := eng.Build(ctx, engine.BuildRequest{Context: fsys, Tag: tag, Labels: map[string]string{engine.LabelLesson: "cleantest"}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.ImageID
+	}
+	build("docktutor/cleantest:gone", "gone")
+	adopted := build("docktutor/cleantest:adopted", "adopted")
+	d.docker(t, "tag", "docktutor/cleantest:adopted", "mine:adopted")
+	d.docker(t, "create", "--name", "docktutor-leftover", "--label", engine.LabelManaged+"=true", "docktutor/cleantest:gone", "true")
+
+	snapshot := func() (images, containers string) {
+		sorted := func(s string) string {
+			lines := strings.Split(s, "\n")
+			slices.Sort(lines)
+			return strings.Join(lines, "\n")
+		}
+		return sorted(d.docker(t, "images", "-a", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")), sorted(d.docker(t, "ps", "-a", "--format", "{{.Names}}"))
+	}
+	imgsBefore, ctrsBefore := snapshot()
+
+	out, stderr, code := execute(t, newCleanCmd, nil, "--dry-run")
+	t.Logf("docktutor clean --dry-run:\n%s", out)
+	if code != 0 || !strings.Contains(out, "docktutor/cleantest:gone") || !strings.Contains(out, "docktutor-leftover") || !strings.Contains(out, "Nothing was removed") {
+		t.Errorf("dry run: exit %d\n%s%s", code, out, stderr)
+	}
+	if imgs, ctrs := snapshot(); imgs != imgsBefore || ctrs != ctrsBefore {
+		t.Fatalf("--dry-run changed the daemon:\nimages %s\nwas    %s\ncontainers %s\nwas        %s", imgs, imgsBefore, ctrs, ctrsBefore)
+	}
+
+	out, stderr, code = execute(t, newCleanCmd, nil)
+	t.Logf("docktutor clean:\n%s", out)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s%s", code, out, stderr)
+	}
+	imgs, ctrs := snapshot()
+	for _, kept := range []string{"unrelated-test:keep", "alpine:3.22", "mine:adopted", strings.TrimPrefix(dangling, "sha256:")[:12]} {
+		if !strings.Contains(imgs, kept) {
+			t.Errorf("clean removed %s, which is not docktutor's:\n%s", kept, imgs)
+		}
+	}
+	for _, gone := range []string{"docktutor/cleantest:gone", "docktutor/cleantest:adopted"} {
+		if strings.Contains(imgs, gone) {
+			t.Errorf("%s is still there:\n%s", gone, imgs)
+		}
+	}
+	if ctrs != "unrelated-ctr" {
+		t.Errorf("containers after clean: %q, want only unrelated-ctr", ctrs)
+	}
+	m, err := eng.ListManaged(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Containers) != 0 || len(m.Images) != 1 || m.Images[0].ID != adopted {
+		t.Errorf("left of docktutor's: %+v, want only the adopted image", m)
+	}
+	if !strings.Contains(out, "Untagged but kept (also tagged by you, not by docktutor):\n  docktutor/cleantest:adopted, mine:adopted") || !strings.Contains(out, "docker image prune") {
+		t.Errorf("the output does not say what it kept and why:\n%s", out)
+	}
+}
+
+// privateDaemon is a dockerd of the test's own, in its own network namespace (a second dockerd
+// in the host's would fight the shared one over docker0, or delete it if started with
+// --bridge=none). internal/engine's failure_daemon_test.go has the fuller version.
+type privateDaemon struct {
+	dir, host string
+	pid       int
+	exited    chan error
+}
+
+func startPrivateDaemon(t *testing.T) *privateDaemon {
+	t.Helper()
+	skip := func(format string, args ...any) {
+		t.Helper()
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but cannot start a private dockerd: "+format, args...)
+		}
+		t.Skipf("cannot start a private dockerd: "+format, args...)
+	}
+	bin, err := exec.LookPath("dockerd")
+	if os.Geteuid() != 0 || err != nil {
+		skip("root %v, dockerd: %v", os.Geteuid() == 0, err)
+	}
+	if _, err := exec.LookPath("docker"); err != nil {
+		skip("%v", err)
+	}
+	dir, err := os.MkdirTemp("", "dtc-") // short: socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &privateDaemon{dir: dir, host: "unix://" + filepath.Join(dir, "docker.sock")}
+	t.Cleanup(func() { d.remove(t) })
+	if err := os.WriteFile(filepath.Join(dir, "daemon.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logf, err := os.Create(filepath.Join(dir, "dockerd.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logf.Close()
+	cmd := exec.Command(bin, "--data-root", filepath.Join(dir, "data"), "--exec-root", filepath.Join(dir, "exec"),
+		"--pidfile", filepath.Join(dir, "dockerd.pid"), "--config-file", filepath.Join(dir, "daemon.json"),
+		"-H", d.host, "--iptables=false", "--ip-masq=false")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Cloneflags: syscall.CLONE_NEWNET}
+	if err := cmd.Start(); err != nil {
+		skip("%v", err)
+	}
+	d.pid, d.exited = cmd.Process.Pid, make(chan error, 1)
+	go func() { d.exited <- cmd.Wait() }()
+	hc := &http.Client{Timeout: time.Second, Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", strings.TrimPrefix(d.host, "unix://"))
+	}}}
+	defer hc.CloseIdleConnections()
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		if resp, err := hc.Get("http://dockerd/_ping"); err == nil {
+			resp.Body.Close()
+			return d
+		}
+		select {
+		case err := <-d.exited:
+			d.exited <- err
+			log, _ := os.ReadFile(filepath.Join(dir, "dockerd.log"))
+			skip("dockerd exited: %v\n%s", err, log)
+		default:
+		}
+		if time.Since(start) > time.Minute {
+			skip("dockerd did not answer within a minute")
+		}
+	}
+}
+
+// remove stops dockerd (cleanly: it stops its containers and unmounts their layers), ends
+// anything of it still running, undoes leftover mounts and deletes its folder.
+func (d *privateDaemon) remove(t *testing.T) {
+	select {
+	case err := <-d.exited:
+		d.exited <- err
+	default:
+		_ = syscall.Kill(d.pid, syscall.SIGTERM)
+		select {
+		case err := <-d.exited:
+			d.exited <- err
+		case <-time.After(30 * time.Second):
+			_ = syscall.Kill(d.pid, syscall.SIGKILL)
+		}
+	}
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, p := range dirs {
+		cmdline, _ := os.ReadFile(p + "/cmdline")
+		mi, _ := os.ReadFile(p + "/mountinfo")
+		first, _, _ := strings.Cut(string(mi), "\n")
+		if strings.Contains(string(cmdline), d.dir+"/") || strings.Contains(first, d.dir+"/") {
+			if pid, err := strconv.Atoi(filepath.Base(p)); err == nil {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	}
+	var mounts []string
+	if f, err := os.Open("/proc/self/mountinfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if fs := strings.Fields(sc.Text()); len(fs) > 4 && (fs[4] == d.dir || strings.HasPrefix(fs[4], d.dir+"/")) {
+				mounts = append(mounts, fs[4])
+			}
+		}
+		f.Close()
+	}
+	slices.SortFunc(mounts, func(a, b string) int { return len(b) - len(a) })
+	for _, m := range mounts {
+		_ = syscall.Unmount(m, syscall.MNT_DETACH)
+	}
+	if err := os.RemoveAll(d.dir); err != nil {
+		t.Logf("remove %s: %v", d.dir, err)
+	}
+}
+
+// load copies an image from the shared daemon, which has the offline stand-ins.
+func (d *privateDaemon) load(t *testing.T, ref string) {
+	t.Helper()
+	requireRealDaemon(t)
+	out, err := exec.Command("sh", "-c", "docker save "+ref+" | docker -H "+d.host+" load -q").CombinedOutput()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("docker save %s | docker load: %v\n%s", ref, err, out)
+		}
+		t.Skipf("no %s to load (run .ci/standins): %v\n%s", ref, err, out)
+	}
+}
+
+func (d *privateDaemon) docker(t *testing.T, args ...string) string {
+	t.Helper()
+	return d.dockerIn(t, "", args...)
+}
+
+// dockerIn runs the docker CLI against this daemon with stdin, the legacy builder for builds.
+func (d *privateDaemon) dockerIn(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("docker", append([]string{"-H", d.host}, args...)...)
+	cmd.Env = append(os.Environ(), "DOCKER_BUILDKIT=0")
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, ee.Stderr)
+		}
+		t.Fatalf("docker %s: %v", strings.Join(args, " "), err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// The tests below hold `docktutor build` to the same promise as clean: an interrupt leaves
+// nothing of docktutor's running.
+
+// TestBuildInterruptedFake: a build that hangs until cancelled exits 130 when interrupted.
+func TestBuildInterruptedFake(t *testing.T) {
+	fe := enginefake.New(nil)
+	fe.Hang = true
+	var out, errb strings.Builder
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return fe, fe.DaemonInfo, nil }
+	root := newRootCmd(&globalOptions{streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, connect: connect})
+	root.SetArgs([]string{"build", "multistage", "-s", "go-single"})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	err := root.ExecuteContext(ctx)
+	if code := ExitCode(err); code != 130 || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("exit %d, error %v; want 130 and interrupted", code, err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("took %s to stop after the interrupt", took)
+	}
+	if builds := fe.Builds(); len(builds) != 1 {
+		t.Errorf("builds %v: an interrupted run must not start the next strategy", builds)
+	}
+}
+
+// TestBuildInterruptedRealDaemon interrupts `docktutor build` while a RUN step sleeps, on the
+// shared daemon (nothing is removed there but the build's own container): exit 130 within a
+// few seconds, and neither a container nor a process of the step remains. The lesson is a tiny
+// one of the test's own, given with --lessons.
+func TestBuildInterruptedRealDaemon(t *testing.T) {
+	requireRealDaemon(t)
+	if out, err := exec.Command("docker", "image", "inspect", "alpine:3.22").CombinedOutput(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no alpine:3.22 (run .ci/standins): %s", out)
+		}
+		t.Skipf("no alpine:3.22: %s", out)
+	}
+	for _, builder := range []string{"legacy", "buildkit"} {
+		t.Run(builder, func(t *testing.T) {
+			marker := "docktutor-interrupt-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			dir := sleepyLessons(t, marker)
+			t.Cleanup(func() { // should the build ever finish, its image goes
+				if eng, err := engine.New(context.Background()); err == nil {
+					_ = eng.Remove(context.Background(), "docktutor/sleepy:sleepy")
+					_ = eng.Close()
+				}
+			})
+			var out, errb strings.Builder
+			root := newRootCmd(&globalOptions{streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, connect: connectEngine})
+			root.SetArgs([]string{"--lessons", dir, "build", "sleepy", "--builder", builder, "--no-cache"})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- root.ExecuteContext(ctx) }()
+
+			// Interrupt once the step is really running: its process exists.
+			deadline := time.Now().Add(time.Minute)
+			for stepProcesses(marker) == 0 {
+				select {
+				case err := <-done:
+					t.Fatalf("the build ended before it was interrupted: %v\n%s%s", err, out.String(), errb.String())
+				case <-time.After(100 * time.Millisecond):
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the RUN step never started\n%s", errb.String())
+				}
+			}
+			interrupted := time.Now()
+			cancel()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("docktutor build did not return within 10s of the interrupt")
+			}
+			t.Logf("returned %s after the interrupt: %v", time.Since(interrupted), err)
+			if code := ExitCode(err); code != 130 {
+				t.Errorf("exit %d, want 130: %v", code, err)
+			}
+			for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
+				ctrs, _ := exec.Command("docker", "ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Command}}").Output()
+				procs := stepProcesses(marker)
+				if !strings.Contains(string(ctrs), marker) && procs == 0 {
+					break
+				}
+				if time.Since(start) > 5*time.Second {
+					t.Fatalf("left running after the interrupt: %d processes; containers:\n%s", procs, ctrs)
+				}
+			}
+		})
+	}
+}
+
+// sleepyLessons writes a one-lesson course whose only strategy sleeps in a RUN step that
+// prints marker first.
+func sleepyLessons(t *testing.T, marker string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"course.yaml": "lessons:\n  - sleepy\n",
+		"sleepy/lesson.yaml": `title: A build that takes its time
+summary: For interrupting.
+text: lesson.md
+strategies:
+  - id: sleepy
+    title: Sleeps in a RUN step
+    app: tiny
+    dockerfile: sleepy.Dockerfile
+    explain: It sleeps.
+    expect: never reached
+`,
+		"sleepy/lesson.md":         "# Sleepy\n",
+		"sleepy/sleepy.Dockerfile": "FROM alpine:3.22\nCOPY hello.txt /\nRUN echo " + marker + " && sleep 30 && echo done\n",
+		"apps/tiny/hello.txt":      "hello\n",
+	}
+	for name, data := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// stepProcesses counts the processes on this machine running the step that prints marker: its
+// shell, which stays (a shell execs its last command in place; "&& echo done" keeps sleep from
+// being the last).
+func stepProcesses(marker string) int {
+	n := 0
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		b, err := os.ReadFile(d + "/cmdline")
+		if err == nil && strings.Contains(string(b), marker) && !strings.Contains(string(b), ".test") {
+			n++
+		}
+	}
+	return n
+}
