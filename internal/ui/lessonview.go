@@ -611,7 +611,13 @@ func (m *lessonModel) bottomRow(botH int) string {
 	}
 	logW := m.c.width / 2
 	resW := m.c.width - logW
-	logPane := paneBox(logTitle, m.log.view(st, logW-4, botH-2), logW, botH, m.focus == focusLog, st)
+	logBody := m.log.view(st, logW-4, botH-2)
+	if m.log.n == 0 && m.c.engErr != nil {
+		// Nothing built yet and no daemon: the pane says why, in full, and the way out.
+		logBody = st.Error.Render("Builds are unavailable.") + "\n" + wrapText(m.c.engErr.Error(), logW-4) + "\n\n" +
+			st.Muted.Render(wrapText("Everything else in the lesson works without Docker. Press r to try again once the daemon runs; `docktutor doctor` checks the set-up.", logW-4))
+	}
+	logPane := paneBox(logTitle, logBody, logW, botH, m.focus == focusLog, st)
 	resTitle := "Results"
 	body, more := scrollLines(m.resultsView(resW-4, 1<<20), &m.resScroll, botH-2)
 	if more || m.resScroll > 0 {
