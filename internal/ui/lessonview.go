@@ -615,7 +615,7 @@ func (m *lessonModel) bottomRow(botH int) string {
 	if m.log.n == 0 && m.c.engErr != nil {
 		// Nothing built yet and no daemon: the pane says why, in full, and the way out.
 		logBody = st.Error.Render("Builds are unavailable.") + "\n" + wrapText(m.c.engErr.Error(), logW-4) + "\n\n" +
-			st.Muted.Render(wrapText("Everything else in the lesson works without Docker. Press r to try again once the daemon runs; `docktutor doctor` checks the set-up.", logW-4))
+			st.Muted.Render(wrapText("Everything else in the lesson works without Docker. Press r to try again once that is fixed; `docktutor doctor` checks the whole set-up.", logW-4))
 	}
 	logPane := paneBox(logTitle, logBody, logW, botH, m.focus == focusLog, st)
 	resTitle := "Results"
