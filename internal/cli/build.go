@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -129,9 +128,7 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 		}
 	}
 	if o.json {
-		enc := json.NewEncoder(o.streams.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
+		if err := writeJSON(o.streams.Out, report); err != nil {
 			return err
 		}
 	} else {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -187,9 +186,7 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	rep.Images = images
 
 	if o.json {
-		enc := json.NewEncoder(o.streams.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := writeJSON(o.streams.Out, rep); err != nil {
 			return err
 		}
 	} else {

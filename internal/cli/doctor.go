@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -74,9 +73,7 @@ func (o *doctorOptions) run(ctx context.Context) error {
 	d.OK = d.OK && lessonsCheck.Status != engine.CheckFail
 
 	if o.json {
-		enc := json.NewEncoder(o.streams.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(d); err != nil {
+		if err := writeJSON(o.streams.Out, d); err != nil {
 			return err
 		}
 	} else {

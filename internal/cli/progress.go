@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -187,9 +186,7 @@ func (o *progressOptions) run() error {
 	rep := report(c, s)
 	out := o.streams.Out
 	if o.json {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(out, rep)
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tLESSON\tSTATUS\tBUILT\tQUESTIONS\tLAST OPENED")
