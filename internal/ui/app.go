@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -99,6 +101,33 @@ type common struct {
 	info     engine.DaemonInfo
 	engErr   error
 	checking bool // a connection attempt is under way
+
+	// Background work on the daemon (builds, image analyses) runs under workCtx and is counted
+	// in work, so that quitting can cancel it and wait for its clean-up: a container created
+	// for an analysis must be removed even when the learner quits halfway through.
+	workCtx    context.Context
+	workCancel context.CancelFunc
+	work       sync.WaitGroup
+}
+
+// goWork runs fn in the background as counted work.
+func (c *common) goWork(fn func()) {
+	c.work.Add(1)
+	go func() {
+		defer c.work.Done()
+		fn()
+	}()
+}
+
+// stopWork cancels background work and waits, at most timeout, for it to clean up.
+func (c *common) stopWork(timeout time.Duration) {
+	c.workCancel()
+	done := make(chan struct{})
+	go func() { c.work.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+	}
 }
 
 // Model is the root of the program: a small state machine over screens.
@@ -122,6 +151,7 @@ func New(opts Options) *Model {
 		styles: NewStyles(opts.Dark, opts.Plain), keys: DefaultKeyMap(),
 		isDark: opts.Dark, plain: opts.Plain, checking: opts.Connect != nil,
 	}
+	c.workCtx, c.workCancel = context.WithCancel(context.Background())
 	m := &Model{opts: opts, c: c, menu: newMenu(opts.Course, opts.Progress), help: help.New(), warnings: opts.Warnings}
 	m.help.Styles = help.DefaultStyles(opts.Dark)
 	if opts.Lesson != "" {
@@ -266,6 +296,7 @@ func (m *Model) shutdown() {
 	if m.lesson != nil {
 		m.lesson.cancelBuilds()
 	}
+	m.c.stopWork(10 * time.Second)
 }
 
 // Minimum usable size; below it the program says so instead of drawing a broken screen.

@@ -31,7 +31,7 @@ import (
 // shared with other work the second holds still where the first does not; for a path that
 // runs on one core at a time they agree on an idle machine.
 
-// benchSize is the terminal the render benchmarks draw for: a laptop at a comfortable font size.
+// benchW×benchH is the terminal the benchmarks draw for: a laptop at a comfortable font size.
 const benchW, benchH = 120, 40
 
 func benchCourse(tb testing.TB) *lesson.Course {
@@ -103,7 +103,7 @@ func benchBuilding(b *testing.B) (m *Model, job *buildJob, stop func()) {
 	return m, job, func() { m.lesson.cancelBuilds() }
 }
 
-// logLine makes the i-th line of a chatty build: compiler-like output, one line in 16 with a
+// benchLogText makes the i-th line of a chatty build: compiler-like output, one line in 16 with a
 // colour sequence and a tab, which take sanitizeLine's slow path.
 func benchLogText(i int) string {
 	if i%16 == 15 {

@@ -386,7 +386,7 @@ func (m *lessonModel) next() tea.Cmd {
 		}
 	}
 	m.nextID++
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(m.c.workCtx)
 	job := &buildJob{id: m.nextID, strategy: s, cancel: cancel, events: make(chan jobMsg, 256), started: time.Now(), stage: lab.StageBuild}
 	m.job, m.now = job, job.started
 	if g := m.graphs[s.ID]; g != nil {
@@ -394,18 +394,26 @@ func (m *lessonModel) next() tea.Cmd {
 	}
 	m.log.reset()
 	m.log.add(logInfo, fmt.Sprintf("docker build -t %s -f %s lessons/apps/%s", lab.Tag(m.opts.Namespace, m.l.ID, s.ID), s.DockerfilePath, s.App))
-	go runJob(ctx, m.c.eng, s, m.opts, job.events)
+	eng, opts, events, quit := m.c.eng, m.opts, job.events, m.c.workCtx.Done()
+	m.c.goWork(func() { runJob(ctx, eng, s, opts, events, quit) })
 	return tea.Batch(waitForBuild(job.id, job.events), m.spinner.Tick)
 }
 
-// runJob runs in its own goroutine and reports through ch, which it closes at the end.
-func runJob(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts lab.Options, ch chan<- jobMsg) {
+// runJob runs in its own goroutine and reports through ch, which it closes at the end. Once
+// quit is closed (the program is ending) nobody reads ch any more, so sends give up.
+func runJob(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts lab.Options, ch chan<- jobMsg, quit <-chan struct{}) {
 	defer close(ch)
+	send := func(msg jobMsg) {
+		select {
+		case ch <- msg:
+		case <-quit:
+		}
+	}
 	res, err := lab.Run(ctx, eng, s, opts, lab.Progress{
-		Event: func(ev engine.Event) { ch <- jobMsg{event: &ev} },
-		Stage: func(st lab.Stage) { ch <- jobMsg{stage: st} },
+		Event: func(ev engine.Event) { send(jobMsg{event: &ev}) },
+		Stage: func(st lab.Stage) { send(jobMsg{stage: st}) },
 	})
-	ch <- jobMsg{done: &res, err: err}
+	send(jobMsg{done: &res, err: err})
 }
 
 // waitForBuild waits for the build's next message, then takes every other one already waiting.
@@ -791,5 +799,5 @@ func (m *lessonModel) lookInside(strategy string, res lab.Result) tea.Cmd {
 	if res.ImageID != "" && m.insideOf[strategy] == res.ImageID {
 		return nil
 	}
-	return lookInsideCmd(m.c.eng, strategy, res.Image, res.ImageID)
+	return lookInsideCmd(m.c, strategy, res.Image, res.ImageID)
 }

@@ -318,9 +318,14 @@ type managedLister interface {
 }
 
 // lookInsideCmd analyses a freshly built image and counts the images its strategy tagged.
-func lookInsideCmd(eng engine.Engine, strategy, image, imageID string) tea.Cmd {
+func lookInsideCmd(c *common, strategy, image, imageID string) tea.Cmd {
+	eng, parent := c.eng, c.workCtx
+	// Counted now, while the model owns the program, so quitting waits for the analysis's
+	// container to be removed.
+	c.work.Add(1)
 	contents := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer c.work.Done()
+		ctx, cancel := context.WithTimeout(parent, 2*time.Minute)
 		defer cancel()
 		rep, err := eng.Contents(ctx, image)
 		return insideMsg{strategy: strategy, imageID: imageID, report: rep, err: err}
@@ -330,7 +335,7 @@ func lookInsideCmd(eng engine.Engine, strategy, image, imageID string) tea.Cmd {
 		if !ok {
 			return imagesMsg{strategy: strategy, count: 1}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 		defer cancel()
 		all, err := lister.ListManaged(ctx)
 		if err != nil {

@@ -3,9 +3,10 @@
 // times its first frame against `docktutor lesson multistage`, in the same pseudo-terminal.
 //
 // It does what docktutor's lesson pane does on its first frames and nothing more: it takes the
-// lesson text from the same embedded files, renders it with the same Glamour style at the same
-// width (half the terminal, less the pane's border and padding), and draws it. The render runs
-// inside Update, on the first frame's path: a floor has nothing to overlap it with.
+// lesson text from the same embedded files, renders it with the same Glamour style at about the
+// width of docktutor's text pane (half the terminal, less a pane's border and padding; the cost
+// of a render hardly depends on it), and draws it. The render runs inside Update, on the first
+// frame's path: a floor has nothing to overlap it with.
 //
 // Usage: floor [lesson-id]   (default multistage; q or ctrl+c quits)
 package main
