@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
 	"github.com/docktutor/docktutor/internal/ui"
 	"github.com/spf13/cobra"
@@ -45,22 +46,19 @@ func (o *lessonOptions) run(ctx context.Context, id string) error {
 	if _, err := findLesson(c, id); err != nil {
 		return err
 	}
-	return runTUI(ctx, o.globalOptions, id, o.builder)
+	return runTUI(ctx, o.globalOptions, c, id, o.builder)
 }
 
 func runMenu(ctx context.Context, g *globalOptions) error {
-	if _, err := g.loadCourse(); err != nil {
-		return err
-	}
-	return runTUI(ctx, g, "", "auto")
-}
-
-// runTUI starts the interactive program on the command's streams.
-func runTUI(ctx context.Context, g *globalOptions, lessonID, builderFlag string) error {
 	c, err := g.loadCourse()
 	if err != nil {
 		return err
 	}
+	return runTUI(ctx, g, c, "", "auto")
+}
+
+// runTUI starts the interactive program on the command's streams.
+func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, lessonID, builderFlag string) error {
 	builder, err := engine.ParseBuilder(builderFlag)
 	if err != nil {
 		return &ExitError{Code: 2, Err: err}

@@ -14,6 +14,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/docktutor/docktutor/internal/engine"
@@ -141,6 +142,12 @@ type Model struct {
 
 	fullHelp    bool
 	confirmQuit bool
+
+	// screenCache is the last frame drawn. Bubble Tea asks for a view after every message,
+	// including the many that change nothing (terminal replies at start-up, stray events);
+	// those get the cached frame instead of a full redraw.
+	screenCache string
+	dirty       bool
 	warnings    []string // shown in the status line until the next key
 }
 
@@ -193,6 +200,11 @@ func (m *Model) Init() tea.Cmd {
 
 // Update handles a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case tea.WindowSizeMsg, tea.BackgroundColorMsg, tea.KeyPressMsg, connectedMsg,
+		markdownMsg, buildBatchMsg, spinner.TickMsg, insideMsg, imagesMsg:
+		m.dirty = true
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -304,7 +316,10 @@ const minWidth, minHeight = 60, 16
 
 // View draws the current screen.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	if m.dirty || m.screenCache == "" {
+		m.screenCache, m.dirty = m.render(), false
+	}
+	v := tea.NewView(m.screenCache)
 	v.AltScreen = true
 	v.WindowTitle = "docktutor"
 	return v
@@ -330,7 +345,7 @@ func (m *Model) render() string {
 	case screenLesson:
 		body = m.lesson.view(h - 2)
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, fitBlock(body, w, h-2), m.statusLine(), m.helpLine())
+	return fitBlock(body, w, h-2) + "\n" + m.statusLine() + "\n" + m.helpLine()
 }
 
 // statusLine says which daemon builds go to, or why they cannot.

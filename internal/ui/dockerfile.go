@@ -75,23 +75,57 @@ func paneBox(title, body string, w, h int, focused bool, st Styles) string {
 	if focused {
 		style = st.PaneFocus
 	}
+	// Drawn by hand rather than with Style.Width/Height/Render: the body is already cut to
+	// size, and measuring and wrapping every line again cost most of a frame.
 	innerW, innerH := w-2, h-2
-	body = fitBlock(body, innerW-2, innerH)
-	box := style.Width(w).Height(h).Padding(0, 1).Render(body)
-	if title == "" {
-		return box
-	}
-	// Put the title into the top border: "╭─ Title ───╮".
-	lines := strings.SplitN(box, "\n", 2)
-	t := " " + truncate(title, innerW-3) + " "
 	border := style.GetBorderStyle()
 	bc := lipgloss.NewStyle().Foreground(style.GetBorderTopForeground())
-	top := bc.Render(border.TopLeft+border.Top) + st.PaneTitle.Render(t) +
-		bc.Render(strings.Repeat(border.Top, maxInt(0, innerW-1-lipgloss.Width(t)))+border.TopRight)
-	if len(lines) == 2 {
-		return top + "\n" + lines[1]
+	left, right := bc.Render(border.Left)+" ", " "+bc.Render(border.Right)
+
+	var sb strings.Builder
+	sb.Grow(h * (w + 16))
+	// The title sits in the top border: "╭─ Title ───╮".
+	if title == "" {
+		sb.WriteString(bc.Render(border.TopLeft + strings.Repeat(border.Top, innerW) + border.TopRight))
+	} else {
+		t := " " + truncate(title, innerW-3) + " "
+		sb.WriteString(bc.Render(border.TopLeft+border.Top) + st.PaneTitle.Render(t) +
+			bc.Render(strings.Repeat(border.Top, maxInt(0, innerW-1-ansi.StringWidth(t)))+border.TopRight))
 	}
-	return top
+	for _, line := range strings.Split(fitBlock(body, innerW-2, innerH), "\n") {
+		sb.WriteByte('\n')
+		sb.WriteString(left)
+		sb.WriteString(line)
+		if pad := innerW - 2 - ansi.StringWidth(line); pad > 0 {
+			sb.WriteString(strings.Repeat(" ", pad))
+		}
+		sb.WriteString(right)
+	}
+	sb.WriteByte('\n')
+	sb.WriteString(bc.Render(border.BottomLeft + strings.Repeat(border.Bottom, innerW) + border.BottomRight))
+	return sb.String()
+}
+
+// joinRow puts panes of equal height side by side, line by line.
+func joinRow(panes ...string) string {
+	split := make([][]string, len(panes))
+	n := 0
+	for i, p := range panes {
+		split[i] = strings.Split(p, "\n")
+		n = maxInt(n, len(split[i]))
+	}
+	var sb strings.Builder
+	for l := 0; l < n; l++ {
+		if l > 0 {
+			sb.WriteByte('\n')
+		}
+		for _, lines := range split {
+			if l < len(lines) {
+				sb.WriteString(lines[l])
+			}
+		}
+	}
+	return sb.String()
 }
 
 // fitBlock cuts or pads text to exactly w columns and h lines.

@@ -555,7 +555,7 @@ func (m *lessonModel) view(height int) string {
 	s := m.strategy()
 
 	if m.qa != nil {
-		return lipgloss.JoinVertical(lipgloss.Left, m.qaRow(leftW, rightW, topH), m.bottomRow(botH))
+		return m.qaRow(leftW, rightW, topH) + "\n" + m.bottomRow(botH)
 	}
 	textTitle := fmt.Sprintf("%s · %s", m.l.ID, m.l.Title)
 	if !m.text.AtTop() || !m.text.AtBottom() {
@@ -580,13 +580,11 @@ func (m *lessonModel) view(height int) string {
 	}
 	right := paneBox(stratTitle, body, stratW, topH, m.focus == focusStrategy, st)
 	if graphW > 0 {
-		right = lipgloss.JoinHorizontal(lipgloss.Top, right,
+		right = joinRow(right,
 			paneBox(m.graphTitle(s), m.graphView(s, graphW-4, topH-2), graphW, topH, false, st))
 	}
 
-	return lipgloss.JoinVertical(lipgloss.Left,
-		lipgloss.JoinHorizontal(lipgloss.Top, text, right),
-		m.bottomRow(botH))
+	return joinRow(text, right) + "\n" + m.bottomRow(botH)
 }
 
 // qaRow is the top row of a lesson with questions: the list beside the answer and its evidence.
@@ -601,7 +599,7 @@ func (m *lessonModel) qaRow(leftW, rightW, topH int) string {
 	if more {
 		title += " · f, ↓ for more"
 	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, list, paneBox(title, body, rightW, topH, m.focus == focusStrategy, st))
+	return joinRow(list, paneBox(title, body, rightW, topH, m.focus == focusStrategy, st))
 }
 
 // bottomRow is the build log beside the results. It splits evenly whatever the top row does:
@@ -632,7 +630,7 @@ func (m *lessonModel) bottomRow(botH int) string {
 		resTitle += " · f, ↓ for more"
 	}
 	results := paneBox(resTitle, body, resW, botH, m.focus == focusResults, st)
-	return lipgloss.JoinHorizontal(lipgloss.Top, logPane, results)
+	return joinRow(logPane, results)
 }
 
 // resultsView is the size chart of every strategy built so far, then the current strategy's
