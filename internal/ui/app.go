@@ -140,8 +140,9 @@ type Model struct {
 	lesson *lessonModel
 	help   help.Model
 
-	fullHelp    bool
-	confirmQuit bool
+	fullHelp       bool
+	confirmQuit    bool
+	connectStarted bool
 
 	// screenCache is the last frame drawn. Bubble Tea asks for a view after every message,
 	// including the many that change nothing (terminal replies at start-up, stray events);
@@ -185,10 +186,27 @@ func connectCmd(fn ConnectFunc) tea.Cmd {
 	}
 }
 
-// Init asks the terminal for its background colour and connects to the daemon, both off the
-// first frame's path.
+// connectNowMsg starts the connection to the daemon if nothing has started it yet.
+type connectNowMsg struct{}
+
+// connectDelay is how long start-up waits before connecting to the daemon when no frame has
+// asked for it: the connection (client set-up, API negotiation, ping) competes with the first
+// frame for the CPU, and nothing on that frame needs it.
+const connectDelay = 150 * time.Millisecond
+
+// startConnect connects to the daemon once.
+func (m *Model) startConnect() tea.Cmd {
+	if m.connectStarted || m.opts.Connect == nil {
+		return nil
+	}
+	m.connectStarted = true
+	return connectCmd(m.opts.Connect)
+}
+
+// Init asks the terminal for its background colour and schedules the connection to the daemon,
+// both off the first frame's path.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{connectCmd(m.opts.Connect)}
+	cmds := []tea.Cmd{tea.Tick(connectDelay, func(time.Time) tea.Msg { return connectNowMsg{} })}
 	if !m.opts.Plain {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -206,6 +224,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.dirty = true
 	}
 	switch msg := msg.(type) {
+	case connectNowMsg:
+		return m, m.startConnect()
+	case markdownMsg:
+		// The lesson text has arrived: the first full frame is drawn next, so the daemon
+		// connection may start now.
+		var cmd tea.Cmd
+		if m.lesson != nil {
+			cmd = m.lesson.update(msg)
+		}
+		return m, tea.Batch(cmd, m.startConnect())
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
@@ -226,7 +254,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.eng, m.c.info, m.c.engErr = msg.eng, msg.info, msg.err
 		return m, nil
 	case tea.KeyPressMsg:
-		return m.handleKey(msg)
+		model, cmd := m.handleKey(msg)
+		return model, tea.Batch(cmd, m.startConnect())
 	}
 	if m.lesson != nil {
 		return m, m.lesson.update(msg)
