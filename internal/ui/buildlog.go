@@ -89,20 +89,22 @@ func (b *buildLog) apply(ev engine.Event) {
 		b.add(logStep, b.current)
 	case engine.EventStepDone:
 		title := stepTitle(ev)
-		if l := b.at(b.stepLine[title]); l != nil && l.kind == logStep && l.text == title {
-			l.kind = logDone
+		if seq, ok := b.stepLine[title]; ok {
+			if l := b.at(seq); l != nil && l.kind == logStep && l.text == title {
+				l.kind = logDone
+			}
 		}
-		delete(b.stepLine, title)
 	case engine.EventCacheHit:
 		if ev.Internal {
 			return
 		}
 		b.cached++
-		// The step's own line says "cached" rather than a second line repeating it.
+		// The step's own line says "cached" rather than a second line repeating it. BuildKit
+		// may report a step started, even done, before it says the cache served it.
 		title := stepTitle(ev)
-		if b.n > 0 {
-			if last := &b.lines[(b.start+b.n-1)%len(b.lines)]; last.kind == logStep && last.text == title {
-				last.kind = logCached
+		if seq, ok := b.stepLine[title]; ok {
+			if l := b.at(seq); l != nil && l.text == title {
+				l.kind = logCached
 				return
 			}
 		}
