@@ -261,7 +261,14 @@ func (m *lessonModel) evidence(qu *lesson.Question, width int) string {
 		if len(bars) == 0 {
 			return need(qu.Strategy)
 		}
-		return RenderChart(bars, st, width)
+		out := RenderChart(bars, st, width)
+		if a, ok := m.results[qu.Strategy]; ok && qu.Compare != "" && a.SizeBytes > 0 {
+			if b, ok := m.results[qu.Compare]; ok {
+				out += "\n" + fmt.Sprintf("%s is %.0f× the size of %s: %s more to push, pull, store and scan.",
+					qu.Compare, float64(b.SizeBytes)/float64(a.SizeBytes), qu.Strategy, FormatSize(b.SizeBytes-a.SizeBytes))
+			}
+		}
+		return out
 	}
 	return ""
 }
