@@ -669,7 +669,8 @@ func (m *lessonModel) resultsView(width, height int) string {
 		detail = append(detail,
 			st.Subtitle.Render(s.ID)+st.Muted.Render(" on "+r.BaseImage),
 			st.Muted.Render(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s", FormatSize(r.SizeBytes),
-				plural(r.Layers, "layer"), elapsed(time.Duration(r.BuildSeconds*float64(time.Second))), r.CachedSteps, r.Steps, r.Builder)))
+				plural(r.Layers, "layer"), elapsed(time.Duration(r.BuildSeconds*float64(time.Second))), r.CachedSteps, r.Steps, r.Builder)),
+			st.Muted.Render("  $ docker image inspect -f '{{.Size}}' "+r.Image+"; docker history "+r.Image))
 		mark := st.OK.Render("✓ output:")
 		if !r.Passed {
 			mark = st.Error.Render("✗ output:")
