@@ -16,6 +16,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"go.yaml.in/yaml/v3"
@@ -542,27 +543,14 @@ func readYAML(fsys fs.FS, name string, into any) error {
 // to the image that one starts from: the target "test" of `FROM build AS test` is built on
 // whatever build starts FROM.
 func (s *Strategy) BaseImage() string {
-	res, err := parser.Parse(strings.NewReader(s.Dockerfile))
-	if err != nil {
+	g, err := dockerfile.Parse([]byte(s.Dockerfile), dockerfile.Options{Target: s.Target})
+	if err != nil || len(g.Stages) == 0 {
 		return ""
 	}
-	from := map[string]string{} // stage name → what it starts FROM
-	base := ""
-	for _, n := range res.AST.Children {
-		if !strings.EqualFold(n.Value, "from") || n.Next == nil {
-			continue
-		}
-		base = n.Next.Value
-		if b, ok := from[strings.ToLower(base)]; ok {
-			base = b
-		}
-		if as := n.Next.Next; as != nil && as.Next != nil {
-			name := strings.ToLower(as.Next.Value)
-			from[name] = base
-			if s.Target != "" && name == strings.ToLower(s.Target) {
-				return base
-			}
-		}
+	// A stage built FROM another stage ships on whatever that stage started from.
+	st := g.Stages[g.Target]
+	for st.BaseStage >= 0 {
+		st = g.Stages[st.BaseStage]
 	}
-	return base
+	return st.Base
 }
