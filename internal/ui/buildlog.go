@@ -160,7 +160,8 @@ func (b *buildLog) view(st Styles, width, height int) string {
 		case logDone:
 			out = append(out, st.Accent.Render("✓ ")+text)
 		case logCached:
-			out = append(out, st.OK.Render("✓ ")+text+st.Muted.Render("  cached"))
+			// The mark matters more than the end of the instruction: cut the text, keep "cached".
+			out = append(out, st.OK.Render("✓ ")+truncate(l.text, width-10)+st.Muted.Render("  cached"))
 		case logError:
 			out = append(out, st.Error.Render("✗ "+text))
 		case logInfo:
