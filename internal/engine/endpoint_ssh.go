@@ -66,10 +66,12 @@ type commandConn struct {
 	remote string
 
 	closeOnce sync.Once
+	waitOnce  sync.Once
+	waited    chan struct{} // closed once the process has been reaped
 }
 
 func startCommandConn(cmd *exec.Cmd, remote string) (*commandConn, error) {
-	c := &commandConn{cmd: cmd, stderr: &syncBuffer{}, remote: remote}
+	c := &commandConn{cmd: cmd, stderr: &syncBuffer{}, remote: remote, waited: make(chan struct{})}
 	var err error
 	if c.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
@@ -90,6 +92,13 @@ func startCommandConn(cmd *exec.Cmd, remote string) (*commandConn, error) {
 func (c *commandConn) Read(p []byte) (int, error) {
 	n, err := c.stdout.Read(p)
 	if errors.Is(err, io.EOF) {
+		// The process's standard error is copied by a goroutine that finishes only when the
+		// process is reaped: wait (briefly) for that, or the complaint may not be there yet.
+		c.reap()
+		select {
+		case <-c.waited:
+		case <-time.After(2 * time.Second):
+		}
 		if msg := strings.TrimSpace(c.stderr.String()); msg != "" {
 			return n, fmt.Errorf("ssh %s: %s", c.remote, lastLineOf(msg))
 		}
@@ -107,9 +116,20 @@ func (c *commandConn) Close() error {
 	c.closeOnce.Do(func() {
 		_ = c.stdin.Close()
 		_ = c.cmd.Process.Kill()
-		_ = c.cmd.Wait() // reaps the process and closes stdout
+		c.reap()
+		<-c.waited
 	})
 	return nil
+}
+
+// reap waits for the process in the background, once; waited closes when it is done.
+func (c *commandConn) reap() {
+	c.waitOnce.Do(func() {
+		go func() {
+			_ = c.cmd.Wait() // reaps the process, finishes copying stderr, closes stdout
+			close(c.waited)
+		}()
+	})
 }
 
 func (c *commandConn) LocalAddr() net.Addr  { return commandAddr("docktutor") }
