@@ -92,21 +92,35 @@ func startCommandConn(cmd *exec.Cmd, remote string) (*commandConn, error) {
 func (c *commandConn) Read(p []byte) (int, error) {
 	n, err := c.stdout.Read(p)
 	if errors.Is(err, io.EOF) {
-		// The process's standard error is copied by a goroutine that finishes only when the
-		// process is reaped: wait (briefly) for that, or the complaint may not be there yet.
-		c.reap()
-		select {
-		case <-c.waited:
-		case <-time.After(2 * time.Second):
-		}
-		if msg := strings.TrimSpace(c.stderr.String()); msg != "" {
-			return n, fmt.Errorf("ssh %s: %s", c.remote, lastLineOf(msg))
-		}
+		return n, c.complaint(err)
 	}
 	return n, err
 }
 
-func (c *commandConn) Write(p []byte) (int, error) { return c.stdin.Write(p) }
+// Write sends the request; a process that already ended makes the write fail, and then too its
+// complaint is the better error.
+func (c *commandConn) Write(p []byte) (int, error) {
+	n, err := c.stdin.Write(p)
+	if err != nil {
+		return n, c.complaint(err)
+	}
+	return n, nil
+}
+
+// complaint returns what the ended process said on standard error, or err when it said nothing.
+// Its standard error is copied by a goroutine that finishes only when the process is reaped, so
+// it waits (briefly) for that first, or the complaint may not be there yet.
+func (c *commandConn) complaint(err error) error {
+	c.reap()
+	select {
+	case <-c.waited:
+	case <-time.After(2 * time.Second):
+	}
+	if msg := strings.TrimSpace(c.stderr.String()); msg != "" {
+		return fmt.Errorf("ssh %s: %s", c.remote, lastLineOf(msg))
+	}
+	return err
+}
 
 // CloseWrite half-closes the connection, as hijacked streams expect.
 func (c *commandConn) CloseWrite() error { return c.stdin.Close() }
