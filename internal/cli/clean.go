@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -36,8 +37,9 @@ var ownRepositories = []string{"docktutor/", "docktutor-test/"}
 
 type cleanOptions struct {
 	*globalOptions
-	dryRun bool
-	json   bool
+	dryRun    bool
+	json      bool
+	namespace string // only this learner's objects (docktutor/<namespace>/...)
 }
 
 func newCleanCmd(g *globalOptions) *cobra.Command {
@@ -55,6 +57,9 @@ Builds also leave untagged images without the label (the legacy builder's stages
 everyone else's builds) and a build cache; clean counts them but leaves them to you:
 'docker image prune' and 'docker builder prune' remove them.
 
+On a shared daemon (a workshop server), --namespace (default: $DOCKTUTOR_NAMESPACE) limits
+clean to one learner's images, docktutor/<namespace>/..., and the containers made from them.
+
 Exits 1 if something could not be removed.`,
 		Example: `  docktutor clean --dry-run
   docktutor clean
@@ -67,6 +72,7 @@ Exits 1 if something could not be removed.`,
 	f := cmd.Flags()
 	f.BoolVarP(&o.dryRun, "dry-run", "n", false, "only list what would be removed")
 	f.BoolVar(&o.json, "json", false, "print JSON instead of a list")
+	f.StringVar(&o.namespace, "namespace", os.Getenv("DOCKTUTOR_NAMESPACE"), "only the images of this learner `namespace` (docktutor/<namespace>/...)")
 	return cmd
 }
 
@@ -123,6 +129,9 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	m, err := cl.ListManaged(ctx)
 	if err != nil {
 		return fmt.Errorf("clean: %w", err)
+	}
+	if o.namespace != "" {
+		m = inNamespace(m, o.namespace)
 	}
 	space := map[string]int64{}
 	rep := cleanReport{DryRun: o.dryRun, Containers: []cleanedContainer{}, Images: []cleanedImage{}}
@@ -337,4 +346,24 @@ func shortID(id string) string {
 		return id[:12]
 	}
 	return id
+}
+
+// inNamespace keeps the objects of one learner: images tagged docktutor/<ns>/..., and the
+// containers made from them. Untagged images cannot be told apart, so they stay.
+func inNamespace(m engine.Managed, ns string) engine.Managed {
+	prefix := "docktutor/" + ns + "/"
+	var out engine.Managed
+	ids := map[string]bool{}
+	for _, im := range m.Images {
+		if slices.ContainsFunc(im.Tags, func(t string) bool { return strings.HasPrefix(t, prefix) }) {
+			out.Images = append(out.Images, im)
+			ids[im.ID] = true
+		}
+	}
+	for _, c := range m.Containers {
+		if strings.HasPrefix(c.Image, prefix) || ids[c.Image] {
+			out.Containers = append(out.Containers, c)
+		}
+	}
+	return out
 }

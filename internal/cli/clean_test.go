@@ -521,3 +521,31 @@ func stepProcesses(marker string) int {
 	}
 	return n
 }
+
+// TestCleanNamespace: on a shared daemon, --namespace removes one learner's images and the
+// containers made from them, and leaves every other learner's alone.
+func TestCleanNamespace(t *testing.T) {
+	m := engine.Managed{
+		Images: []engine.ManagedImage{
+			{ID: "sha256:ada", Tags: []string{"docktutor/ada/multistage:go-single"}},
+			{ID: "sha256:bob", Tags: []string{"docktutor/bob/multistage:go-single"}},
+			{ID: "sha256:solo", Tags: []string{"docktutor/multistage:go-single"}},
+			{ID: "sha256:untagged", Tags: []string{"<none>:<none>"}},
+		},
+		Containers: []engine.ManagedContainer{
+			{ID: "c-ada", Image: "docktutor/ada/multistage:go-single"},
+			{ID: "c-bob", Image: "docktutor/bob/multistage:go-single"},
+			{ID: "c-ada-by-id", Image: "sha256:ada"},
+		},
+	}
+	got := inNamespace(m, "ada")
+	if len(got.Images) != 1 || got.Images[0].ID != "sha256:ada" {
+		t.Errorf("images: %+v", got.Images)
+	}
+	if len(got.Containers) != 2 || got.Containers[0].ID != "c-ada" || got.Containers[1].ID != "c-ada-by-id" {
+		t.Errorf("containers: %+v", got.Containers)
+	}
+	if got := inNamespace(m, "carol"); len(got.Images)+len(got.Containers) != 0 {
+		t.Errorf("an unknown learner matched: %+v", got)
+	}
+}
