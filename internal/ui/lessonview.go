@@ -543,6 +543,9 @@ func (m *lessonModel) bindings() []key.Binding {
 		return []key.Binding{k.Cancel, k.NextStrategy, k.Focus}
 	}
 	out := []key.Binding{k.Build, k.BuildAll, k.NextStrategy, k.Focus}
+	if m.qa != nil {
+		return append(out, k.Reveal)
+	}
 	if m.graphColumn() == 0 {
 		out = append(out, k.Graph)
 	}
@@ -590,7 +593,11 @@ func (m *lessonModel) view(height int) string {
 // qaRow is the top row of a lesson with questions: the list beside the answer and its evidence.
 func (m *lessonModel) qaRow(leftW, rightW, topH int) string {
 	st := m.c.styles
-	list := paneBox(fmt.Sprintf("%s · Questions", m.l.ID), m.qa.listView(m.l, st, leftW-4), leftW, topH, m.focus == focusText, st)
+	listText, cursorLine := m.qa.listView(m.l, st, leftW-4)
+	// Keep the selected question in view: scroll so that it sits a third of the way down.
+	offset := maxInt(0, cursorLine-(topH-2)/3)
+	listBody, _ := scrollLines(listText, &offset, topH-2)
+	list := paneBox(fmt.Sprintf("%s · Questions", m.l.ID), listBody, leftW, topH, m.focus == focusText, st)
 	title := "Answer & evidence"
 	if qu := m.qa.question(m.l); qu == nil {
 		title = m.l.Title

@@ -37,9 +37,11 @@ func (q *qaModel) question(l *lesson.Lesson) *lesson.Question {
 	return l.Questions[q.cursor-1]
 }
 
-// listView is the left pane: the questions with a mark for each answered one.
-func (q *qaModel) listView(l *lesson.Lesson, st Styles, width int) string {
+// listView is the left pane: the questions with a mark for each answered one. It also says on
+// which line the selected row starts, so a short pane can scroll to it.
+func (q *qaModel) listView(l *lesson.Lesson, st Styles, width int) (string, int) {
 	rows := []string{q.row(0, "About this lesson", "  ", st, width)}
+	cursorLine := 0
 	for i, qu := range l.Questions {
 		mark := "  "
 		if c, ok := q.answers[qu.ID]; ok {
@@ -49,6 +51,9 @@ func (q *qaModel) listView(l *lesson.Lesson, st Styles, width int) string {
 				mark = st.Error.Render("✗ ")
 			}
 		}
+		if i+1 == q.cursor {
+			cursorLine = strings.Count(strings.Join(rows, "\n"), "\n") + 1
+		}
 		rows = append(rows, q.row(i+1, fmt.Sprintf("%d. %s", i+1, stripMarkdown(qu.Question)), mark, st, width))
 	}
 	answered := 0
@@ -57,8 +62,8 @@ func (q *qaModel) listView(l *lesson.Lesson, st Styles, width int) string {
 			answered++
 		}
 	}
-	rows = append(rows, "", st.Muted.Render(fmt.Sprintf("%d of %d answered · ↑/↓ choose · 1–%d answer · e evidence", answered, len(l.Questions), maxChoices(l))))
-	return strings.Join(rows, "\n")
+	rows = append(rows, "", st.Muted.Render(wrapText(fmt.Sprintf("%d of %d answered · ↑/↓ choose · 1–%d answer · e evidence", answered, len(l.Questions), maxChoices(l)), width)))
+	return strings.Join(rows, "\n"), cursorLine
 }
 
 func (q *qaModel) row(i int, text, mark string, st Styles, width int) string {
