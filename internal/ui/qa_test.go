@@ -67,3 +67,23 @@ func TestQASideBySide(t *testing.T) {
 		t.Errorf("the list does not mark the wrong answer:\n%s", s)
 	}
 }
+
+// TestQAListScrolls: on a laptop-sized terminal the selected question stays in view.
+func TestQAListScrolls(t *testing.T) {
+	c := loadCourse(t)
+	l, _ := c.Find("qa")
+	d := newDriver(t, Options{Course: c, Lesson: "qa"}, 80, 24)
+	for range l.Questions {
+		d.key("down")
+	}
+	last := l.Questions[len(l.Questions)-1]
+	want := firstWords(stripMarkdown(last.Question), 3)
+	if s := d.screen(); !strings.Contains(s, "▸") || !strings.Contains(s, want) {
+		t.Errorf("last question (%q) not in view after moving to it:\n%s", want, s)
+	}
+}
+
+func firstWords(s string, n int) string {
+	f := strings.Fields(s)
+	return strings.Join(f[:min(n, len(f))], " ")
+}
