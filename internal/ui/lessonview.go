@@ -461,7 +461,7 @@ func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
 			job.stage = it.stage
 			switch it.stage {
 			case lab.StageRun:
-				m.log.add(logInfo, "docker run --rm "+it.stageDetail(job, m.opts))
+				m.log.add(logInfo, lab.DockerRun(lab.Tag(m.opts.Namespace, m.l.ID, job.strategy.ID), nil, job.strategy.Args))
 			case lab.StageCheck:
 				m.log.add(logInfo, "checks: extra runs of the image")
 			case lab.StageRebuild:
@@ -481,11 +481,6 @@ func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
 		return tea.Batch(append(cmds, m.next())...)
 	}
 	return tea.Batch(append(cmds, waitForBuild(job.id, job.events))...)
-}
-
-func (it jobMsg) stageDetail(job *buildJob, opts lab.Options) string {
-	args := strings.Join(job.strategy.Args, " ")
-	return strings.TrimSpace(lab.Tag(opts.Namespace, job.strategy.Lesson(), job.strategy.ID) + " " + args)
 }
 
 func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
@@ -682,7 +677,7 @@ func (m *lessonModel) resultsView(width, height int) string {
 		if !r.Passed {
 			mark = st.Error.Render("✗ output:")
 		}
-		detail = append(detail, mark, st.Muted.Render("  $ docker run --rm "+strings.TrimSpace(r.Image+" "+strings.Join(s.Args, " "))))
+		detail = append(detail, mark, st.Muted.Render("  $ "+lab.DockerRun(r.Image, nil, s.Args)))
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
 			detail = append(detail, "  "+sanitizeLine(line))
 		}
