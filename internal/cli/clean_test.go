@@ -1,23 +1,20 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/docktutor/docktutor/internal/dockertest"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/enginefake"
 )
@@ -151,15 +148,16 @@ func TestCleanNoDaemon(t *testing.T) {
 // untagged image of an unlabelled build, docktutor's image with a container of its own, and
 // docktutor's image that the learner also tagged for themselves.
 func TestCleanRealDaemon(t *testing.T) {
-	d := startPrivateDaemon(t)
-	d.load(t, "alpine:3.22")
-	t.Setenv("DOCKER_HOST", d.host)
+	d := dockertest.Start(t)
+	requireRealDaemon(t)
+	d.Load(t, "alpine:3.22")
+	t.Setenv("DOCKER_HOST", d.Host)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	d.docker(t, "tag", "alpine:3.22", "unrelated-test:keep")
-	d.docker(t, "create", "--name", "unrelated-ctr", "unrelated-test:keep", "true")
-	dangling := d.dockerIn(t, "FROM alpine:3.22\nRUN echo not-docktutors > /f\n", "build", "-q", "-")
+	d.Docker(t, "tag", "alpine:3.22", "unrelated-test:keep")
+	d.Docker(t, "create", "--name", "unrelated-ctr", "unrelated-test:keep", "true")
+	dangling := d.DockerIn(t, "FROM alpine:3.22\nRUN echo not-docktutors > /f\n", "build", "-q", "-")
 	eng, err := engine.New(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -175,8 +173,8 @@ func TestCleanRealDaemon(t *testing.T) {
 	}
 	build("docktutor/cleantest:gone", "gone")
 	adopted := build("docktutor/cleantest:adopted", "adopted")
-	d.docker(t, "tag", "docktutor/cleantest:adopted", "mine:adopted")
-	d.docker(t, "create", "--name", "docktutor-leftover", "--label", engine.LabelManaged+"=true", "docktutor/cleantest:gone", "true")
+	d.Docker(t, "tag", "docktutor/cleantest:adopted", "mine:adopted")
+	d.Docker(t, "create", "--name", "docktutor-leftover", "--label", engine.LabelManaged+"=true", "docktutor/cleantest:gone", "true")
 
 	snapshot := func() (images, containers string) {
 		sorted := func(s string) string {
@@ -184,7 +182,7 @@ func TestCleanRealDaemon(t *testing.T) {
 			slices.Sort(lines)
 			return strings.Join(lines, "\n")
 		}
-		return sorted(d.docker(t, "images", "-a", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")), sorted(d.docker(t, "ps", "-a", "--format", "{{.Names}}"))
+		return sorted(d.Docker(t, "images", "-a", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")), sorted(d.Docker(t, "ps", "-a", "--format", "{{.Names}}"))
 	}
 	imgsBefore, ctrsBefore := snapshot()
 
@@ -226,157 +224,6 @@ func TestCleanRealDaemon(t *testing.T) {
 	if !strings.Contains(out, "Untagged but kept (also tagged by you, not by docktutor):\n  docktutor/cleantest:adopted, mine:adopted") || !strings.Contains(out, "docker image prune") {
 		t.Errorf("the output does not say what it kept and why:\n%s", out)
 	}
-}
-
-// privateDaemon is a dockerd of the test's own, in its own network namespace (a second dockerd
-// in the host's would fight the shared one over docker0, or delete it if started with
-// --bridge=none). internal/engine's failure_daemon_test.go has the fuller version.
-type privateDaemon struct {
-	dir, host string
-	pid       int
-	exited    chan error
-}
-
-func startPrivateDaemon(t *testing.T) *privateDaemon {
-	t.Helper()
-	skip := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but cannot start a private dockerd: "+format, args...)
-		}
-		t.Skipf("cannot start a private dockerd: "+format, args...)
-	}
-	bin, err := exec.LookPath("dockerd")
-	if os.Geteuid() != 0 || err != nil {
-		skip("root %v, dockerd: %v", os.Geteuid() == 0, err)
-	}
-	if _, err := exec.LookPath("docker"); err != nil {
-		skip("%v", err)
-	}
-	dir, err := os.MkdirTemp("", "dtc-") // short: socket paths are limited
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &privateDaemon{dir: dir, host: "unix://" + filepath.Join(dir, "docker.sock")}
-	t.Cleanup(func() { d.remove(t) })
-	if err := os.WriteFile(filepath.Join(dir, "daemon.json"), []byte("{}"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	logf, err := os.Create(filepath.Join(dir, "dockerd.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logf.Close()
-	cmd := exec.Command(bin, "--data-root", filepath.Join(dir, "data"), "--exec-root", filepath.Join(dir, "exec"),
-		"--pidfile", filepath.Join(dir, "dockerd.pid"), "--config-file", filepath.Join(dir, "daemon.json"),
-		"-H", d.host, "--iptables=false", "--ip-masq=false")
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Cloneflags: syscall.CLONE_NEWNET}
-	if err := cmd.Start(); err != nil {
-		skip("%v", err)
-	}
-	d.pid, d.exited = cmd.Process.Pid, make(chan error, 1)
-	go func() { d.exited <- cmd.Wait() }()
-	hc := &http.Client{Timeout: time.Second, Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, "unix", strings.TrimPrefix(d.host, "unix://"))
-	}}}
-	defer hc.CloseIdleConnections()
-	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := hc.Get("http://dockerd/_ping"); err == nil {
-			resp.Body.Close()
-			return d
-		}
-		select {
-		case err := <-d.exited:
-			d.exited <- err
-			log, _ := os.ReadFile(filepath.Join(dir, "dockerd.log"))
-			skip("dockerd exited: %v\n%s", err, log)
-		default:
-		}
-		if time.Since(start) > time.Minute {
-			skip("dockerd did not answer within a minute")
-		}
-	}
-}
-
-// remove stops dockerd (cleanly: it stops its containers and unmounts their layers), ends
-// anything of it still running, undoes leftover mounts and deletes its folder.
-func (d *privateDaemon) remove(t *testing.T) {
-	select {
-	case err := <-d.exited:
-		d.exited <- err
-	default:
-		_ = syscall.Kill(d.pid, syscall.SIGTERM)
-		select {
-		case err := <-d.exited:
-			d.exited <- err
-		case <-time.After(30 * time.Second):
-			_ = syscall.Kill(d.pid, syscall.SIGKILL)
-		}
-	}
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, p := range dirs {
-		cmdline, _ := os.ReadFile(p + "/cmdline")
-		mi, _ := os.ReadFile(p + "/mountinfo")
-		first, _, _ := strings.Cut(string(mi), "\n")
-		if strings.Contains(string(cmdline), d.dir+"/") || strings.Contains(first, d.dir+"/") {
-			if pid, err := strconv.Atoi(filepath.Base(p)); err == nil {
-				_ = syscall.Kill(pid, syscall.SIGKILL)
-			}
-		}
-	}
-	var mounts []string
-	if f, err := os.Open("/proc/self/mountinfo"); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if fs := strings.Fields(sc.Text()); len(fs) > 4 && (fs[4] == d.dir || strings.HasPrefix(fs[4], d.dir+"/")) {
-				mounts = append(mounts, fs[4])
-			}
-		}
-		f.Close()
-	}
-	slices.SortFunc(mounts, func(a, b string) int { return len(b) - len(a) })
-	for _, m := range mounts {
-		_ = syscall.Unmount(m, syscall.MNT_DETACH)
-	}
-	if err := os.RemoveAll(d.dir); err != nil {
-		t.Logf("remove %s: %v", d.dir, err)
-	}
-}
-
-// load copies an image from the shared daemon, which has the offline stand-ins.
-func (d *privateDaemon) load(t *testing.T, ref string) {
-	t.Helper()
-	requireRealDaemon(t)
-	out, err := exec.Command("sh", "-c", "docker save "+ref+" | docker -H "+d.host+" load -q").CombinedOutput()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("docker save %s | docker load: %v\n%s", ref, err, out)
-		}
-		t.Skipf("no %s to load (run .ci/standins): %v\n%s", ref, err, out)
-	}
-}
-
-func (d *privateDaemon) docker(t *testing.T, args ...string) string {
-	t.Helper()
-	return d.dockerIn(t, "", args...)
-}
-
-// dockerIn runs the docker CLI against this daemon with stdin, the legacy builder for builds.
-func (d *privateDaemon) dockerIn(t *testing.T, stdin string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("docker", append([]string{"-H", d.host}, args...)...)
-	cmd.Env = append(os.Environ(), "DOCKER_BUILDKIT=0")
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, ee.Stderr)
-		}
-		t.Fatalf("docker %s: %v", strings.Join(args, " "), err)
-	}
-	return strings.TrimSpace(string(out))
 }
 
 // The tests below hold `docktutor build` to the same promise as clean: an interrupt leaves

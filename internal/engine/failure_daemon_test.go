@@ -1,351 +1,34 @@
 package engine
 
 import (
-	"bufio"
-	"context"
 	"errors"
-	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/docktutor/docktutor/internal/dockertest"
 )
 
-// These tests kill a Docker daemon. Never the shared one (other tests and people use it): each
-// starts a dockerd of its own, with its own data root, exec root, socket and containerd, in a
-// network namespace of its own, and kills and restarts that one.
-//
-// The network namespace matters: a second dockerd in the host's namespace either fights the
-// shared daemon over docker0 or, started with --bridge=none, DELETES the host's docker0 at
-// start-up (libnetwork's removeDefaultBridgeInterface), which breaks every container of the
-// shared daemon. In its own namespace it makes its own docker0 and iptables rules, and its
-// unix socket (a file) is still reachable from here. startPrivateDaemon checks that the host's
-// network interfaces are the same before and after.
-
-// privateDaemon is a dockerd started by a test.
-type privateDaemon struct {
-	dir    string // holds everything: data, exec root, socket, log
-	host   string // unix://<dir>/docker.sock
-	bin    string
-	args   []string
-	log    string
-	pid    int
-	exited chan error // receives when the running dockerd ends
-}
-
-// startPrivateDaemon starts a dockerd of the test's own and stops it (and removes all its
-// files) when the test ends. It skips the test where that is impossible (not root, no dockerd)
-// unless CI=true: a CI machine is root with dockerd installed.
-func startPrivateDaemon(t *testing.T) *privateDaemon {
-	t.Helper()
-	skip := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but cannot start a private dockerd: "+format, args...)
-		}
-		t.Skipf("cannot start a private dockerd: "+format, args...)
-	}
-	if os.Geteuid() != 0 {
-		skip("not root")
-	}
-	bin, err := exec.LookPath("dockerd")
-	if err != nil {
-		skip("%v", err)
-	}
-	if _, err := exec.LookPath("docker"); err != nil {
-		skip("%v", err)
-	}
-	// A short path: unix socket paths are limited to about 100 bytes.
-	dir, err := os.MkdirTemp("", "dtd-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &privateDaemon{dir: dir, bin: bin, host: "unix://" + filepath.Join(dir, "docker.sock"), log: filepath.Join(dir, "dockerd.log")}
-	t.Cleanup(func() { d.remove(t) })
-	writeFile(t, filepath.Join(dir, "daemon.json"), "{}") // not the host's /etc/docker/daemon.json
-	d.args = []string{
-		"--data-root", filepath.Join(dir, "data"),
-		"--exec-root", filepath.Join(dir, "exec"),
-		"--pidfile", filepath.Join(dir, "dockerd.pid"),
-		"--config-file", filepath.Join(dir, "daemon.json"),
-		"-H", d.host,
-		"--iptables=false", "--ip-masq=false", // nothing in the builds needs to reach out
-	}
-	before := hostInterfaces(t)
-	t.Cleanup(func() {
-		if after := hostInterfaces(t); after != before {
-			t.Errorf("the private dockerd changed the host's network interfaces:\nbefore %s\nafter  %s", before, after)
-		}
-	})
-	if err := d.start(); err != nil {
-		skip("%v\n%s", err, d.logTail())
-	}
-	if after := hostInterfaces(t); after != before {
-		t.Fatalf("the private dockerd changed the host's network interfaces:\nbefore %s\nafter  %s", before, after)
-	}
-	return d
-}
-
-// hostInterfaces lists the host's network interfaces, to prove a private daemon left them alone.
-// The veth pairs of the shared daemon's containers come and go meanwhile: they are left out.
-func hostInterfaces(t *testing.T) string {
-	t.Helper()
-	ifs, err := net.Interfaces()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, f := range ifs {
-		if !strings.HasPrefix(f.Name, "veth") {
-			names = append(names, f.Name)
-		}
-	}
-	slices.Sort(names)
-	return strings.Join(names, " ")
-}
-
-// start runs dockerd (again) and waits until it answers.
-func (d *privateDaemon) start() error {
-	logf, err := os.OpenFile(d.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return err
-	}
-	defer logf.Close()
-	cmd := exec.Command(d.bin, d.args...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	// Its own process group (a ^C to the test is not for it) and its own network namespace.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Cloneflags: syscall.CLONE_NEWNET}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	d.pid, d.exited = cmd.Process.Pid, make(chan error, 1)
-	go func(exited chan<- error) { exited <- cmd.Wait() }(d.exited)
-	deadline := time.After(60 * time.Second)
-	for d.ping() != nil {
-		select {
-		case err := <-d.exited:
-			d.exited <- err
-			return fmt.Errorf("dockerd exited: %v", err)
-		case <-deadline:
-			return errors.New("dockerd did not answer within 60s")
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	return nil
-}
-
-// kill kills dockerd at once (SIGKILL: no chance to clean up, as in a crash or an OOM kill) and
-// waits until it is gone.
-func (d *privateDaemon) kill(t *testing.T) {
-	t.Helper()
-	if err := syscall.Kill(d.pid, syscall.SIGKILL); err != nil {
-		t.Fatalf("kill dockerd: %v", err)
-	}
-	<-d.exited
-	d.exited <- errors.New("killed")
-	// Its containerd dies with it (parent-death signal), but a restarted dockerd that still
-	// sees the old process (not yet reaped) waits for it in vain: wait until it is gone.
-	pidFile := filepath.Join(d.dir, "exec", "containerd", "containerd.pid")
-	b, err := os.ReadFile(pidFile)
-	if err != nil {
-		return
-	}
-	pid := strings.TrimSpace(string(b))
-	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
-		stat, err := os.ReadFile("/proc/" + pid + "/stat")
-		// state is the field after the ")" that closes the command name: Z for a zombie.
-		if err != nil || strings.Contains(string(stat), ") Z ") {
-			break
-		}
-		if time.Since(start) > 5*time.Second {
-			if n, err := strconv.Atoi(pid); err == nil {
-				_ = syscall.Kill(n, syscall.SIGKILL)
-			}
-		}
-		if time.Since(start) > 10*time.Second {
-			t.Fatalf("the killed dockerd's containerd (pid %s) does not go away", pid)
-		}
-	}
-	_ = os.Remove(pidFile)
-}
-
-// stop shuts dockerd down cleanly (it stops its containers and unmounts their layers).
-func (d *privateDaemon) stop() {
-	if d.exited == nil {
-		return
-	}
-	select {
-	case err := <-d.exited: // already gone
-		d.exited <- err
-		return
-	default:
-	}
-	_ = syscall.Kill(d.pid, syscall.SIGTERM)
-	select {
-	case err := <-d.exited:
-		d.exited <- err
-	case <-time.After(30 * time.Second):
-		_ = syscall.Kill(d.pid, syscall.SIGKILL)
-		d.exited <- <-d.exited
-	}
-}
-
-// remove stops dockerd, ends what it left running, undoes the mounts it left under its folder
-// and deletes the folder.
-func (d *privateDaemon) remove(t *testing.T) {
-	d.stop()
-	// A killed dockerd's container shims survive it and its successor (they are addressed by
-	// the socket paths under d.dir); so do the processes of their containers.
-	for _, pid := range processesUnder(d.dir) {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
-	}
-	for _, m := range mountsUnder(d.dir) {
-		if err := syscall.Unmount(m, syscall.MNT_DETACH); err != nil {
-			t.Logf("unmount %s: %v", m, err)
-		}
-	}
-	if err := os.RemoveAll(d.dir); err != nil {
-		t.Logf("remove %s: %v", d.dir, err)
-	}
-}
-
-// processesUnder lists the processes whose command line names dir (shims), or whose root file
-// system lies under it (the processes of containers and of BuildKit's RUN steps, which a killed
-// dockerd orphans), and their children.
-func processesUnder(dir string) []int {
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	parent := map[int]int{}
-	var roots []int
-	for _, st := range stats {
-		pid, _ := strconv.Atoi(strings.Split(st, "/")[2])
-		if b, err := os.ReadFile(st); err == nil {
-			// The parent is the second field after the ")" that closes the command name.
-			if i := strings.LastIndexByte(string(b), ')'); i >= 0 {
-				if f := strings.Fields(string(b)[i+1:]); len(f) > 1 {
-					parent[pid], _ = strconv.Atoi(f[1])
-				}
-			}
-		}
-		if cmd, err := os.ReadFile(filepath.Join(filepath.Dir(st), "cmdline")); err == nil && strings.Contains(string(cmd), dir+"/") {
-			roots = append(roots, pid)
-		} else if mi, err := os.ReadFile(filepath.Join(filepath.Dir(st), "mountinfo")); err == nil {
-			if first, _, _ := strings.Cut(string(mi), "\n"); strings.Contains(first, dir+"/") {
-				roots = append(roots, pid)
-			}
-		}
-	}
-	out := slices.Clone(roots)
-	for pid, ppid := range parent {
-		if slices.Contains(roots, ppid) && !slices.Contains(out, pid) {
-			out = append(out, pid)
-		}
-	}
-	return out
-}
-
-// mountsUnder lists the mount points at or below dir, deepest first.
-func mountsUnder(dir string) []string {
-	f, err := os.Open("/proc/self/mountinfo")
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) > 4 && (fields[4] == dir || strings.HasPrefix(fields[4], dir+"/")) {
-			out = append(out, fields[4])
-		}
-	}
-	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
-	return out
-}
-
-// ping asks the daemon's /_ping without the engine under test.
-func (d *privateDaemon) ping() error {
-	sock := strings.TrimPrefix(d.host, "unix://")
-	hc := &http.Client{Timeout: time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, "unix", sock)
-		},
-	}}
-	defer hc.CloseIdleConnections()
-	resp, err := hc.Get("http://dockerd/_ping")
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return errors.New(resp.Status)
-	}
-	return nil
-}
-
-func (d *privateDaemon) logTail() string {
-	b, _ := os.ReadFile(d.log)
-	var lines []string
-	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if !strings.Contains(l, "module=grpc") && !strings.Contains(l, "loading plugin") {
-			lines = append(lines, l)
-		}
-	}
-	return strings.Join(lines[max(0, len(lines)-40):], "\n")
-}
-
-// load copies an image from the shared daemon (which has the offline stand-ins) into this one:
-// neither can pull.
-func (d *privateDaemon) load(t *testing.T, ref string) {
-	t.Helper()
-	shared := requireDaemon(t)
-	requireImage(t, shared, ref)
-	save := exec.Command("docker", "-H", shared.Endpoint(), "save", ref)
-	load := exec.Command("docker", "-H", d.host, "load", "-q")
-	pipe, err := save.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	load.Stdin = pipe
-	if err := save.Start(); err != nil {
-		t.Fatal(err)
-	}
-	out, err := load.CombinedOutput()
-	if werr := save.Wait(); err == nil {
-		err = werr
-	}
-	if err != nil {
-		t.Fatalf("docker save %s | docker load: %v\n%s", ref, err, out)
-	}
-}
-
-// docker runs the docker CLI against this daemon.
-func (d *privateDaemon) docker(t *testing.T, args ...string) string {
-	t.Helper()
-	return dockerCLI(t, append([]string{"-H", d.host}, args...)...)
-}
+// The daemon this test kills is a private one (internal/dockertest): never the shared daemon,
+// which other tests and people use.
 
 // TestFailureDaemonDiesMidBuild kills the daemon while a RUN step sleeps: Build must return a
 // *DaemonError within about a second, naming the endpoint and context; after a restart a retry
 // must work on the same Client and leave nothing of the dead build behind (the legacy builder's
 // container of the killed step survives the daemon's restart, exited: the retry removes it).
 func TestFailureDaemonDiesMidBuild(t *testing.T) {
-	d := startPrivateDaemon(t)
-	d.load(t, testBase)
-	t.Setenv("DOCKER_HOST", d.host)
+	d := dockertest.Start(t)
+	requireImage(t, requireDaemon(t), testBase)
+	d.Load(t, testBase)
+	t.Setenv("DOCKER_HOST", d.Host)
 
 	for _, b := range builders {
 		t.Run(string(b), func(t *testing.T) {
 			ctx := buildCtx(t)
 			c, err := New(ctx)
 			if err != nil {
-				t.Fatalf("private daemon: %v\n%s", err, d.logTail())
+				t.Fatalf("private daemon: %v\n%s", err, d.LogTail())
 			}
 			defer c.Close()
 			marker := "docktutor-death-" + nonce()
@@ -362,7 +45,7 @@ func TestFailureDaemonDiesMidBuild(t *testing.T) {
 			emit := func(e Event) {
 				events = append(events, e)
 				if e.Kind == EventLog && strings.Contains(e.Text, marker) && killed.IsZero() {
-					d.kill(t)
+					d.Kill(t)
 					killed = time.Now()
 				}
 			}
@@ -379,7 +62,7 @@ func TestFailureDaemonDiesMidBuild(t *testing.T) {
 			if !errors.As(err, &de) {
 				t.Fatalf("error %v (%T), want a *DaemonError", err, err)
 			}
-			for _, w := range []string{"stopped answering during the build", d.host, `context "default", from DOCKER_HOST`, "build again"} {
+			for _, w := range []string{"stopped answering during the build", d.Host, `context "default", from DOCKER_HOST`, "build again"} {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
@@ -391,8 +74,8 @@ func TestFailureDaemonDiesMidBuild(t *testing.T) {
 				t.Error("Info answers with the daemon dead")
 			}
 
-			if err := d.start(); err != nil {
-				t.Fatalf("restart: %v\n%s", err, d.logTail())
+			if err := d.Restart(); err != nil {
+				t.Fatalf("restart: %v\n%s", err, d.LogTail())
 			}
 			req.Context = mapFS("Dockerfile", "FROM "+testBase+"\nCOPY sleep /sleep\nRUN echo "+marker+" && sleep $(cat /sleep)\n", "sleep", "0")
 			res, err := c.Build(ctx, req, nil)
@@ -408,7 +91,7 @@ func TestFailureDaemonDiesMidBuild(t *testing.T) {
 			if len(m.Containers) != 0 || len(m.Images) != 1 || m.Images[0].ID != res.ImageID || !slices.Equal(m.Images[0].Tags, []string{req.Tag}) {
 				t.Errorf("after the retry: %+v, want only %s (%s)", m, req.Tag, res.ImageID)
 			}
-			if ps := d.docker(t, "ps", "-a", "--format", "{{.ID}} {{.Status}} {{.Command}}"); ps != "" {
+			if ps := d.Docker(t, "ps", "-a", "--format", "{{.ID}} {{.Status}} {{.Command}}"); ps != "" {
 				t.Errorf("containers left behind:\n%s", ps)
 			}
 			if err := c.Remove(ctx, req.Tag); err != nil {
