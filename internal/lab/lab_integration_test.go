@@ -32,10 +32,10 @@ func connect(t *testing.T) *engine.Client {
 	return c
 }
 
-// TestMultistageLessonOnDaemon builds all six strategies of the multistage lesson with both
-// builders and checks what the lesson claims: every container prints what it should, the sizes
-// keep their order, a rebuild comes from the cache, and every image carries docktutor's labels.
-func TestMultistageLessonOnDaemon(t *testing.T) {
+// onDaemon prepares a test that builds real images: skipped with -short, it needs the daemon
+// (see connect) and the built-in course.
+func onDaemon(t *testing.T) (*engine.Client, *lesson.Course) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds real images; skipped with -short")
 	}
@@ -44,6 +44,14 @@ func TestMultistageLessonOnDaemon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return eng, course
+}
+
+// TestMultistageLessonOnDaemon builds all six strategies of the multistage lesson with both
+// builders and checks what the lesson claims: every container prints what it should, the sizes
+// keep their order, a rebuild comes from the cache, and every image carries docktutor's labels.
+func TestMultistageLessonOnDaemon(t *testing.T) {
+	eng, course := onDaemon(t)
 	l, _ := course.Find("multistage")
 	for _, builder := range []engine.Builder{engine.BuilderLegacy, engine.BuilderBuildKit} {
 		t.Run(string(builder), func(t *testing.T) {

@@ -9,22 +9,13 @@ import (
 
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lab"
-	"github.com/docktutor/docktutor/internal/lesson"
-	"github.com/docktutor/docktutor/lessons"
 )
 
 // TestTwoLearnersOneDaemon: two learners (a workshop server's sessions, each with its own
 // namespace) build the same strategies at the same time on one daemon. Both succeed, each gets
 // its own tags, and removing one learner's images leaves the other's in place.
 func TestTwoLearnersOneDaemon(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds real images; skipped with -short")
-	}
-	eng := connect(t)
-	course, err := lesson.Load(lessons.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, course := onDaemon(t)
 	l, _ := course.Find("multistage")
 	learners := []string{"test-ada", "test-bob"}
 	for _, ns := range learners {

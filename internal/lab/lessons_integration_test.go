@@ -12,7 +12,6 @@ import (
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
-	"github.com/docktutor/docktutor/lessons"
 )
 
 // TestEveryLessonOnDaemon builds every strategy of every lesson with the daemon's default
@@ -22,14 +21,7 @@ import (
 // builder really built for the target and workflow lessons, and the size orderings the
 // lessons point at.
 func TestEveryLessonOnDaemon(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds real images; skipped with -short")
-	}
-	eng := connect(t)
-	course, err := lesson.Load(lessons.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, course := onDaemon(t)
 	const ns = "test-lessons"
 	t.Cleanup(func() { removeNamespace(t, ns) })
 	opts := lab.Options{Builder: engine.BuilderAuto, Namespace: ns}
