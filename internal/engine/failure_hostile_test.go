@@ -7,25 +7,12 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/docktutor/docktutor/internal/dockertest"
 )
 
-// hostileRun prints what a malicious or careless build step can print to a terminal: cursor
-// moves and screen clears, window-title and clipboard (OSC 52) writes, a DCS string, bells,
-// backspaces and other C0 controls, C1 controls both UTF-8 encoded and as a raw byte, a charset
-// switch, and a little honest colour. internal/ui's TestHostileBuildOutput runs the same script
-// and checks the text as the TUI draws it.
-const hostileRun = `RUN printf 'HOSTILE-START\n' && ` +
-	`printf '\033[2J\033[H\033[10;20Hmoved\033[A\033[K\n' && ` +
-	`printf '\033]0;pwned-title\007\033]52;c;ZWNobyBvd25lZA==\007\033]2;st-title\033\\after-osc\n' && ` +
-	`printf '\033Pq#0;2;0;0;0#0~~\033\\after-dcs\n' && ` +
-	`printf 'bell\007 bs\010 vt\013 ff\014 del\177 so\016 end\n' && ` +
-	`printf '\302\2332J c1-csi \302\2350;c1-title\302\234 raw\233 31m\n' && ` +
-	`printf '\033[31mred\033[0m plain \033[1;32mbold-green\033[m\n' && ` +
-	`printf '\033(0lqk\033(B \033c\0337\0338\033=\033>reset-done\n' && ` +
-	`printf 'HOSTILE-END\n'`
-
-// TestFailureHostileOutput runs hostileRun through the real engine with both builders. The
-// decoder's promise (cleanLine): no escape sequence and no line break survives in an event, so
+// TestFailureHostileOutput runs dockertest.HostileRun through the real engine with both
+// builders. The decoder's promise (cleanLine): no escape sequence and no line break survives in an event, so
 // nothing in Text or Name can move the cursor, clear the screen, set a title or write the
 // clipboard, and the printed words survive. Colour is dropped too (the UI styles lines itself).
 // Single control characters (BEL, BS, DEL, C1) are not the decoder's business: they are listed
@@ -37,7 +24,7 @@ func TestFailureHostileOutput(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			tag := testTag(t, c, "hostile-"+string(b))
 			var events []Event
-			req := BuildRequest{Context: mapFS("Dockerfile", "FROM "+testBase+"\n"+hostileRun+"\n"), Tag: tag, Builder: b, NoCache: true}
+			req := BuildRequest{Context: mapFS("Dockerfile", "FROM "+testBase+"\n"+dockertest.HostileRun+"\n"), Tag: tag, Builder: b, NoCache: true}
 			if _, err := c.Build(buildCtx(t), req, collect(&events)); err != nil {
 				t.Fatal(err)
 			}

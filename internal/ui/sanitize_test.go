@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/docktutor/docktutor/internal/dockertest"
 	"github.com/docktutor/docktutor/internal/engine"
 )
 
@@ -117,18 +118,6 @@ func FuzzSanitizeLine(f *testing.F) {
 	})
 }
 
-// hostileRun prints what a malicious or careless build step can print to a terminal; it is the
-// same script as the engine's own hostile-output test.
-const hostileRun = `RUN printf 'HOSTILE-START\n' && ` +
-	`printf '\033[2J\033[H\033[10;20Hmoved\033[A\033[K\n' && ` +
-	`printf '\033]0;pwned-title\007\033]52;c;ZWNobyBvd25lZA==\007\033]2;st-title\033\\after-osc\n' && ` +
-	`printf '\033Pq#0;2;0;0;0#0~~\033\\after-dcs\n' && ` +
-	`printf 'bell\007 bs\010 vt\013 ff\014 del\177 so\016 end\n' && ` +
-	`printf '\302\2332J c1-csi \302\2350;c1-title\302\234 raw\233 31m\n' && ` +
-	`printf '\033[31mred\033[0m plain \033[1;32mbold-green\033[m\n' && ` +
-	`printf '\033(0lqk\033(B \033c\0337\0338\033=\033>reset-done\n' && ` +
-	`printf 'HOSTILE-END\n'`
-
 // TestHostileBuildOutput runs a build whose RUN prints escape sequences and controls through the
 // real engine, and checks every event's text as the build pane draws it (after sanitizeLine):
 // nothing may act on the terminal. Needs a daemon with alpine:3.22 (CI's stand-in); skipped
@@ -167,7 +156,7 @@ func TestHostileBuildOutput(t *testing.T) {
 					logged = append(logged, sanitizeLine(ev.Text))
 				}
 			}
-			fsys := fstest.MapFS{"Dockerfile": {Data: []byte("FROM alpine:3.22\n" + hostileRun + "\n")}}
+			fsys := fstest.MapFS{"Dockerfile": {Data: []byte("FROM alpine:3.22\n" + dockertest.HostileRun + "\n")}}
 			if _, err := c.Build(ctx, engine.BuildRequest{Context: fsys, Tag: tag, Builder: b, NoCache: true}, emit); err != nil {
 				t.Fatal(err)
 			}
