@@ -320,6 +320,23 @@ func Load(fsys fs.FS) (*Course, error) {
 
 type validator struct{ problems []string }
 
+// checkID checks the id of the i-th (0-based) item of a kind in file: well formed and not
+// used before in seen, which it records. It returns how problems name the item.
+func (v *validator) checkID(file, kind string, i int, id string, seen map[string]bool) string {
+	where := fmt.Sprintf("%s: %s %d", file, kind, i+1)
+	if id != "" {
+		where = fmt.Sprintf("%s: %s %q", file, kind, id)
+	}
+	switch {
+	case !idPattern.MatchString(id):
+		v.add("%s: id %q: use lower-case letters, digits and dashes", where, id)
+	case seen[id]:
+		v.add("%s: id is used twice", where)
+	}
+	seen[id] = true
+	return where
+}
+
 func (v *validator) add(format string, args ...any) {
 	v.problems = append(v.problems, fmt.Sprintf(format, args...))
 }
@@ -349,17 +366,7 @@ func loadLesson(fsys fs.FS, id string, v *validator) *Lesson {
 	}
 	seen := map[string]bool{}
 	for i, sf := range lf.Strategies {
-		where := fmt.Sprintf("%s: strategy %d", file, i+1)
-		if sf.ID != "" {
-			where = fmt.Sprintf("%s: strategy %q", file, sf.ID)
-		}
-		switch {
-		case !idPattern.MatchString(sf.ID):
-			v.add("%s: id %q: use lower-case letters, digits and dashes", where, sf.ID)
-		case seen[sf.ID]:
-			v.add("%s: id is used twice", where)
-		}
-		seen[sf.ID] = true
+		where := v.checkID(file, "strategy", i, sf.ID, seen)
 		s := &Strategy{
 			ID: sf.ID, Title: sf.Title, App: sf.App, Explain: sf.Explain, Target: sf.Target,
 			Args: sf.Run, Expect: sf.Expect, Timeout: DefaultRunTimeout, lesson: id, fsys: fsys,
@@ -408,17 +415,7 @@ func loadLesson(fsys fs.FS, id string, v *validator) *Lesson {
 	}
 	seenQ := map[string]bool{}
 	for i, qf := range lf.Questions {
-		where := fmt.Sprintf("%s: question %d", file, i+1)
-		if qf.ID != "" {
-			where = fmt.Sprintf("%s: question %q", file, qf.ID)
-		}
-		switch {
-		case !idPattern.MatchString(qf.ID):
-			v.add("%s: id %q: use lower-case letters, digits and dashes", where, qf.ID)
-		case seenQ[qf.ID]:
-			v.add("%s: id is used twice", where)
-		}
-		seenQ[qf.ID] = true
+		where := v.checkID(file, "question", i, qf.ID, seenQ)
 		l.Questions = append(l.Questions, loadQuestion(l, qf, where, v))
 	}
 	return l
