@@ -82,13 +82,11 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	eng, _, err := o.connect(ctx)
+	eng, closeEngine, err := o.openEngine(ctx)
 	if err != nil {
 		return err
 	}
-	if c, ok := eng.(io.Closer); ok {
-		defer c.Close()
-	}
+	defer closeEngine()
 
 	store, err := o.openProgress()
 	if err != nil {

@@ -115,13 +115,11 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	eng, _, err := o.connect(ctx)
+	eng, closeEngine, err := o.openEngine(ctx)
 	if err != nil {
 		return err
 	}
-	if c, ok := eng.(io.Closer); ok {
-		defer c.Close()
-	}
+	defer closeEngine()
 	cl, ok := eng.(cleaner)
 	if !ok {
 		return fmt.Errorf("this engine (%T) cannot list or remove docktutor's objects", eng)

@@ -112,3 +112,16 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// openEngine connects to the daemon for a command; release closes the connection.
+func (g *globalOptions) openEngine(ctx context.Context) (eng engine.Engine, release func(), err error) {
+	eng, _, err = g.connect(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	release = func() {}
+	if c, ok := eng.(io.Closer); ok {
+		release = func() { _ = c.Close() }
+	}
+	return eng, release, nil
+}
