@@ -291,7 +291,6 @@ func (m *lessonModel) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	_, _, topH, botH := m.layout(m.c.height - 2)
-	logH := botH - 2
 	switch {
 	case key.Matches(msg, k.NextStrategy):
 		m.cur = (m.cur + 1) % len(m.l.Strategies)
@@ -314,48 +313,48 @@ func (m *lessonModel) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.stratScroll = 0
 	case key.Matches(msg, k.Focus):
 		m.focus = (m.focus + 1) % focusCount
-	case m.focus == focusStrategy && key.Matches(msg, k.Up):
-		m.stratScroll = maxInt(0, m.stratScroll-1)
-	case m.focus == focusStrategy && key.Matches(msg, k.Down):
-		m.stratScroll++
-	case m.focus == focusStrategy && key.Matches(msg, k.PageUp):
-		m.stratScroll = maxInt(0, m.stratScroll-(topH-2))
-	case m.focus == focusStrategy && key.Matches(msg, k.PageDn):
-		m.stratScroll += topH - 2
-	case m.focus == focusResults && key.Matches(msg, k.Up):
-		m.resScroll = maxInt(0, m.resScroll-1)
-	case m.focus == focusResults && key.Matches(msg, k.Down):
-		m.resScroll++
-	case m.focus == focusResults && key.Matches(msg, k.PageUp):
-		m.resScroll = maxInt(0, m.resScroll-(botH-2))
-	case m.focus == focusResults && key.Matches(msg, k.PageDn):
-		m.resScroll += botH - 2
-	case m.qa != nil && m.focus == focusStrategy && key.Matches(msg, k.Up):
-		m.qa.scroll = maxInt(0, m.qa.scroll-1)
-	case m.qa != nil && m.focus == focusStrategy && key.Matches(msg, k.Down):
-		m.qa.scroll++
-	case m.qa != nil && m.focus == focusStrategy && key.Matches(msg, k.PageDn):
-		m.qa.scroll += topH - 2
-	case m.qa != nil && m.focus == focusStrategy && key.Matches(msg, k.PageUp):
-		m.qa.scroll = maxInt(0, m.qa.scroll-(topH-2))
-	case m.focus == focusLog && key.Matches(msg, k.Up):
-		m.log.scrollBy(1, logH)
-	case m.focus == focusLog && key.Matches(msg, k.Down):
-		m.log.scrollBy(-1, logH)
-	case m.focus == focusLog && key.Matches(msg, k.PageUp):
-		m.log.scrollBy(logH, logH)
-	case m.focus == focusLog && key.Matches(msg, k.PageDn):
-		m.log.scrollBy(-logH, logH)
-	case key.Matches(msg, k.Up):
-		m.text.ScrollUp(1)
-	case key.Matches(msg, k.Down):
-		m.text.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
-		m.text.PageUp()
-	case key.Matches(msg, k.PageDn):
-		m.text.PageDown()
+	default:
+		m.scroll(msg, topH-2, botH-2)
 	}
 	return nil
+}
+
+// scroll moves the focused pane by a line (arrows) or a page (pgup/pgdn). topPage and botPage
+// are the heights of the panes of the top and the bottom row.
+func (m *lessonModel) scroll(msg tea.KeyPressMsg, topPage, botPage int) {
+	k := m.c.keys
+	page := topPage
+	if m.focus == focusLog || m.focus == focusResults {
+		page = botPage
+	}
+	var delta int
+	switch {
+	case key.Matches(msg, k.Up):
+		delta = -1
+	case key.Matches(msg, k.Down):
+		delta = 1
+	case key.Matches(msg, k.PageUp):
+		delta = -page
+	case key.Matches(msg, k.PageDn):
+		delta = page
+	default:
+		return
+	}
+	down := func(offset *int) { *offset = maxInt(0, *offset+delta) }
+	switch {
+	case m.focus == focusStrategy && m.qa != nil:
+		down(&m.qa.scroll)
+	case m.focus == focusStrategy:
+		down(&m.stratScroll)
+	case m.focus == focusResults:
+		down(&m.resScroll)
+	case m.focus == focusLog:
+		m.log.scrollBy(-delta, page) // the log counts up from its newest line
+	case delta < 0:
+		m.text.ScrollUp(-delta)
+	default:
+		m.text.ScrollDown(delta)
+	}
 }
 
 // start queues the strategies and starts the first.

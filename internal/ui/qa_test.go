@@ -87,3 +87,19 @@ func firstWords(s string, n int) string {
 	f := strings.Fields(s)
 	return strings.Join(f[:min(n, len(f))], " ")
 }
+
+// TestQAAnswerPaneScrolls: with the focus on the answer pane (f), the arrows scroll the answer
+// and its evidence, not a pane that qa does not show.
+func TestQAAnswerPaneScrolls(t *testing.T) {
+	c := loadCourse(t)
+	d := newDriver(t, Options{Course: c, Lesson: "qa"}, 80, 24)
+	d.key("down", "e") // the first question, its explanation and evidence revealed
+	before := d.screen()
+	d.key("f", "down", "down")
+	if d.m.lesson.qa.scroll != 2 {
+		t.Fatalf("answer pane scroll = %d after two downs, want 2", d.m.lesson.qa.scroll)
+	}
+	if d.screen() == before {
+		t.Errorf("the screen did not change when scrolling the answer pane")
+	}
+}
