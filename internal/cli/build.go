@@ -13,6 +13,7 @@ import (
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/termtext"
 	"github.com/docktutor/docktutor/internal/ui"
 	"github.com/spf13/cobra"
 )
@@ -171,7 +172,7 @@ func stepPrinter(w io.Writer, strategy string) lab.Progress {
 			case engine.EventCacheHit:
 				fmt.Fprintf(w, "%s: %s (cached)\n", strategy, dockerfile.Printable(stepLabel(ev)))
 			case engine.EventError:
-				fmt.Fprintf(w, "%s: error: %s\n", strategy, dockerfile.Printable(ev.Text))
+				fmt.Fprintf(w, "%s: error: %s\n", strategy, dockerfile.Printable(termtext.Plain(ev.Text)))
 			}
 		},
 	}
@@ -235,15 +236,16 @@ func lastLine(s string) string {
 	return s
 }
 
-// firstLine is the first line of s, cut short and with control characters escaped: container
-// output and builder errors are untrusted and must not drive the terminal.
+// firstLine is the first line of s, cut short, with colours dropped and control characters
+// escaped: container output and builder errors are untrusted and must not drive the terminal.
 func firstLine(s string) string {
-	s = dockerfile.Printable(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	if len(s) > 60 {
-		s = s[:57] + "..."
+	s = dockerfile.Printable(termtext.Plain(s))
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:57]) + "..."
 	}
 	return s
 }

@@ -144,3 +144,19 @@ func TestLessonsFlag(t *testing.T) {
 		t.Errorf("the repository's lessons folder: exit %d", code)
 	}
 }
+
+// TestFirstLine: the results table shows the first line of untrusted container output, without
+// its colours and with anything else a terminal could act on escaped.
+func TestFirstLine(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Hello\nGET / -> 200 OK\n", "Hello"},
+		{"\x1b[32mgreen\x1b[0m and \x1b]0;title\x07plain", "green and plain"},
+		{"right-to-left \u202eevil", `right-to-left \u202eevil`},
+		{strings.Repeat("é", 70), strings.Repeat("é", 57) + "..."},
+	}
+	for _, tt := range tests {
+		if got := firstLine(tt.in); got != tt.want {
+			t.Errorf("firstLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // StreamSummary is what a /build response stream said about the build as a whole.
@@ -304,14 +306,14 @@ func (d *streamDecoder) message(m *jsonMessage) {
 		if m.ID != "" {
 			text = m.ID + ": " + text
 		}
-		d.legacy.line(text)
+		d.legacy.line(termtext.Sanitize(text))
 	}
 	msg := m.Error
 	if m.ErrorDetail != nil && m.ErrorDetail.Message != "" {
 		msg = m.ErrorDetail.Message
 	}
 	if msg != "" {
-		d.fail(strings.TrimSpace(msg))
+		d.fail(strings.TrimSpace(termtext.Plain(msg)))
 	}
 }
 
@@ -391,9 +393,12 @@ func (d *streamDecoder) finish(readErr error) (StreamSummary, error) {
 // lineBuffer turns chunks of output into lines. Builders send output in arbitrary pieces
 // (the legacy builder's "Step 2/5 : RUN …" arrives without its newline), so a line is only
 // complete at '\n'. A carriage return inside a line means the program redrew it (a progress
-// bar); only the last version is kept.
+// bar); only the last version is kept. Output is untrusted: each line is sanitized
+// (termtext.Sanitize keeps colours and drops every other escape sequence and control
+// character), and a Pen carries colour across line breaks, so every line stands alone.
 type lineBuffer struct {
 	partial []byte
+	pen     termtext.Pen
 }
 
 // write splits chunk into complete lines, calling line for each, and keeps the rest.
@@ -406,10 +411,10 @@ func (b *lineBuffer) write(chunk string, line func(string)) {
 		}
 		if len(b.partial) > 0 {
 			b.partial = append(b.partial, chunk[:i]...)
-			line(cleanLine(string(b.partial)))
+			line(b.clean(string(b.partial)))
 			b.partial = b.partial[:0]
 		} else {
-			line(cleanLine(chunk[:i]))
+			line(b.clean(chunk[:i]))
 		}
 		chunk = chunk[i+1:]
 	}
@@ -418,62 +423,30 @@ func (b *lineBuffer) write(chunk string, line func(string)) {
 // flush reports a trailing line that never got its newline.
 func (b *lineBuffer) flush(line func(string)) {
 	if len(b.partial) > 0 {
-		s := cleanLine(string(b.partial))
+		s := b.clean(string(b.partial))
 		b.partial = b.partial[:0]
 		line(s)
 	}
 }
 
-// cleanLine drops a trailing "\r", keeps what follows the last inner one, and removes
-// terminal escape sequences: the legacy builder paints stderr red ("\x1b[91m" … "\x1b[0m",
-// the reset landing at the start of the next line) and programs colour their output, but the
-// UI styles lines itself and a stray escape would garble its layout.
-func cleanLine(s string) string {
+// clean drops a trailing "\r", keeps what follows the last inner one, and makes the line safe
+// to draw on its own: the legacy builder paints stderr red ("\x1b[91m" … "\x1b[0m", the reset
+// landing at the start of the next line), and programs colour their output.
+func (b *lineBuffer) clean(s string) string {
 	s = strings.TrimSuffix(s, "\r")
 	if i := strings.LastIndexByte(s, '\r'); i >= 0 {
 		s = s[i+1:]
 	}
-	if strings.IndexByte(s, 0x1b) >= 0 {
-		s = stripEscapes(s)
-	}
-	return s
+	return b.pen.Line(termtext.Sanitize(s))
 }
 
-// stripEscapes removes ANSI escape sequences: CSI (ESC [ … final byte), OSC (ESC ] … BEL or
-// ESC \) and two-byte ESC sequences.
-func stripEscapes(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		if s[i] != 0x1b {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		i++ // ESC
-		if i >= len(s) {
-			break
-		}
-		switch s[i] {
-		case '[':
-			i++
-			for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
-				i++
-			}
-			i++ // the final byte
-		case ']':
-			for i < len(s) && s[i] != 0x07 && !(s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\') {
-				i++
-			}
-			if i < len(s) && s[i] == 0x1b {
-				i++
-			}
-			i++
-		default:
-			i++
-		}
+// plain is a sanitized line without its colours, for matching the builder's own lines and
+// for error messages.
+func plain(s string) string {
+	if strings.IndexByte(s, 0x1b) < 0 {
+		return s
 	}
-	return b.String()
+	return termtext.Plain(s)
 }
 
 // tail keeps the last few lines of a step's output for a BuildError.
@@ -482,6 +455,7 @@ type tail struct {
 }
 
 func (t *tail) add(s string) {
+	s = plain(s)
 	if strings.TrimSpace(s) == "" {
 		return
 	}

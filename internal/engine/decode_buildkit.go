@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // buildkitDecoder follows BuildKit's progress: every "moby.buildkit.trace" message carries a
@@ -66,7 +68,7 @@ func (b *buildkitDecoder) trace(payload []byte) {
 		pv := &st.vertexes[i]
 		v := b.vertex(pv.digest)
 		if !v.named && len(pv.name) > 0 {
-			v.setName(string(pv.name))
+			v.setName(termtext.Plain(string(pv.name)))
 		}
 		if (pv.hasStarted || pv.cached) && !v.started {
 			b.start(v)
@@ -83,7 +85,7 @@ func (b *buildkitDecoder) trace(payload []byte) {
 	for i := range st.warnings {
 		w := &st.warnings[i]
 		v := b.vertex(w.vertex)
-		b.log(v, "WARNING: "+strings.TrimSpace(string(w.short)))
+		b.log(v, "WARNING: "+strings.TrimSpace(termtext.Plain(string(w.short))))
 	}
 	for i := range st.vertexes {
 		pv := &st.vertexes[i]
@@ -93,7 +95,7 @@ func (b *buildkitDecoder) trace(payload []byte) {
 		case len(pv.err) > 0:
 			v.buf.flush(v.lineFn)
 			v.failed = true
-			v.errMsg = strings.TrimSpace(string(pv.err))
+			v.errMsg = strings.TrimSpace(termtext.Plain(string(pv.err)))
 			ev := v.ev
 			ev.Kind, ev.Text = EventError, v.errMsg
 			b.d.emit(ev)

@@ -8,7 +8,7 @@ import (
 
 // legacyDecoder follows the legacy builder's plain-text output, one line at a time.
 //
-// What it makes of the lines (after dropping terminal escape sequences, see cleanLine):
+// What it makes of the lines (sanitized by lineBuffer, and matched without their colours):
 //   - "Step 2/5 : RUN go build" (and buildah's "STEP 2/5: RUN go build", as Podman prints it)
 //     closes the previous step (EventStepDone) and starts the next (EventStepStarted).
 //   - " ---> Using cache" (buildah: "--> Using cache <id>") marks the step cached
@@ -75,11 +75,12 @@ func builderChatter(chunk string) bool {
 
 // line handles one complete line.
 func (l *legacyDecoder) line(s string) {
-	if n, total, name, ok := parseStepLine(s); ok {
+	p := plain(s)
+	if n, total, name, ok := parseStepLine(p); ok {
 		l.startStep(n, total, name)
 		return
 	}
-	t := strings.TrimSpace(s)
+	t := strings.TrimSpace(p)
 	if rest, ok := cutArrow(t); ok {
 		switch {
 		case rest == "":

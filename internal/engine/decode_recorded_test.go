@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // These tests read streams recorded from Docker 20.10.24 (API 1.41) with TestRecord: the
@@ -56,7 +58,7 @@ func checkWellFormed(t *testing.T, events []Event) {
 				t.Errorf("%s for step %d outside the step: %q", e.Kind, e.Step, e.Text)
 			}
 		}
-		if strings.ContainsAny(e.Text+e.Name, "\x1b\r\n") {
+		if !standsAlone(e.Text) || strings.ContainsAny(e.Name, "\x1b\r\n") || termtext.Unsafe(e.Name) != "" {
 			t.Errorf("control characters in %+v", e)
 		}
 	}
@@ -96,7 +98,7 @@ func logsOf(t *testing.T, events []Event, prefix string) []string {
 	var out []string
 	for _, e := range eventsOf(events, EventLog) {
 		if e.Step == step {
-			out = append(out, e.Text)
+			out = append(out, termtext.Plain(e.Text))
 		}
 	}
 	return out
@@ -129,6 +131,9 @@ func TestRecordedLegacy(t *testing.T) {
 	// followed at once by the builder's own "Removing intermediate container".
 	if got := logsOf(t, first.events, "RUN "); !slices.Equal(got, recordedOutput) {
 		t.Errorf("RUN output\n got %q\nwant %q", got, recordedOutput)
+	}
+	if logs := eventsOf(first.events, EventLog); len(logs) == 0 || logs[0].Text != "\x1b[91mto stderr\x1b[0m" {
+		t.Errorf("the stderr line lost its colour or kept more: %q", render(logs))
 	}
 	if len(eventsOf(first.events, EventLog)) != len(recordedOutput) {
 		t.Errorf("builder chatter leaked into the log: %q", render(eventsOf(first.events, EventLog)))
@@ -264,4 +269,15 @@ func TestRecordedTarget(t *testing.T) {
 	if got := names(bk.events); !slices.Equal(got, wantBK) {
 		t.Errorf("BuildKit steps\n got %q\nwant %q", got, wantBK)
 	}
+}
+
+// standsAlone reports whether a line of output is safe to draw and carries its colour with it:
+// nothing but SGR sequences may act on the terminal, there is no line break, and no colour is
+// left open at its end (a fresh termtext.Pen leaves such a line as it is).
+func standsAlone(s string) bool {
+	if termtext.Unsafe(s) != "" || strings.ContainsAny(s, "\r\n") {
+		return false
+	}
+	var p termtext.Pen
+	return p.Line(s) == s
 }

@@ -1,22 +1,19 @@
 package engine
 
 import (
-	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/docktutor/docktutor/internal/dockertest"
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // TestFailureHostileOutput runs dockertest.HostileRun through the real engine with both
-// builders. The decoder's promise (cleanLine): no escape sequence and no line break survives in an event, so
-// nothing in Text or Name can move the cursor, clear the screen, set a title or write the
-// clipboard, and the printed words survive. Colour is dropped too (the UI styles lines itself).
-// Single control characters (BEL, BS, DEL, C1) are not the decoder's business: they are listed
-// in the log, and the UI's sanitizeLine drops them (internal/ui TestHostileBuildOutput).
+// builders. The decoder's promise (lineBuffer): every event is safe to draw. A log line keeps
+// its colours and nothing else that could act on a terminal — no cursor move, screen clear,
+// title, clipboard write, bell or C1 control — and ends with every colour it opened reset;
+// names and error messages carry no escape at all. The printed words survive.
 func TestFailureHostileOutput(t *testing.T) {
 	c := requireDaemon(t)
 	requireImage(t, c, testBase)
@@ -28,37 +25,33 @@ func TestFailureHostileOutput(t *testing.T) {
 			if _, err := c.Build(buildCtx(t), req, collect(&events)); err != nil {
 				t.Fatal(err)
 			}
-			var logs []string
-			left := map[string]bool{}
+			var logs, coloured []string
 			for _, e := range events {
-				for _, s := range []string{e.Text, e.Name} {
-					if strings.ContainsAny(s, "\x1b\r\n") {
-						t.Errorf("%s event carries an escape or a line break: %q", e.Kind, s)
-					}
-					for _, r := range s {
-						if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError {
-							left[fmt.Sprintf("%U", r)] = true
-						}
-					}
+				if !standsAlone(e.Text) {
+					t.Errorf("%s event text is unsafe to draw or leaves a colour open: %q", e.Kind, e.Text)
+				}
+				if strings.IndexByte(e.Name, 0x1b) >= 0 || termtext.Unsafe(e.Name) != "" {
+					t.Errorf("%s event name is not plain text: %q", e.Kind, e.Name)
 				}
 				if e.Kind == EventLog {
-					logs = append(logs, e.Text)
+					logs = append(logs, termtext.Plain(e.Text))
+					coloured = append(coloured, e.Text)
 				}
 			}
 			all := strings.Join(logs, "\n")
-			for _, want := range []string{"HOSTILE-START", "moved", "after-osc", "after-dcs", "red plain bold-green", "reset-done", "HOSTILE-END"} {
+			for _, want := range []string{"HOSTILE-START", "moved", "after-osc", "after-dcs", "bell bs vt ff del so end", "red plain bold-green", "reset-done", "HOSTILE-END"} {
 				if !strings.Contains(all, want) {
 					t.Errorf("the build's output lost %q:\n%q", want, logs)
 				}
 			}
-			for _, payload := range []string{"pwned-title", "ZWNobyBvd25lZA", "st-title"} {
+			for _, payload := range []string{"pwned-title", "ZWNobyBvd25lZA", "st-title", "c1-title"} {
 				if strings.Contains(all, payload) {
-					t.Errorf("the payload of an OSC sequence (%q) came through as text:\n%q", payload, logs)
+					t.Errorf("the payload of a control sequence (%q) came through as text:\n%q", payload, logs)
 				}
 			}
-			t.Logf("single controls left for the UI's sanitizer: %v", keys(left))
+			if want := "\x1b[31mred\x1b[0m plain \x1b[1;32mbold-green\x1b[m"; !slices.Contains(coloured, want) {
+				t.Errorf("the colours were not kept: no log line %q in\n%q", want, coloured)
+			}
 		})
 	}
 }
-
-func keys(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // chunkSep separates the chunks (legacy) or payloads (BuildKit) packed into one fuzz input.
@@ -97,10 +99,13 @@ func checkDecode(t *testing.T, data []byte) {
 				cached++
 			}
 		case EventLog:
-			if strings.ContainsAny(e.Text, "\n") {
-				t.Fatalf("log line with a newline: %q", e.Text)
+			if !standsAlone(e.Text) {
+				t.Fatalf("log line unsafe to draw, broken or leaving a colour open: %q", e.Text)
 			}
 		case EventError:
+			if strings.IndexByte(e.Text, 0x1b) >= 0 || termtext.Unsafe(e.Text) != "" {
+				t.Fatalf("error text unsafe to print: %q", e.Text)
+			}
 			errorsSeen++
 		case EventImageID:
 			images++

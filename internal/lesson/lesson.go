@@ -25,7 +25,10 @@ import (
 // Course is the whole curriculum, lessons in learning order.
 type Course struct {
 	Lessons []*Lesson
-	fsys    fs.FS
+	// Published are the sizes publishers state for the lessons' base images (course.yaml's
+	// published_sizes), shown, labelled as such, until something is measured here.
+	Published []Published
+	fsys      fs.FS
 }
 
 // Lesson is one topic: text to read and strategies to build.
@@ -233,7 +236,8 @@ func (e *ValidationError) Error() string {
 }
 
 type courseFile struct {
-	Lessons []string `yaml:"lessons"`
+	Lessons   []string        `yaml:"lessons"`
+	Published []publishedFile `yaml:"published_sizes"`
 }
 
 type lessonFile struct {
@@ -296,7 +300,7 @@ func Load(fsys fs.FS) (*Course, error) {
 	if len(cf.Lessons) == 0 {
 		v.add("course.yaml: lists no lessons")
 	}
-	c := &Course{fsys: fsys}
+	c := &Course{fsys: fsys, Published: loadPublished(cf.Published, v)}
 	seen := map[string]bool{}
 	for _, id := range cf.Lessons {
 		if !idPattern.MatchString(id) {

@@ -300,6 +300,16 @@ func TestLoadReportsProblems(t *testing.T) {
 		wants []string
 	}{
 		{"no course", func(f fstest.MapFS) { delete(f, "course.yaml") }, []string{"course.yaml"}},
+		{"published size without a source", func(f fstest.MapFS) {
+			f["course.yaml"].Data = []byte("lessons: [one]\npublished_sizes:\n  - image: alpine:3.22\n    bytes: 100\n    measure: compressed\n    url: https://example.org/x\n    date: 2026-01-02\n")
+		}, []string{`course.yaml: published size of "alpine:3.22": no source`}},
+		{"published size made up", func(f fstest.MapFS) {
+			f["course.yaml"].Data = []byte("lessons: [one]\npublished_sizes:\n  - image: alpine:3.22\n    bytes: -1\n    measure: guessed\n    source: me\n    url: not a link\n    date: last year\n")
+		}, []string{"bytes must be a positive", `measure is "guessed"`, `url "not a link"`, `date "last year"`}},
+		{"published size twice", func(f fstest.MapFS) {
+			entry := "  - image: alpine:3.22\n    bytes: 100\n    measure: compressed\n    source: s\n    url: https://example.org/x\n    date: 2026-01-02\n"
+			f["course.yaml"].Data = []byte("lessons: [one]\npublished_sizes:\n" + entry + entry)
+		}, []string{`published size of "alpine:3.22": listed twice`}},
 		{"missing lesson folder", func(f fstest.MapFS) { f["course.yaml"].Data = []byte("lessons: [one, two]\n") }, []string{"two/lesson.yaml"}},
 		{"bad yaml", func(f fstest.MapFS) { f["one/lesson.yaml"].Data = []byte("title: [\n") }, []string{"one/lesson.yaml"}},
 		{"unknown field", func(f fstest.MapFS) {
@@ -442,5 +452,38 @@ func TestCurriculum(t *testing.T) {
 		if !used[k] {
 			t.Errorf("qa: no question uses evidence %q", k)
 		}
+	}
+}
+
+// TestPublishedSizes: the course's published figures load with their source, and every one is
+// for a base image some strategy is built on (a figure nothing uses is a figure nobody checks).
+func TestPublishedSizes(t *testing.T) {
+	c, err := lesson.Load(lessons.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Published) == 0 {
+		t.Fatal("the course states no published sizes")
+	}
+	used := map[string]bool{}
+	for _, l := range c.Lessons {
+		for _, s := range l.Strategies {
+			used[s.BaseImage()] = true
+		}
+	}
+	for _, p := range c.Published {
+		if !used[p.Image] {
+			t.Errorf("published size for %s, which no strategy is built on", p.Image)
+		}
+		if p.Source == "" || p.URL == "" || p.Date.IsZero() || p.Bytes <= 0 {
+			t.Errorf("published size %+v lacks its evidence", p)
+		}
+	}
+	p, ok := c.PublishedSize("python:3.13")
+	if !ok || p.Bytes != 412828942 || !p.Compressed || p.Approx {
+		t.Errorf("python:3.13: %+v, %v", p, ok)
+	}
+	if _, ok := c.PublishedSize("gcr.io/distroless/python3-debian13"); ok {
+		t.Error("a figure for distroless python, whose publisher states none")
 	}
 }

@@ -97,6 +97,7 @@ type common struct {
 	keys          KeyMap
 	isDark        bool
 	plain         bool
+	course        *lesson.Course
 
 	eng      engine.Engine
 	info     engine.DaemonInfo
@@ -157,7 +158,7 @@ func New(opts Options) *Model {
 	c := &common{
 		width: opts.Width, height: opts.Height,
 		styles: NewStyles(opts.Dark, opts.Plain), keys: DefaultKeyMap(),
-		isDark: opts.Dark, plain: opts.Plain, checking: opts.Connect != nil,
+		isDark: opts.Dark, plain: opts.Plain, checking: opts.Connect != nil, course: opts.Course,
 	}
 	c.workCtx, c.workCancel = context.WithCancel(context.Background())
 	m := &Model{opts: opts, c: c, menu: newMenu(opts.Course, opts.Progress), help: help.New(), warnings: opts.Warnings}

@@ -131,8 +131,14 @@ func TestBuildShowsResults(t *testing.T) {
 	})
 	fe.DefaultOutput = "Hello from hello.py, docktutor!\nGET / -> 200 OK"
 	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe)}, 120, 40)
+	if !strings.Contains(d.screen(), "as published · not measured here") {
+		t.Errorf("before the first build, no published sizes stand in:\n%s", d.screen())
+	}
 	d.key("b")
 	s := d.screen()
+	if strings.Contains(s, "as published") {
+		t.Errorf("published sizes still shown beside a measurement:\n%s", s)
+	}
 	for _, want := range []string{"python-normal", "1.02GB", "✓ output:", "Hello from hello.py, docktutor!", "✓ step 3/3", "THE IMAGE", "✓ stage-0"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("after b, screen lacks %q:\n%s", want, s)
@@ -221,6 +227,11 @@ func TestNoDaemonKeepsTeaching(t *testing.T) {
 	}
 	if !strings.Contains(s, "FROM python:3.13") {
 		t.Errorf("lesson content missing without a daemon:\n%s", s)
+	}
+	// Nothing measured in this session or an earlier one: the publishers' figures stand in,
+	// labelled as such.
+	if !strings.Contains(s, "Base images, as published · not measured here") || !strings.Contains(s, "412.8MB") {
+		t.Errorf("no published sizes stand in for measurements:\n%s", s)
 	}
 	d.key("b")
 	if !strings.Contains(d.screen(), "Cannot build") {

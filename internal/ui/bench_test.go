@@ -104,7 +104,7 @@ func benchBuilding(b *testing.B) (m *Model, job *buildJob, stop func()) {
 }
 
 // benchLogText makes the i-th line of a chatty build: compiler-like output, one line in 16 with a
-// colour sequence and a tab, which take sanitizeLine's slow path.
+// colour sequence and a tab, which take termtext.Sanitize's slow path.
 func benchLogText(i int) string {
 	if i%16 == 15 {
 		return "\x1b[33mwarning:\x1b[0m\tunused variable x in generated file " + strconv.Itoa(i) + ".go"

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // maxLogLines bounds the build pane's scrollback: a build that prints a million lines keeps
@@ -111,17 +112,17 @@ func (b *buildLog) apply(ev engine.Event) {
 		b.add(logCached, title)
 	case engine.EventLog:
 		if strings.TrimSpace(ev.Text) != "" {
-			b.add(logText, sanitizeLine(ev.Text))
+			b.add(logText, termtext.Line(ev.Text))
 		}
 	case engine.EventError:
-		b.add(logError, sanitizeLine(ev.Text))
+		b.add(logError, termtext.Line(ev.Text))
 	case engine.EventImageID:
 		b.add(logInfo, "image "+shortID(ev.Text))
 	}
 }
 
 func stepTitle(ev engine.Event) string {
-	name := sanitizeLine(ev.Name)
+	name := termtext.Line(ev.Name)
 	switch {
 	case ev.Total > 0:
 		return fmt.Sprintf("step %d/%d  %s", ev.Step, ev.Total, name)

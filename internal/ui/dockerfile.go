@@ -6,6 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // RenderDockerfile shows a Dockerfile with line numbers, instructions and comments highlighted,
@@ -21,7 +22,7 @@ func RenderDockerfile(src string, st Styles, width int) string {
 		}
 		sb.WriteString(st.LineNo.Render(fmt.Sprintf("%*d", numW, i+1)))
 		sb.WriteByte(' ')
-		line = sanitizeLine(line)
+		line = termtext.Line(line)
 		// Comments explain the lesson: wrap them rather than cut them.
 		if trimmed := strings.TrimSpace(line); strings.HasPrefix(trimmed, "#") && ansi.StringWidth(line) > textW {
 			wrapped := strings.Split(ansi.Wordwrap(line, textW, " "), "\n")

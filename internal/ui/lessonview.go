@@ -18,6 +18,7 @@ import (
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
+	"github.com/docktutor/docktutor/internal/termtext"
 	"github.com/docktutor/docktutor/internal/ui/stagegraph"
 )
 
@@ -507,7 +508,7 @@ func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
 		m.log.add(logInfo, fmt.Sprintf("%s: %s, %s, built in %s (%d/%d steps cached)",
 			res.Image, FormatSize(res.SizeBytes), plural(res.Layers, "layer"), elapsed(time.Duration(res.BuildSeconds*float64(time.Second))), res.CachedSteps, res.Steps))
 		for _, line := range strings.Split(strings.TrimSpace(res.RunOutput), "\n") {
-			m.log.add(logText, sanitizeLine(line))
+			m.log.add(logText, termtext.Line(line))
 		}
 		if m.progress != nil {
 			m.progress.MarkBuilt(m.l.ID, s.ID)
@@ -661,6 +662,13 @@ func (m *lessonModel) resultsView(width, height int) string {
 		bars = append(bars, Bar{Label: s.ID, Value: r.SizeBytes, Family: family, Note: note})
 	}
 	out := RenderChart(bars, st, width)
+	if len(bars) == 0 && m.c.course != nil {
+		// Nothing measured yet, here or in an earlier session: what the publishers say stands
+		// in, labelled as such.
+		if pub := RenderPublished(m.l, m.c.course, st, width); pub != "" {
+			out = pub
+		}
+	}
 	if len(m.measured) > 0 {
 		out = st.Muted.Render("(date): measured in an earlier session") + "\n" + out
 	}
@@ -678,7 +686,7 @@ func (m *lessonModel) resultsView(width, height int) string {
 		}
 		detail = append(detail, mark, st.Muted.Render("  $ "+lab.DockerRun(r.Image, nil, s.Args)))
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
-			detail = append(detail, "  "+sanitizeLine(line))
+			detail = append(detail, "  "+termtext.Line(line))
 		}
 		if rep, ok := m.inside[s.ID]; ok {
 			detail = append(detail, "", insideSummary("Inside "+s.ID, rep, false, st, width))
@@ -690,7 +698,7 @@ func (m *lessonModel) resultsView(width, height int) string {
 			}
 			detail = append(detail, "", mark+c.Title, st.Muted.Render("  $ "+c.Command))
 			for _, line := range strings.Split(strings.TrimSpace(c.Output), "\n") {
-				detail = append(detail, "  "+truncate(sanitizeLine(line), width-2))
+				detail = append(detail, "  "+truncate(termtext.Line(line), width-2))
 			}
 		}
 		if r.Rebuild != nil {
@@ -780,7 +788,7 @@ func stepComparison(first, again []lab.StepResult, st Styles, width int) []strin
 		default:
 			mark = st.Warn.Render("↻ re-ran ")
 		}
-		line := mark + truncate(sanitizeLine(s.Name), maxInt(10, width-34)) + " " + stepWord(s)
+		line := mark + truncate(termtext.Line(s.Name), maxInt(10, width-34)) + " " + stepWord(s)
 		out = append(out, truncate(line+was, width))
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/inside"
 	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // qaModel is the question side of a lesson with questions: a list on the left, and on the right
@@ -231,7 +232,7 @@ func (m *lessonModel) evidence(qu *lesson.Question, width int) string {
 			if l.Empty {
 				continue
 			}
-			lines = append(lines, fmt.Sprintf("  %9s  %s", FormatSize(l.Size), truncate(oneLine(sanitizeLine(l.CreatedBy)), width-14)))
+			lines = append(lines, fmt.Sprintf("  %9s  %s", FormatSize(l.Size), truncate(oneLine(termtext.Line(l.CreatedBy)), width-14)))
 		}
 		if rep, ok := m.inside[qu.Strategy]; ok {
 			lines = append(lines, insideLine("Compilers", rep.Compilers, st))

@@ -1,18 +1,22 @@
-package ui
+// Package termtext makes untrusted text safe for a terminal. Build output, container output
+// and Dockerfiles from disk can carry escape sequences that move the cursor, set the window
+// title or write the clipboard; Sanitize keeps their colours and drops the rest, Plain drops the
+// colours too, and a Pen carries a colour across line breaks so that each line stands alone.
+package termtext
 
 import (
 	"strings"
 	"unicode/utf8"
 )
 
-// sanitizeLine makes untrusted text (build output, Dockerfiles from disk) safe to draw: colour
+// Sanitize makes untrusted text (build output, Dockerfiles from disk) safe to draw: colour
 // and style sequences (SGR, "ESC [ ... m") are kept; every other escape sequence — cursor moves,
 // screen clears, OSC titles and clipboard writes, DCS strings, charset switches — and every
 // other control character, including the bell and the C1 controls (U+0080–U+009F, whose CSI
 // and OSC forms are consumed with their parameters), is dropped. Bytes that are not UTF-8
 // become U+FFFD: a terminal in an 8-bit mode would read a stray 0x9b as CSI. Tabs become
 // spaces.
-func sanitizeLine(s string) string {
+func Sanitize(s string) string {
 	if isPlain(s) {
 		return s
 	}
@@ -155,4 +159,134 @@ func sgrParams(p string) bool {
 		}
 	}
 	return true
+}
+
+// Plain is Sanitize without the colours: text for a log file, a pipe, JSON or an error message.
+func Plain(s string) string {
+	s = Sanitize(s)
+	if strings.IndexByte(s, 0x1b) < 0 {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for i := 0; i < len(s); {
+		if s[i] != 0x1b {
+			sb.WriteByte(s[i])
+			i++
+			continue
+		}
+		i, _ = csiEnd(s, i+2) // after Sanitize, every ESC opens an SGR sequence
+	}
+	return sb.String()
+}
+
+// Reset ends every colour and style.
+const Reset = "\x1b[0m"
+
+// maxPen bounds what a Pen remembers: output that sets styles forever without a reset must
+// not make every later line longer.
+const maxPen = 128
+
+// Pen follows the colour through a stream of lines. Programs colour text across line breaks:
+// the legacy builder paints a step's stderr red with one "ESC[91m" before a write of several
+// lines and one "ESC[0m" after it. Shown one line at a time, and cut, scrolled or reordered,
+// such lines would lose their colour or leak it into whatever is drawn next. Line makes each
+// line stand alone: it starts with the colour in force when it began and ends with a reset.
+// The zero Pen is ready: no colour in force.
+type Pen struct {
+	state string // the SGR sequences in force since the last reset
+}
+
+// Line takes the next line, already sanitized (every ESC opens an SGR sequence), and returns
+// it standing alone. A line that holds nothing but colour changes returns "" (the legacy
+// builder's reset often arrives at the start of a line of its own).
+func (p *Pen) Line(s string) string {
+	if p.state == "" && strings.IndexByte(s, 0x1b) < 0 {
+		return s
+	}
+	// Colour changes before the first character fold into the colour the line starts with,
+	// so that a reset there does not follow a colour it cancels.
+	i := 0
+	for i < len(s) && s[i] == 0x1b {
+		i = p.apply(s, i)
+	}
+	start, rest := p.state, s[i:]
+	if rest == "" {
+		return ""
+	}
+	for i := 0; i < len(rest); {
+		if rest[i] == 0x1b {
+			i = p.apply(rest, i)
+		} else {
+			i++
+		}
+	}
+	if start != "" {
+		rest = start + rest
+	}
+	if p.state != "" {
+		rest += Reset
+	}
+	return rest
+}
+
+// apply takes the SGR sequence at s[i] into the pen's state and returns the index after it.
+func (p *Pen) apply(s string, i int) int {
+	end, _ := csiEnd(s, i+2)
+	p.set(s[i:end], s[i+2:end-1])
+	return end
+}
+
+// set applies one SGR sequence with parameters params to the pen's state.
+func (p *Pen) set(seq, params string) {
+	switch {
+	case params == "" || params == "0":
+		p.state = ""
+	case strings.HasPrefix(params, "0;"):
+		p.state = seq
+	case len(p.state)+len(seq) > maxPen:
+		p.state = seq
+	default:
+		p.state += seq
+	}
+}
+
+// Unsafe says what in s could act on a terminal rather than be drawn — any control character
+// except the ESC of an SGR sequence, any C1 control, bytes that are not UTF-8 — or "" when
+// nothing could. Whatever Sanitize returns passes.
+func Unsafe(s string) string {
+	if !utf8.ValidString(s) {
+		return "not valid UTF-8"
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == 0x1b:
+			j := i + 1
+			if j >= len(s) || s[j] != '[' {
+				return "an ESC that does not start an SGR sequence"
+			}
+			for j++; j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';' || s[j] == ':'); j++ {
+			}
+			if j >= len(s) || s[j] != 'm' {
+				return "an ESC [ that is not SGR"
+			}
+			i = j + 1
+			continue
+		case r < 0x20 || r == 0x7f:
+			return "a C0 control or DEL"
+		case r >= 0x80 && r <= 0x9f:
+			return "a C1 control"
+		}
+		i += size
+	}
+	return ""
+}
+
+// Line makes one line of untrusted text safe to draw anywhere: sanitized, and with any colour
+// it leaves open reset at its end, so that cutting, scrolling or styling around it cannot
+// spread its colour.
+func Line(s string) string {
+	var p Pen
+	return p.Line(Sanitize(s))
 }

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/docktutor/docktutor/internal/dockertest"
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/termtext"
+)
+
+// TestHostileBuildOutput runs a build whose RUN prints escape sequences and controls through the
+// real engine into the build pane, and checks what the pane draws: the colours are kept and
+// nothing else may act on the terminal. Needs a daemon with alpine:3.22 (CI's stand-in); skipped
+// without one, unless CI=true.
+func TestHostileBuildOutput(t *testing.T) {
+	need := func(format string, args ...any) {
+		t.Helper()
+		if os.Getenv("CI") == "true" {
+			t.Fatalf(format, args...)
+		}
+		t.Skipf(format, args...)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c, err := engine.New(ctx)
+	if err != nil {
+		need("no Docker daemon: %v", err)
+	}
+	defer c.Close()
+	if _, err := c.Inspect(ctx, "alpine:3.22"); err != nil {
+		need("no alpine:3.22 (run .ci/standins): %v", err)
+	}
+	for _, b := range []engine.Builder{engine.BuilderLegacy, engine.BuilderBuildKit} {
+		t.Run(string(b), func(t *testing.T) {
+			tag := "docktutor-test/ui:hostile-" + string(b)
+			t.Cleanup(func() { _ = c.Remove(context.Background(), tag) })
+			log := newBuildLog()
+			fsys := fstest.MapFS{"Dockerfile": {Data: []byte("FROM alpine:3.22\n" + dockertest.HostileRun + "\n")}}
+			if _, err := c.Build(ctx, engine.BuildRequest{Context: fsys, Tag: tag, Builder: b, NoCache: true}, log.apply); err != nil {
+				t.Fatal(err)
+			}
+			drawn := log.view(NewStyles(true, false), 200, maxLogLines)
+			for i, line := range strings.Split(drawn, "\n") {
+				if problem := termtext.Unsafe(line); problem != "" {
+					t.Errorf("line %d of the build pane, %q: %s", i, line, problem)
+				}
+			}
+			if !strings.Contains(drawn, "\x1b[31mred\x1b[0m plain \x1b[1;32mbold-green\x1b[m") {
+				t.Errorf("the build pane lost the output's colours:\n%q", drawn)
+			}
+			var printed []string // what the RUN printed; the step lines quote the RUN as written
+			for i := range log.n {
+				if l := log.line(i); l.kind == logText {
+					printed = append(printed, termtext.Plain(l.text))
+				}
+			}
+			all := strings.Join(printed, "\n")
+			for _, want := range []string{"HOSTILE-START", "moved", "after-osc", "after-dcs", "bell bs vt ff del so end", "red plain bold-green", "reset-done", "HOSTILE-END"} {
+				if !strings.Contains(all, want) {
+					t.Errorf("the build's text lost %q:\n%s", want, all)
+				}
+			}
+			for _, leaked := range []string{"pwned-title", "ZWNobyBvd25lZA", "st-title", "c1-title"} {
+				if strings.Contains(all, leaked) {
+					t.Errorf("the payload of a control sequence (%q) is drawn as text", leaked)
+				}
+			}
+		})
+	}
+}
