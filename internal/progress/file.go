@@ -196,3 +196,38 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
+
+// merge saves this process's changes without losing another's. Two docktutor processes may
+// share a folder — the TUI open in one terminal, `docktutor build` in another — and each holds
+// the file as it was when it opened it. So a save locks the file, reads what is on disk now,
+// replays this process's changes (apply) on top of it, writes the result atomically and hands
+// it back, so the process sees the other's changes too. A file that has gone unreadable since
+// is not moved aside here (Open does that, with a warning); the save then starts from this
+// process's own copy, mine.
+func merge[T any](path string, mine T, empty func() T, apply func(*T)) (T, error) {
+	unlock, err := lockFile(path)
+	if err != nil {
+		return mine, err
+	}
+	defer unlock()
+	disk := empty()
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// the first save
+	case err != nil:
+		return mine, fmt.Errorf("read %s: %w", path, err)
+	case decode(data, &disk) != "":
+		disk = mine
+	}
+	apply(&disk)
+	if err := writeJSON(path, &disk); err != nil {
+		return mine, err
+	}
+	return disk, nil
+}
+
+// lockPath is the file whose lock guards saves of path.
+func lockPath(path string) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".lock")
+}

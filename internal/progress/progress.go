@@ -73,14 +73,14 @@ type file struct {
 }
 
 // Store is one learner's progress, loaded from and saved to a folder. It is safe for use by
-// several goroutines. Two processes may share a folder: each save replaces the whole file, so
-// the last one wins, but no save can leave a torn file.
+// several goroutines, and several processes may share the folder: a save merges this process's
+// changes into what is on disk (see merge), and no save can leave a torn file.
 type Store struct {
-	mu    sync.Mutex
-	path  string
-	data  file
-	dirty bool
-	now   func() time.Time // replaced in tests
+	mu      sync.Mutex
+	path    string
+	data    file
+	pending []func(*file) // changes since the last save, replayed onto the file on disk
+	now     func() time.Time
 }
 
 // Open loads progress.json from dir; a missing file or folder gives an empty store, and nothing
@@ -97,14 +97,7 @@ func Open(dir string) (*Store, []Warning, error) {
 	if reset {
 		s.data = emptyFile()
 	}
-	if s.data.Lessons == nil {
-		s.data.Lessons = map[string]*LessonProgress{}
-	}
-	for id, lp := range s.data.Lessons {
-		if lp == nil { // "lesson": null in a hand-edited file
-			delete(s.data.Lessons, id)
-		}
-	}
+	s.data.normalize()
 	var warnings []Warning
 	if warn != nil {
 		warnings = append(warnings, *warn)
@@ -116,17 +109,36 @@ func emptyFile() file {
 	return file{Version: Version, Lessons: map[string]*LessonProgress{}}
 }
 
+// normalize repairs what a hand-edited file may hold: no lessons map, "lesson": null.
+func (f *file) normalize() {
+	if f.Lessons == nil {
+		f.Lessons = map[string]*LessonProgress{}
+	}
+	for id, lp := range f.Lessons {
+		if lp == nil {
+			delete(f.Lessons, id)
+		}
+	}
+}
+
 // Path is the file the store reads and saves.
 func (s *Store) Path() string { return s.path }
 
-// lesson returns the record for id, creating it. Callers hold s.mu.
-func (s *Store) lesson(id string) *LessonProgress {
-	lp := s.data.Lessons[id]
+// lesson returns the record for id, creating it.
+func (f *file) lesson(id string) *LessonProgress {
+	lp := f.Lessons[id]
 	if lp == nil {
 		lp = &LessonProgress{}
-		s.data.Lessons[id] = lp
+		f.Lessons[id] = lp
 	}
 	return lp
+}
+
+// change applies op to the store now and keeps it for the next Save, which replays it onto the
+// file as it is on disk then. Callers hold s.mu.
+func (s *Store) change(op func(*file)) {
+	op(&s.data)
+	s.pending = append(s.pending, op)
 }
 
 // MarkBuilt records that strategy of lesson was built, measured and ran as the lesson promised.
@@ -134,12 +146,14 @@ func (s *Store) lesson(id string) *LessonProgress {
 func (s *Store) MarkBuilt(lesson, strategy string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lp := s.lesson(lesson)
-	if lp.Built == nil {
-		lp.Built = map[string]Step{}
-	}
-	lp.Built[strategy] = Step{At: s.now()}
-	s.dirty = true
+	at := s.now()
+	s.change(func(f *file) {
+		lp := f.lesson(lesson)
+		if lp.Built == nil {
+			lp.Built = map[string]Step{}
+		}
+		lp.Built[strategy] = Step{At: at}
+	})
 }
 
 // RecordAnswer records the learner's answer to a question of lesson, replacing an earlier one:
@@ -147,12 +161,14 @@ func (s *Store) MarkBuilt(lesson, strategy string) {
 func (s *Store) RecordAnswer(lesson, question string, choice int, correct bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lp := s.lesson(lesson)
-	if lp.Answers == nil {
-		lp.Answers = map[string]Answer{}
-	}
-	lp.Answers[question] = Answer{Choice: choice, Correct: correct, At: s.now()}
-	s.dirty = true
+	a := Answer{Choice: choice, Correct: correct, At: s.now()}
+	s.change(func(f *file) {
+		lp := f.lesson(lesson)
+		if lp.Answers == nil {
+			lp.Answers = map[string]Answer{}
+		}
+		lp.Answers[question] = a
+	})
 }
 
 // SetLast records the lesson and strategy on screen, so the menu resumes there next time and the
@@ -161,13 +177,14 @@ func (s *Store) SetLast(lesson, strategy string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.data.Last = &lastOpened{Lesson: lesson, Strategy: strategy, At: now}
-	lp := s.lesson(lesson)
-	lp.Opened = now
-	if strategy != "" {
-		lp.Strategy = strategy
-	}
-	s.dirty = true
+	s.change(func(f *file) {
+		f.Last = &lastOpened{Lesson: lesson, Strategy: strategy, At: now}
+		lp := f.lesson(lesson)
+		lp.Opened = now
+		if strategy != "" {
+			lp.Strategy = strategy
+		}
+	})
 }
 
 // Last returns the lesson and strategy the learner was last on; both are empty when nothing was
@@ -225,8 +242,12 @@ func (s *Store) Done(lessonID string, strategies, questions []string) bool {
 		}
 	}
 	if lp.Completed.IsZero() {
-		lp.Completed = s.now()
-		s.dirty = true
+		at := s.now()
+		s.change(func(f *file) {
+			if lp := f.lesson(lessonID); lp.Completed.IsZero() {
+				lp.Completed = at
+			}
+		})
 	}
 	return true
 }
@@ -238,32 +259,39 @@ func (s *Store) Reset(lesson string) {
 	defer s.mu.Unlock()
 	if lesson == "" {
 		if len(s.data.Lessons) > 0 || s.data.Last != nil {
-			s.data = emptyFile()
-			s.dirty = true
+			s.change(func(f *file) { *f = emptyFile() })
 		}
 		return
 	}
-	if _, ok := s.data.Lessons[lesson]; ok {
-		delete(s.data.Lessons, lesson)
-		s.dirty = true
-	}
-	if s.data.Last != nil && s.data.Last.Lesson == lesson {
-		s.data.Last = nil
-		s.dirty = true
+	_, recorded := s.data.Lessons[lesson]
+	if recorded || (s.data.Last != nil && s.data.Last.Lesson == lesson) {
+		s.change(func(f *file) {
+			delete(f.Lessons, lesson)
+			if f.Last != nil && f.Last.Lesson == lesson {
+				f.Last = nil
+			}
+		})
 	}
 }
 
-// Save writes the progress to disk atomically if anything changed since it was opened or last
-// saved. The folder is created when missing.
+// Save writes the progress to disk if anything changed since it was opened or last saved,
+// merged with what another process saved meanwhile (see merge). The folder is created when
+// missing.
 func (s *Store) Save() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.dirty {
+	if len(s.pending) == 0 {
 		return nil
 	}
-	if err := writeJSON(s.path, &s.data); err != nil {
+	merged, err := merge(s.path, s.data, emptyFile, func(f *file) {
+		f.normalize()
+		for _, op := range s.pending {
+			op(f)
+		}
+	})
+	if err != nil {
 		return err
 	}
-	s.dirty = false
+	s.data, s.pending = merged, nil
 	return nil
 }

@@ -251,10 +251,10 @@ func TestSavePermissionsAndNoTempFiles(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{FileName}) {
-		t.Errorf("folder holds %v, want only %s", names, FileName)
+	if want := []string{"." + FileName + ".lock", FileName}; !slices.Equal(names, want) {
+		t.Errorf("folder holds %v, want only %v", names, want)
 	}
-	for path, want := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, FileName): 0o600} {
+	for path, want := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, FileName): 0o600, lockPath(filepath.Join(dir, FileName)): 0o600} {
 		st, err := os.Stat(path)
 		if err != nil {
 			t.Fatal(err)
@@ -281,21 +281,24 @@ func TestFailedSaveLeavesOldFileAndNoTemp(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(path, FileName, "x"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s2 := &Store{path: filepath.Join(path, FileName), now: time.Now, data: emptyFile(), dirty: true}
+	s2 := &Store{path: filepath.Join(path, FileName), now: time.Now, data: emptyFile()}
+	s2.MarkBuilt("normal", "python")
 	if err := s2.Save(); err == nil {
 		t.Fatal("Save over a folder succeeded")
 	}
 	entries, _ := os.ReadDir(path)
-	if len(entries) != 1 {
-		t.Errorf("failed save left %d entries in %s, want 1", len(entries), path)
+	for _, e := range entries {
+		if e.Name() != FileName && e.Name() != "."+FileName+".lock" {
+			t.Errorf("failed save left %s in %s", e.Name(), path)
+		}
 	}
 	after, _ := os.ReadFile(filepath.Join(dir, FileName))
 	if string(before) != string(after) {
 		t.Error("unrelated progress.json changed")
 	}
-	// The store stays dirty so a later Save can still write what was recorded.
-	if !s2.dirty {
-		t.Error("failed Save marked the store clean")
+	// The change stays pending so a later Save can still write what was recorded.
+	if len(s2.pending) == 0 {
+		t.Error("failed Save forgot what was recorded")
 	}
 }
 
@@ -324,8 +327,8 @@ func TestReset(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.Reset(tt.reset)
-			if s.dirty != tt.wantChange {
-				t.Errorf("dirty = %v, want %v", s.dirty, tt.wantChange)
+			if changed := len(s.pending) > 0; changed != tt.wantChange {
+				t.Errorf("changed = %v, want %v", changed, tt.wantChange)
 			}
 			if err := s.Save(); err != nil {
 				t.Fatal(err)

@@ -29,13 +29,14 @@ type resultsFile struct {
 
 // ResultsCache keeps the last successful lab.Result of every strategy the learner built. It is a
 // cache: deleting it loses nothing but the numbers shown while the daemon is away. It is safe
-// for use by several goroutines, and saved the same way as Store.
+// for use by several goroutines, and saved the same way as Store: several processes may share
+// it, and a result measured by one is not lost when another saves.
 type ResultsCache struct {
-	mu    sync.Mutex
-	path  string
-	data  resultsFile
-	dirty bool
-	now   func() time.Time // replaced in tests
+	mu      sync.Mutex
+	path    string
+	data    resultsFile
+	pending []CachedResult // results put since the last save
+	now     func() time.Time
 }
 
 // OpenResults loads results.json from dir, with the same rules as Open: a missing file gives an
@@ -80,14 +81,24 @@ func (c *ResultsCache) Put(r lab.Result) bool {
 	if when.IsZero() {
 		when = c.now()
 	}
-	byStrategy := c.data.Results[r.Lesson]
+	cr := CachedResult{Measured: when, Result: r}
+	c.data.put(cr)
+	c.pending = append(c.pending, cr)
+	return true
+}
+
+// put keeps cr unless a later measurement of the same strategy is already there (another
+// process may have measured it since).
+func (f *resultsFile) put(cr CachedResult) {
+	byStrategy := f.Results[cr.Result.Lesson]
 	if byStrategy == nil {
 		byStrategy = map[string]CachedResult{}
-		c.data.Results[r.Lesson] = byStrategy
+		f.Results[cr.Result.Lesson] = byStrategy
 	}
-	byStrategy[r.Strategy] = CachedResult{Measured: when, Result: r}
-	c.dirty = true
-	return true
+	if old, ok := byStrategy[cr.Result.Strategy]; ok && old.Measured.After(cr.Measured) {
+		return
+	}
+	byStrategy[cr.Result.Strategy] = cr
 }
 
 // Get returns the cached result of a lesson's strategy.
@@ -110,16 +121,25 @@ func (c *ResultsCache) Lesson(lesson string) []CachedResult {
 	return out
 }
 
-// Save writes the cache to disk atomically if anything changed since it was opened or last saved.
+// Save writes the cache to disk if anything changed since it was opened or last saved, merged
+// with what another process saved meanwhile: for each strategy, the latest measurement wins.
 func (c *ResultsCache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.dirty {
+	if len(c.pending) == 0 {
 		return nil
 	}
-	if err := writeJSON(c.path, &c.data); err != nil {
+	merged, err := merge(c.path, c.data, emptyResults, func(f *resultsFile) {
+		if f.Results == nil {
+			f.Results = map[string]map[string]CachedResult{}
+		}
+		for _, cr := range c.pending {
+			f.put(cr)
+		}
+	})
+	if err != nil {
 		return err
 	}
-	c.dirty = false
+	c.data, c.pending = merged, nil
 	return nil
 }

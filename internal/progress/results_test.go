@@ -1,6 +1,8 @@
 package progress
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,11 +48,12 @@ func TestResultsRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Start from a clean slate each time.
+			if err := os.Remove(filepath.Join(dir, ResultsFileName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Fatal(err)
+			}
 			c := openResults(t, dir)
 			c.now = func() time.Time { return now }
-			// Start from a clean slate each time, through the file.
-			c.data = emptyResults()
-			c.dirty = true
 			if got := c.Put(tt.put); got != tt.stored {
 				t.Fatalf("Put = %v, want %v", got, tt.stored)
 			}
