@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -101,7 +102,7 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 		if !o.quiet {
 			progress = stepPrinter(o.streams.Err, s.ID)
 		}
-		res, err := lab.Run(ctx, eng, s, lab.Options{Builder: builder, NoCache: o.noCache}, progress)
+		res, err := lab.Run(ctx, eng, s, lab.Options{Builder: builder, NoCache: o.noCache, Namespace: os.Getenv(envNamespace)}, progress)
 		report.Results = append(report.Results, res)
 		if err == nil {
 			// A build from the command line counts as much as one in the TUI.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/ui"
 )
 
@@ -40,6 +41,7 @@ type cleanOptions struct {
 	dryRun    bool
 	json      bool
 	namespace string // only this learner's objects (docktutor/<namespace>/...)
+	allUsers  bool   // other learners' objects too (their io.docktutor.owner is not ours)
 }
 
 func newCleanCmd(g *globalOptions) *cobra.Command {
@@ -57,8 +59,11 @@ Builds also leave untagged images without the label (the legacy builder's stages
 everyone else's builds) and a build cache; clean counts them but leaves them to you:
 'docker image prune' and 'docker builder prune' remove them.
 
-On a shared daemon (a workshop server), --namespace (default: $DOCKTUTOR_NAMESPACE) limits
-clean to one learner's images, docktutor/<namespace>/..., and the containers made from them.
+On a shared daemon (a workshop server), clean leaves other learners' images and containers
+alone: those whose io.docktutor.owner label names another user@host. --all-users removes
+them too (an instructor's clean-up after the workshop). --namespace (default:
+$DOCKTUTOR_NAMESPACE) limits clean further to the images docktutor/<namespace>/... and the
+containers made from them.
 
 Exits 1 if something could not be removed.`,
 		Example: `  docktutor clean --dry-run
@@ -72,7 +77,8 @@ Exits 1 if something could not be removed.`,
 	f := cmd.Flags()
 	f.BoolVarP(&o.dryRun, "dry-run", "n", false, "only list what would be removed")
 	f.BoolVar(&o.json, "json", false, "print JSON instead of a list")
-	f.StringVar(&o.namespace, "namespace", os.Getenv("DOCKTUTOR_NAMESPACE"), "only the images of this learner `namespace` (docktutor/<namespace>/...)")
+	f.StringVar(&o.namespace, "namespace", os.Getenv(envNamespace), "only the images of this learner `namespace` (docktutor/<namespace>/...)")
+	f.BoolVar(&o.allUsers, "all-users", false, "also remove other learners' images and containers on a shared daemon")
 	return cmd
 }
 
@@ -88,6 +94,9 @@ type cleanReport struct {
 	// left alone, and the space their own layers take.
 	UntaggedImages int   `json:"untagged_images"`
 	UntaggedBytes  int64 `json:"untagged_bytes"`
+	// OtherLearners counts the images and containers of docktutor's that another learner on
+	// this daemon made (their io.docktutor.owner is not ours), left alone without --all-users.
+	OtherLearners int `json:"other_learners"`
 }
 
 type cleanedContainer struct {
@@ -128,11 +137,15 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("clean: %w", err)
 	}
+	others := 0
+	if !o.allUsers {
+		m, others = ownedBy(m, lab.Owner())
+	}
 	if o.namespace != "" {
 		m = inNamespace(m, o.namespace)
 	}
 	space := map[string]int64{}
-	rep := cleanReport{DryRun: o.dryRun, Containers: []cleanedContainer{}, Images: []cleanedImage{}}
+	rep := cleanReport{DryRun: o.dryRun, Containers: []cleanedContainer{}, Images: []cleanedImage{}, OtherLearners: others}
 	if sc, ok := eng.(spaceCounter); ok {
 		if s, err := sc.ImageSpace(ctx); err == nil {
 			space = s
@@ -266,7 +279,11 @@ func printClean(w io.Writer, rep cleanReport) {
 		verb, did, untag = "Would remove", "Would free", "Would untag but keep"
 	}
 	p := dockerfile.Printable
-	if len(rep.Containers) == 0 && len(rep.Images) == 0 {
+	switch {
+	case len(rep.Containers) > 0 || len(rep.Images) > 0:
+	case rep.OtherLearners > 0:
+		fmt.Fprintln(w, "Nothing of yours to remove.")
+	default:
 		fmt.Fprintln(w, "Nothing of docktutor's to remove: no container or image carries "+engine.LabelManaged+"=true.")
 	}
 	var gone, kept, failed []cleanedImage
@@ -333,6 +350,10 @@ func printClean(w io.Writer, rep cleanReport) {
 			"docktutor's or anyone's. If you want them gone: docker image prune. BuildKit's cache: docker builder prune.\n",
 			plural(rep.UntaggedImages, "untagged image", "untagged images"), ui.FormatSize(rep.UntaggedBytes))
 	}
+	if rep.OtherLearners > 0 {
+		fmt.Fprintf(w, "\nLeft alone: %s of other learners on this daemon (docktutor clean --all-users removes them too).\n",
+			plural(rep.OtherLearners, "image or container", "images and containers"))
+	}
 	if rep.DryRun {
 		fmt.Fprintln(w, "\nNothing was removed (--dry-run).")
 	}
@@ -344,6 +365,32 @@ func shortID(id string) string {
 		return id[:12]
 	}
 	return id
+}
+
+// ownedBy keeps the objects owner made, and those without an owner label (made by an older
+// docktutor, or by its image analysis), and counts the ones it left out.
+func ownedBy(m engine.Managed, owner string) (engine.Managed, int) {
+	mine := func(labels map[string]string) bool {
+		o := labels[engine.LabelOwner]
+		return o == "" || o == owner
+	}
+	var out engine.Managed
+	others := 0
+	for _, im := range m.Images {
+		if mine(im.Labels) {
+			out.Images = append(out.Images, im)
+		} else {
+			others++
+		}
+	}
+	for _, c := range m.Containers {
+		if mine(c.Labels) {
+			out.Containers = append(out.Containers, c)
+		} else {
+			others++
+		}
+	}
+	return out, others
 }
 
 // inNamespace keeps the objects of one learner: images tagged docktutor/<ns>/..., and the

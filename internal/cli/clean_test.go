@@ -163,9 +163,13 @@ func TestCleanRealDaemon(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	build := func(tag, content string) string {
+	build := func(tag, content string, labels ...string) string {
 		fsys := fstest.MapFS{"Dockerfile": {Data: []byte("FROM alpine:3.22\nRUN echo " + content + " > /f\n")}}
-		res, err := eng.Build(ctx, engine.BuildRequest{Context: fsys, Tag: tag, Labels: map[string]string{engine.LabelLesson: "cleantest"}}, nil)
+		l := map[string]string{engine.LabelLesson: "cleantest"}
+		for i := 0; i+1 < len(labels); i += 2 {
+			l[labels[i]] = labels[i+1]
+		}
+		res, err := eng.Build(ctx, engine.BuildRequest{Context: fsys, Tag: tag, Labels: l}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,6 +179,10 @@ func TestCleanRealDaemon(t *testing.T) {
 	adopted := build("docktutor/cleantest:adopted", "adopted")
 	d.Docker(t, "tag", "docktutor/cleantest:adopted", "mine:adopted")
 	d.Docker(t, "create", "--name", "docktutor-leftover", "--label", engine.LabelManaged+"=true", "docktutor/cleantest:gone", "true")
+	// Another learner's, on this shared daemon: left alone unless --all-users.
+	build("docktutor/someone/cleantest:theirs", "theirs", engine.LabelOwner, "someone@elsewhere")
+	d.Docker(t, "create", "--name", "someone-leftover", "--label", engine.LabelManaged+"=true",
+		"--label", engine.LabelOwner+"=someone@elsewhere", "docktutor/someone/cleantest:theirs", "true")
 
 	snapshot := func() (images, containers string) {
 		sorted := func(s string) string {
@@ -201,7 +209,7 @@ func TestCleanRealDaemon(t *testing.T) {
 		t.Fatalf("exit %d:\n%s%s", code, out, stderr)
 	}
 	imgs, ctrs := snapshot()
-	for _, kept := range []string{"unrelated-test:keep", "alpine:3.22", "mine:adopted", strings.TrimPrefix(dangling, "sha256:")[:12]} {
+	for _, kept := range []string{"unrelated-test:keep", "alpine:3.22", "mine:adopted", strings.TrimPrefix(dangling, "sha256:")[:12], "docktutor/someone/cleantest:theirs"} {
 		if !strings.Contains(imgs, kept) {
 			t.Errorf("clean removed %s, which is not docktutor's:\n%s", kept, imgs)
 		}
@@ -211,8 +219,22 @@ func TestCleanRealDaemon(t *testing.T) {
 			t.Errorf("%s is still there:\n%s", gone, imgs)
 		}
 	}
-	if ctrs != "unrelated-ctr" {
-		t.Errorf("containers after clean: %q, want only unrelated-ctr", ctrs)
+	if ctrs != "someone-leftover\nunrelated-ctr" {
+		t.Errorf("containers after clean: %q, want only someone-leftover and unrelated-ctr", ctrs)
+	}
+	if !strings.Contains(out, "Left alone: 2 images and containers of other learners") {
+		t.Errorf("the output does not say it left the other learner's objects:\n%s", out)
+	}
+
+	// The instructor's clean-up after the workshop takes everyone's.
+	first := out
+	out, stderr, code = execute(t, newCleanCmd, nil, "--all-users")
+	t.Logf("docktutor clean --all-users:\n%s", out)
+	if code != 0 || !strings.Contains(out, "docktutor/someone/cleantest:theirs") || !strings.Contains(out, "someone-leftover") {
+		t.Fatalf("--all-users: exit %d:\n%s%s", code, out, stderr)
+	}
+	if imgs, ctrs := snapshot(); ctrs != "unrelated-ctr" || !strings.Contains(imgs, "unrelated-test:keep") {
+		t.Errorf("after --all-users: containers %q, images:\n%s", ctrs, imgs)
 	}
 	m, err := eng.ListManaged(ctx)
 	if err != nil {
@@ -221,8 +243,8 @@ func TestCleanRealDaemon(t *testing.T) {
 	if len(m.Containers) != 0 || len(m.Images) != 1 || m.Images[0].ID != adopted {
 		t.Errorf("left of docktutor's: %+v, want only the adopted image", m)
 	}
-	if !strings.Contains(out, "Untagged but kept (also tagged by you, not by docktutor):\n  docktutor/cleantest:adopted, mine:adopted") || !strings.Contains(out, "docker image prune") {
-		t.Errorf("the output does not say what it kept and why:\n%s", out)
+	if !strings.Contains(first, "Untagged but kept (also tagged by you, not by docktutor):\n  docktutor/cleantest:adopted, mine:adopted") || !strings.Contains(first, "docker image prune") {
+		t.Errorf("the output does not say what it kept and why:\n%s", first)
 	}
 }
 

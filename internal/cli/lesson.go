@@ -80,7 +80,7 @@ func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, lessonID, b
 		Lesson:    lessonID,
 		Connect:   g.connect,
 		Builder:   builder,
-		Namespace: os.Getenv("DOCKTUTOR_NAMESPACE"),
+		Namespace: os.Getenv(envNamespace),
 		Input:     g.streams.In,
 		Output:    g.streams.Out,
 		Plain:     os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb",

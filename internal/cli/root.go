@@ -15,6 +15,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// envNamespace names the environment variable that gives a learner on a shared daemon a
+// namespace of their own: images become docktutor/<namespace>/<lesson>:<strategy>.
+const envNamespace = "DOCKTUTOR_NAMESPACE"
+
 // Streams are the standard streams a command reads and writes. Commands never touch os.Stdout
 // directly, so tests (and a future SSH server) can give them their own.
 type Streams struct {

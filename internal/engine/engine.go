@@ -18,6 +18,9 @@ const (
 	LabelManaged  = "io.docktutor.managed"
 	LabelLesson   = "io.docktutor.lesson"
 	LabelStrategy = "io.docktutor.strategy"
+	// LabelOwner says which learner made the object, as user@host, so that learners sharing
+	// a daemon keep apart (lab.Owner).
+	LabelOwner = "io.docktutor.owner"
 )
 
 // Builder selects which of the daemon's builders runs a build.

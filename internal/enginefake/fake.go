@@ -5,10 +5,12 @@ package enginefake
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
+	"maps"
 	"sync"
 	"time"
 
@@ -37,6 +39,8 @@ type Engine struct {
 	builds []string
 	cached map[string]bool
 	logs   int
+	ids    map[string]string            // image ID -> the tag it was built as
+	labels map[string]map[string]string // tag -> the labels of the image built under it
 }
 
 // New returns a fake with the given sizes.
@@ -101,25 +105,55 @@ func (e *Engine) Build(ctx context.Context, req engine.BuildRequest, emit func(e
 		emit(engine.Event{Kind: engine.EventError, Text: msg})
 		return res, errors.New(msg)
 	}
-	res.ImageID = "sha256:" + strings.Repeat("f", 64)
+	res.ImageID = imageID(req.Tag)
+	e.mu.Lock()
+	if e.ids == nil {
+		e.ids, e.labels = map[string]string{}, map[string]map[string]string{}
+	}
+	e.ids[res.ImageID] = req.Tag
+	e.labels[req.Tag] = maps.Clone(req.Labels)
+	e.mu.Unlock()
 	res.Duration = 1500 * time.Millisecond
 	emit(engine.Event{Kind: engine.EventImageID, Text: res.ImageID})
 	return res, nil
 }
 
-// Inspect implements engine.Engine.
+// imageID is the ID of the fake image built as tag: one tag, one ID, as a rebuild from cache
+// gives.
+func imageID(tag string) string {
+	sum := sha256.Sum256([]byte(tag))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// resolve turns an image ID the fake built into the tag it was built as; other references
+// are taken as tags.
+func (e *Engine) resolve(ref string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if tag, ok := e.ids[ref]; ok {
+		return tag
+	}
+	return ref
+}
+
+// Inspect implements engine.Engine. Any tag inspects, built or not; a built one reports the
+// labels it was built with.
 func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, error) {
-	size, ok := e.Sizes[ref]
+	tag := e.resolve(ref)
+	size, ok := e.Sizes[tag]
 	if !ok {
 		size = 1_000_000
 	}
-	return engine.ImageInfo{ID: "sha256:" + strings.Repeat("f", 64), Tags: []string{ref}, Size: size,
+	e.mu.Lock()
+	labels := maps.Clone(e.labels[tag])
+	e.mu.Unlock()
+	return engine.ImageInfo{ID: imageID(tag), Tags: []string{tag}, Size: size, Labels: labels,
 		Layers: []engine.Layer{{CreatedBy: "FROM base", Size: size}, {CreatedBy: "CMD", Empty: true}}}, nil
 }
 
 // Run implements engine.Engine.
 func (e *Engine) Run(_ context.Context, req engine.RunRequest) (engine.RunResult, error) {
-	out, ok := e.Output[req.Image]
+	out, ok := e.Output[e.resolve(req.Image)]
 	if !ok {
 		out = e.DefaultOutput
 	}
@@ -132,6 +166,7 @@ func (e *Engine) Contents(ctx context.Context, ref string) (inside.Report, error
 	if err := ctx.Err(); err != nil {
 		return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, err)
 	}
+	ref = e.resolve(ref)
 	if r, ok := e.Inside[ref]; ok {
 		return r, nil
 	}

@@ -129,10 +129,13 @@ const (
 	StageRebuild Stage = "rebuild"
 )
 
-// Progress reports build events and stage changes while a run goes on. Either field may be nil.
+// Progress reports build events and stage changes while a run goes on. Any field may be nil.
 type Progress struct {
 	Event func(engine.Event)
 	Stage func(Stage)
+	// Tag reports the tag the image will get, before the build starts (see tagFor: on a
+	// shared daemon it may not be the plain one).
+	Tag func(string)
 }
 
 // Run builds, measures and runs one strategy, then runs its checks and, when it has an edit,
@@ -155,7 +158,11 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 		res := newResult(s, opts, Tag(opts.Namespace, s.Lesson(), s.ID))
 		return res.fail(err)
 	}
-	res, err := runOnce(ctx, eng, s, opts, buildCtx, Tag(opts.Namespace, s.Lesson(), s.ID), emit, stage)
+	tag := tagFor(ctx, eng, opts, s.Lesson(), s.ID)
+	if p.Tag != nil {
+		p.Tag(tag)
+	}
+	res, err := runOnce(ctx, eng, s, opts, buildCtx, tag, emit, stage)
 	if err != nil {
 		return res, err
 	}
@@ -164,7 +171,7 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 		stage(StageCheck)
 		var failed []string
 		for _, c := range s.Checks {
-			cr, err := runCheck(ctx, eng, s, res.Image, c)
+			cr, err := runCheck(ctx, eng, s, res.Image, res.ref(), c)
 			res.Checks = append(res.Checks, cr)
 			if err != nil {
 				return res.fail(fmt.Errorf("check %q: %w", c.Title, err))
@@ -186,7 +193,7 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 			res.Passed = false
 			return res.fail(err)
 		}
-		rb, err := runOnce(ctx, eng, s, opts, edited, EditTag(opts.Namespace, s.Lesson(), s.ID), emit, stage)
+		rb, err := runOnce(ctx, eng, s, opts, edited, tag+"-edit", emit, stage)
 		res.Rebuild = &rb
 		if err != nil {
 			res.Passed = false
@@ -210,6 +217,14 @@ func newResult(s *lesson.Strategy, opts Options, image string) Result {
 		BaseImage: s.BaseImage(),
 		Builder:   string(opts.Builder),
 	}
+}
+
+// ref names the built image for the daemon: its ID once the build reported one, else its tag.
+func (r *Result) ref() string {
+	if r.ImageID != "" {
+		return r.ImageID
+	}
+	return r.Image
 }
 
 func (r *Result) fail(err error) (Result, error) {
@@ -244,8 +259,10 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 		return res.fail(fmt.Errorf("build %s: %w", s.ID, err))
 	}
 
+	// From here on the image is named by its ID: another docktutor process on this daemon may
+	// move the tag meanwhile, and this run must measure what it built.
 	stage(StageInspect)
-	info, err := eng.Inspect(ctx, res.Image)
+	info, err := eng.Inspect(ctx, res.ref())
 	if err != nil {
 		return res.fail(fmt.Errorf("inspect %s: %w", res.Image, err))
 	}
@@ -258,7 +275,7 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 	}
 
 	stage(StageRun)
-	rr, err := eng.Run(ctx, engine.RunRequest{Image: res.Image, Args: s.Args, Timeout: s.Timeout, Labels: Labels(s)})
+	rr, err := eng.Run(ctx, engine.RunRequest{Image: res.ref(), Args: s.Args, Timeout: s.Timeout, Labels: Labels(s)})
 	res.RunOutput, res.ExitCode = rr.Output, rr.ExitCode
 	switch {
 	case err != nil:
@@ -279,9 +296,9 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 
 // runCheck runs one check. Only a daemon that cannot be used is an error; a container that
 // cannot start is a result (that is what a check of `sh` in a distroless image looks for).
-func runCheck(ctx context.Context, eng engine.Engine, s *lesson.Strategy, image string, c *lesson.Check) (CheckResult, error) {
+func runCheck(ctx context.Context, eng engine.Engine, s *lesson.Strategy, image, ref string, c *lesson.Check) (CheckResult, error) {
 	cr := CheckResult{Title: c.Title, Command: DockerRun(image, c.Entrypoint, c.Args)}
-	rr, err := eng.Run(ctx, engine.RunRequest{Image: image, Entrypoint: c.Entrypoint, Args: c.Args, Timeout: s.Timeout, Labels: Labels(s)})
+	rr, err := eng.Run(ctx, engine.RunRequest{Image: ref, Entrypoint: c.Entrypoint, Args: c.Args, Timeout: s.Timeout, Labels: Labels(s)})
 	var serr *engine.StartError
 	switch {
 	case errors.As(err, &serr):
@@ -405,7 +422,7 @@ func fromStage(instr string, n int) (string, bool) {
 
 // Labels are the labels docktutor puts on a strategy's image and containers.
 func Labels(s *lesson.Strategy) map[string]string {
-	return map[string]string{engine.LabelLesson: s.Lesson(), engine.LabelStrategy: s.ID}
+	return map[string]string{engine.LabelLesson: s.Lesson(), engine.LabelStrategy: s.ID, engine.LabelOwner: Owner()}
 }
 
 // IsCanceled reports whether err means the learner cancelled the run.

@@ -3,6 +3,7 @@ package lab_test
 import (
 	"context"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -52,5 +53,44 @@ func TestTwoLearnersOneDaemon(t *testing.T) {
 		if err := exec.Command("docker", "image", "inspect", r.Image).Run(); err != nil {
 			t.Errorf("removing %s's images took %s's %s too", learners[0], learners[1], r.Image)
 		}
+	}
+}
+
+// TestAnotherLearnersTag: on a shared daemon another learner's image already holds the plain
+// tag. A learner without DOCKTUTOR_NAMESPACE builds under docktutor/<user>/… instead, and the
+// other image keeps its tag; both are measured by ID.
+func TestAnotherLearnersTag(t *testing.T) {
+	eng, _ := onDaemon(t)
+	l := load(t, "strategies:\n  - id: owner\n    title: Owner\n    app: py\n    dockerfile: a.Dockerfile\n    explain: x\n    expect: hello\n",
+		map[string]string{"a.Dockerfile": "FROM alpine:3.22\nCOPY hello.py /\nCMD [\"cat\", \"/hello.py\"]\n"})
+	s, _ := l.Strategy("owner")
+	plain, mine := lab.Tag("", "demo", "owner"), lab.Tag(lab.OwnerNamespace(), "demo", "owner")
+	t.Cleanup(func() { exec.Command("docker", "rmi", "-f", plain, mine).Run() })
+
+	theirs := exec.Command("docker", "build", "-q", "-t", plain, "--label", engine.LabelManaged+"=true",
+		"--label", engine.LabelOwner+"=someone@elsewhere", "-")
+	theirs.Stdin = strings.NewReader("FROM alpine:3.22\nLABEL made-by=someone\n")
+	out, err := theirs.Output()
+	if err != nil {
+		t.Fatalf("the other learner's build: %v", err)
+	}
+	theirID := strings.TrimSpace(string(out))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var reported string
+	res, err := lab.Run(ctx, eng, s, lab.Options{Builder: engine.BuilderLegacy}, lab.Progress{Tag: func(tag string) { reported = tag }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Image != mine || reported != mine {
+		t.Errorf("built as %s (reported %s), want %s", res.Image, reported, mine)
+	}
+	if res.Info.ID != res.ImageID || res.Info.Labels[engine.LabelOwner] != lab.Owner() {
+		t.Errorf("measured %s (owner %q), built %s", res.Info.ID, res.Info.Labels[engine.LabelOwner], res.ImageID)
+	}
+	got, err := exec.Command("docker", "image", "inspect", "-f", "{{.Id}}", plain).Output()
+	if err != nil || strings.TrimSpace(string(got)) != theirID {
+		t.Errorf("the other learner's %s now points at %q (err %v), want their %s", plain, strings.TrimSpace(string(got)), err, theirID)
 	}
 }

@@ -88,12 +88,14 @@ type buildJob struct {
 	events   chan jobMsg
 	started  time.Time
 	stage    lab.Stage
+	tag      string // the image's tag, once lab chose it
 }
 
 // jobMsg is one thing a running build reports: an engine event, a stage change or the end.
 type jobMsg struct {
 	event *engine.Event
 	stage lab.Stage
+	tag   string
 	done  *lab.Result
 	err   error
 }
@@ -393,7 +395,6 @@ func (m *lessonModel) next() tea.Cmd {
 		m.trackers[s.ID] = stagegraph.NewTracker(g)
 	}
 	m.log.reset()
-	m.log.add(logInfo, fmt.Sprintf("docker build -t %s -f %s lessons/apps/%s", lab.Tag(m.opts.Namespace, m.l.ID, s.ID), s.DockerfilePath, s.App))
 	eng, opts, events, quit := m.c.eng, m.opts, job.events, m.c.workCtx.Done()
 	m.c.goWork(func() { runJob(ctx, eng, s, opts, events, quit) })
 	return tea.Batch(waitForBuild(job.id, job.events), m.spinner.Tick)
@@ -412,6 +413,7 @@ func runJob(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts lab
 	res, err := lab.Run(ctx, eng, s, opts, lab.Progress{
 		Event: func(ev engine.Event) { send(jobMsg{event: &ev}) },
 		Stage: func(st lab.Stage) { send(jobMsg{stage: st}) },
+		Tag:   func(tag string) { send(jobMsg{tag: tag}) },
 	})
 	send(jobMsg{done: &res, err: err})
 }
@@ -453,6 +455,10 @@ func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
 			if t := m.trackers[job.strategy.ID]; t != nil {
 				t.Observe(*it.event)
 			}
+		case it.tag != "":
+			job.tag = it.tag
+			s := job.strategy
+			m.log.add(logInfo, fmt.Sprintf("docker build -t %s -f %s lessons/apps/%s", it.tag, s.DockerfilePath, s.App))
 		case it.done != nil:
 			if cmd := m.finish(*it.done, it.err); cmd != nil {
 				cmds = append(cmds, cmd)
@@ -461,7 +467,7 @@ func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
 			job.stage = it.stage
 			switch it.stage {
 			case lab.StageRun:
-				m.log.add(logInfo, lab.DockerRun(lab.Tag(m.opts.Namespace, m.l.ID, job.strategy.ID), nil, job.strategy.Args))
+				m.log.add(logInfo, lab.DockerRun(job.tag, nil, job.strategy.Args))
 			case lab.StageCheck:
 				m.log.add(logInfo, "checks: extra runs of the image")
 			case lab.StageRebuild:
@@ -807,5 +813,9 @@ func (m *lessonModel) lookInside(strategy string, res lab.Result) tea.Cmd {
 	if res.ImageID != "" && m.insideOf[strategy] == res.ImageID {
 		return nil
 	}
-	return lookInsideCmd(m.c, strategy, res.Image, res.ImageID)
+	ref := res.Image
+	if res.ImageID != "" {
+		ref = res.ImageID // what this build made, even if another process has moved the tag since
+	}
+	return lookInsideCmd(m.c, strategy, ref, res.ImageID)
 }
