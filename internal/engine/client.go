@@ -108,6 +108,7 @@ func (c *Client) Info(ctx context.Context) (DaemonInfo, error) {
 	advertised := ping.BuilderVersion == build.BuilderBuildKit
 	info := DaemonInfo{
 		Endpoint:          c.endpoint,
+		Context:           c.ep.Context,
 		ServerVersion:     v.Version,
 		APIVersion:        c.api.ClientVersion(),
 		OS:                v.Os,

@@ -161,3 +161,41 @@ func TestMetadataOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestInfoNamesContext: connected through a named docker CLI context, Info says which one, so
+// the status line can show it.
+func TestInfoNamesContext(t *testing.T) {
+	host := requireDaemon(t).Endpoint()
+	dir := t.TempDir()
+	t.Setenv("DOCKER_CONFIG", dir)
+	t.Setenv("DOCKER_HOST", "")
+	t.Setenv("DOCKER_CONTEXT", "")
+	sum := sha256.Sum256([]byte("workshop"))
+	meta := filepath.Join(dir, "contexts", "meta", hex.EncodeToString(sum[:]), "meta.json")
+	if err := os.MkdirAll(filepath.Dir(meta), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		meta: `{"Name":"workshop","Metadata":{},"Endpoints":{"docker":{"Host":"` + host + `","SkipTLSVerify":false}}}`,
+		filepath.Join(dir, "config.json"): `{"currentContext":"workshop"}`,
+	}
+	for name, data := range files {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	c, err := New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	info, err := c.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Context != "workshop" || info.Endpoint != host {
+		t.Errorf("Info: context %q, endpoint %q; want workshop, %s", info.Context, info.Endpoint, host)
+	}
+}

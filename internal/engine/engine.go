@@ -55,6 +55,7 @@ func (e *UsageError) Error() string { return e.Msg }
 // DaemonInfo describes the daemon a Client talks to.
 type DaemonInfo struct {
 	Endpoint      string // e.g. unix:///var/run/docker.sock
+	Context       string // the docker CLI context that chose it: "default" unless a named one did
 	ServerVersion string // e.g. 20.10.24
 	APIVersion    string // negotiated API version, e.g. 1.41
 	OS            string // e.g. linux

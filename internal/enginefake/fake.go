@@ -46,7 +46,7 @@ type Engine struct {
 // New returns a fake with the given sizes.
 func New(sizes map[string]int64) *Engine {
 	return &Engine{Sizes: sizes, DaemonInfo: engine.DaemonInfo{
-		Endpoint: "unix:///fake.sock", ServerVersion: "fake", APIVersion: "1.41", OS: "linux", Default: engine.BuilderLegacy,
+		Endpoint: "unix:///fake.sock", Context: "default", ServerVersion: "fake", APIVersion: "1.41", OS: "linux", Default: engine.BuilderLegacy,
 	}}
 }
 

@@ -396,8 +396,12 @@ func (m *Model) statusLine() string {
 		if m.opts.Builder != "" && m.opts.Builder != engine.BuilderAuto {
 			builder = m.opts.Builder
 		}
-		s = st.OK.Render("●") + st.Status.Render(fmt.Sprintf(" Docker %s · API %s · %s · builder %s",
-			c.info.ServerVersion, c.info.APIVersion, c.info.Endpoint, builder))
+		where := c.info.Endpoint
+		if c.info.Context != "" {
+			where = fmt.Sprintf("context %s: %s", c.info.Context, c.info.Endpoint)
+		}
+		s = st.OK.Render("●") + st.Status.Render(fmt.Sprintf(" Docker %s · API %s · builder %s · %s",
+			c.info.ServerVersion, c.info.APIVersion, builder, where))
 	}
 	return truncate(s, c.width)
 }

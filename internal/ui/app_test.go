@@ -131,6 +131,9 @@ func TestBuildShowsResults(t *testing.T) {
 	})
 	fe.DefaultOutput = "Hello from hello.py, docktutor!\nGET / -> 200 OK"
 	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe)}, 120, 40)
+	if !strings.Contains(d.screen(), "builder legacy · context default: unix:///fake.sock") {
+		t.Errorf("the status line does not say which daemon, through which context:\n%s", d.screen())
+	}
 	if !strings.Contains(d.screen(), "as published · not measured here") {
 		t.Errorf("before the first build, no published sizes stand in:\n%s", d.screen())
 	}
