@@ -176,7 +176,7 @@ func TestInfoNamesContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		meta: `{"Name":"workshop","Metadata":{},"Endpoints":{"docker":{"Host":"` + host + `","SkipTLSVerify":false}}}`,
+		meta:                              `{"Name":"workshop","Metadata":{},"Endpoints":{"docker":{"Host":"` + host + `","SkipTLSVerify":false}}}`,
 		filepath.Join(dir, "config.json"): `{"currentContext":"workshop"}`,
 	}
 	for name, data := range files {
