@@ -184,7 +184,17 @@ func TestInfoNamesContext(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	info := connectInfo(t, 15*time.Second)
+	if info.Context != "workshop" || info.Endpoint != host {
+		t.Errorf("Info: context %q, endpoint %q; want workshop, %s", info.Context, info.Endpoint, host)
+	}
+}
+
+// connectInfo connects as docktutor does, from the environment the test set up, and returns
+// what Info says of the daemon.
+func connectInfo(t *testing.T, timeout time.Duration) DaemonInfo {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	c, err := New(ctx)
 	if err != nil {
@@ -195,7 +205,5 @@ func TestInfoNamesContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Context != "workshop" || info.Endpoint != host {
-		t.Errorf("Info: context %q, endpoint %q; want workshop, %s", info.Context, info.Endpoint, host)
-	}
+	return info
 }

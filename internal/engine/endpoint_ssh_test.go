@@ -41,17 +41,7 @@ unset DOCKER_CONTEXT
 DOCKER_HOST='`+local+`' exec "$@"
 `)
 	t.Setenv("DOCKER_HOST", "ssh://ada@build.example:2222")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, err := New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	info, err := c.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	info := connectInfo(t, 30*time.Second)
 	if info.Endpoint != "ssh://ada@build.example:2222" || info.ServerVersion == "" {
 		t.Errorf("info %+v", info)
 	}
