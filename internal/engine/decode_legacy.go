@@ -94,7 +94,7 @@ func (l *legacyDecoder) line(s string) {
 		case isHexID(rest):
 			return
 		}
-		l.log(rest)
+		l.log(rest, rest)
 		return
 	}
 	switch {
@@ -107,7 +107,7 @@ func (l *legacyDecoder) line(s string) {
 	case strings.HasPrefix(t, "Successfully tagged "):
 		return
 	}
-	l.log(s)
+	l.log(s, p)
 }
 
 func (l *legacyDecoder) startStep(n, total int, name string) {
@@ -173,11 +173,12 @@ func (l *legacyDecoder) cacheHit() {
 	l.d.emit(l.event(EventCacheHit))
 }
 
-func (l *legacyDecoder) log(s string) {
+// log reports an output line s; p is the same line without its colours.
+func (l *legacyDecoder) log(s, p string) {
 	ev := Event{Kind: EventLog}
 	if l.open {
 		ev = l.event(EventLog)
-		l.tail.add(s)
+		l.tail.add(p)
 	}
 	ev.Text = s
 	l.d.emit(ev)

@@ -17,8 +17,8 @@ import (
 // become U+FFFD: a terminal in an 8-bit mode would read a stray 0x9b as CSI. Tabs become
 // spaces.
 func Sanitize(s string) string {
-	if isPlain(s) {
-		return s
+	if isPlain(s) || (strings.IndexByte(s, 0x1b) >= 0 && Unsafe(s) == "") {
+		return s // nothing to remove: text already sanitized, as the engine's output is
 	}
 	var sb strings.Builder
 	sb.Grow(len(s))
@@ -210,7 +210,7 @@ func (p *Pen) Line(s string) string {
 	for i < len(s) && s[i] == 0x1b {
 		i = p.apply(s, i)
 	}
-	start, rest := p.state, s[i:]
+	lead, start, rest := s[:i], p.state, s[i:]
 	if rest == "" {
 		return ""
 	}
@@ -221,13 +221,14 @@ func (p *Pen) Line(s string) string {
 			i++
 		}
 	}
-	if start != "" {
-		rest = start + rest
+	out := s // the common case, a line that already stands alone, costs no copy
+	if start != lead {
+		out = start + rest
 	}
 	if p.state != "" {
-		rest += Reset
+		out += Reset
 	}
-	return rest
+	return out
 }
 
 // apply takes the SGR sequence at s[i] into the pen's state and returns the index after it.
