@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -10,7 +11,7 @@ import (
 )
 
 // socketOwner describes a unix socket's owner, group and mode, e.g.
-// " (owned by root:docker, Srw-rw----)", or "" when it cannot be read: the group is what a
+// " (owned by root:docker, mode 660)", or "" when it cannot be read: the group is what a
 // learner must join.
 func socketOwner(ep Endpoint) string {
 	p, ok := ep.SocketPath()
@@ -32,5 +33,5 @@ func socketOwner(ep Endpoint) string {
 	if g, err := user.LookupGroupId(group); err == nil {
 		group = g.Name
 	}
-	return " (owned by " + owner + ":" + group + ", " + st.Mode().String() + ")"
+	return fmt.Sprintf(" (owned by %s:%s, mode %03o)", owner, group, st.Mode().Perm())
 }

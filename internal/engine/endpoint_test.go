@@ -327,7 +327,7 @@ func TestPermissionDeniedReal(t *testing.T) {
 		out = string(b)
 	}
 	t.Log(out)
-	for _, w := range []string{"permission denied on the Docker socket", "unix://" + sock, `context "default", from DOCKER_HOST`, "docker group", "owned by "} {
+	for _, w := range []string{"permission denied on the Docker socket", "unix://" + sock, `context "default", from DOCKER_HOST`, "docker group", "owned by ", ", mode 6"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("child's error lacks %q:\n%s", w, out)
 		}

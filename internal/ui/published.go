@@ -78,7 +78,7 @@ func RenderPublished(l *lesson.Lesson, c *lesson.Course, st Styles, width int) s
 	var notes []string
 	for _, r := range rows {
 		if !r.ok {
-			notes = append(notes, fmt.Sprintf("%s: %s states no size for it.", noFigure, r.image))
+			notes = append(notes, fmt.Sprintf("%s: the publisher of %s states no size.", noFigure, r.image))
 		}
 	}
 	if compressed {
