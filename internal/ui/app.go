@@ -355,6 +355,25 @@ func (m *Model) View() tea.View {
 	return v
 }
 
+// tooSmall says the terminal is too small in the longest of a few wordings that fits it.
+func tooSmall(w, h int) string {
+	for _, msg := range []string{
+		fmt.Sprintf("docktutor needs at least %d×%d\nthis terminal is %d×%d\n\nmake it larger, or press q to quit", minWidth, minHeight, w, h),
+		fmt.Sprintf("needs at least %d×%d\nthis one is %d×%d\nenlarge it; q quits", minWidth, minHeight, w, h),
+		fmt.Sprintf("needs %d×%d\nq quits", minWidth, minHeight),
+	} {
+		lines := strings.Split(msg, "\n")
+		fits := len(lines) <= h
+		for _, l := range lines {
+			fits = fits && lipgloss.Width(l) <= w
+		}
+		if fits {
+			return msg
+		}
+	}
+	return truncate("too small", w)
+}
+
 func (m *Model) render() string {
 	w, h := m.c.width, m.c.height
 	st := m.c.styles
@@ -362,8 +381,7 @@ func (m *Model) render() string {
 		return ""
 	}
 	if w < minWidth || h < minHeight {
-		msg := fmt.Sprintf("docktutor needs at least %d×%d\nthis terminal is %d×%d\n\nmake it larger, or press q to quit", minWidth, minHeight, w, h)
-		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(msg))
+		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(tooSmall(w, h)))
 	}
 	if m.fullHelp {
 		return m.renderHelp()

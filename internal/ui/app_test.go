@@ -247,11 +247,20 @@ type testErr struct{ s string }
 func (e *testErr) Error() string { return e.s }
 
 func TestTinyTerminal(t *testing.T) {
-	for _, size := range [][2]int{{20, 5}, {59, 30}, {100, 10}, {1, 1}} {
+	for _, size := range [][2]int{{20, 5}, {30, 3}, {12, 2}, {59, 30}, {100, 10}, {1, 1}} {
 		d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage"}, size[0], size[1])
 		s := d.screen()
 		if size[0] >= 20 && !strings.Contains(s, "needs at least") {
 			t.Errorf("%dx%d: no too-small message:\n%s", size[0], size[1], s)
+		}
+		lines := strings.Split(s, "\n")
+		if len(lines) > size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], len(lines))
+		}
+		for _, l := range lines {
+			if ansi.StringWidth(l) > size[0] {
+				t.Errorf("%dx%d: line %q is %d wide", size[0], size[1], l, ansi.StringWidth(l))
+			}
 		}
 	}
 }
