@@ -342,8 +342,14 @@ func (c *Client) Run(ctx context.Context, req RunRequest) (res RunResult, err er
 	}
 	hostCfg := &container.HostConfig{NetworkMode: container.NetworkMode(req.Network)}
 
-	created, err := c.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hostCfg})
+	// A name of its own, so that a create cut short by a cancel can still be found and removed.
+	name := "docktutor-run-" + strings.TrimPrefix(randomID(), "docktutor-")
+	created, err := c.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hostCfg, Name: name})
 	if err != nil {
+		if ctx.Err() != nil {
+			c.removeAbandoned(ctx, name)
+			return RunResult{}, fmt.Errorf("run %s: %w", req.Image, ctx.Err())
+		}
 		return RunResult{}, fmt.Errorf("run %s: %w", req.Image, c.wrap(ctx, err))
 	}
 	id := created.ID
@@ -787,6 +793,25 @@ func (c *Client) exportContainer(ctx context.Context, id string) (io.ReadCloser,
 
 // removeNow force-removes the container idOrName (an ID or a name) on a fresh, short context,
 // so that it goes also when ctx was cancelled. A container already gone is no error.
+// removeAbandoned removes the container named name whose create request was cancelled. The
+// daemon may still be creating it when the client gives up, so a container not found yet is
+// looked for again, for a short while.
+func (c *Client) removeAbandoned(ctx context.Context, name string) {
+	deadline := time.Now().Add(abandonedWait)
+	for {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		_, err := c.api.ContainerRemove(rctx, name, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		cancel()
+		if err == nil || !cerrdefs.IsNotFound(err) || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// abandonedWait is how long removeAbandoned looks for a container that may still appear.
+const abandonedWait = 2 * time.Second
+
 func (c *Client) removeNow(ctx context.Context, idOrName string) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()

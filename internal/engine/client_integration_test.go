@@ -360,6 +360,20 @@ CMD ["sh", "-c", "echo to stdout; echo to stderr >&2; echo again; exit 7"]
 		}
 		gone(t)
 	})
+	t.Run("cancel at any moment", func(t *testing.T) {
+		// A cancel that lands while the daemon is still creating the container (the learner
+		// quits, the terminal closes) must not leave it behind: the client never learns its
+		// ID, so Run finds it by name.
+		for d := time.Duration(0); d <= 40*time.Millisecond; d += 2 * time.Millisecond {
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			_, err := c.Run(ctx, RunRequest{Image: tag, Labels: runLabel, Args: []string{"sleep", "30"}})
+			cancel()
+			if err == nil {
+				t.Errorf("after %s: a 30 s sleep finished", d)
+			}
+		}
+		gone(t)
+	})
 	t.Run("missing command", func(t *testing.T) {
 		_, err := c.Run(context.Background(), RunRequest{Image: tag, Labels: runLabel, Entrypoint: []string{"no-such-command"}})
 		var se *StartError

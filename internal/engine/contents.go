@@ -28,7 +28,7 @@ func (c *Client) contents(ctx context.Context, ref string, created func(id strin
 	id, err := c.createForExport(ctx, ref, name)
 	if err != nil {
 		if ctx.Err() != nil {
-			_ = c.removeNow(ctx, name)
+			c.removeAbandoned(ctx, name)
 			return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, ctx.Err())
 		}
 		return inside.Report{}, fmt.Errorf("contents of %s: create container: %w", ref, err)
