@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -304,18 +305,14 @@ func TestBuildInterruptedRealDaemon(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- root.ExecuteContext(ctx) }()
 
-			// Interrupt once the step is really running: its process exists.
-			deadline := time.Now().Add(time.Minute)
-			for stepProcesses(marker) == 0 {
+			awaitStep(t, marker, func() bool {
 				select {
 				case err := <-done:
 					t.Fatalf("the build ended before it was interrupted: %v\n%s%s", err, out.String(), errb.String())
-				case <-time.After(100 * time.Millisecond):
+				default:
 				}
-				if time.Now().After(deadline) {
-					t.Fatalf("the RUN step never started\n%s", errb.String())
-				}
-			}
+				return false
+			})
 			interrupted := time.Now()
 			cancel()
 			var err error
@@ -328,16 +325,87 @@ func TestBuildInterruptedRealDaemon(t *testing.T) {
 			if code := ExitCode(err); code != 130 {
 				t.Errorf("exit %d, want 130: %v", code, err)
 			}
-			for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
-				ctrs, _ := exec.Command("docker", "ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Command}}").Output()
-				procs := stepProcesses(marker)
-				if !strings.Contains(string(ctrs), marker) && procs == 0 {
-					break
-				}
-				if time.Since(start) > 5*time.Second {
-					t.Fatalf("left running after the interrupt: %d processes; containers:\n%s", procs, ctrs)
-				}
+			awaitGone(t, marker)
+		})
+	}
+}
+
+// awaitStep waits until the sleepy RUN step is really running (its process exists), calling
+// check while it waits.
+func awaitStep(t *testing.T, marker string, check func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); stepProcesses(marker) == 0; time.Sleep(100 * time.Millisecond) {
+		check()
+		if time.Now().After(deadline) {
+			t.Fatal("the RUN step never started")
+		}
+	}
+}
+
+// awaitGone waits a few seconds for the sleepy step's container and process to be gone.
+func awaitGone(t *testing.T, marker string) {
+	t.Helper()
+	for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
+		ctrs, _ := exec.Command("docker", "ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Command}}").Output()
+		procs := stepProcesses(marker)
+		if !strings.Contains(string(ctrs), marker) && procs == 0 {
+			return
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("left running after the interrupt: %d processes; containers:\n%s", procs, ctrs)
+		}
+	}
+}
+
+// TestBuildSignalsRealDaemon sends the real docktutor binary, mid-build, the signals that end
+// a command line program: ctrl+c outside a terminal (SIGINT), kill (SIGTERM) and a closed
+// terminal (SIGHUP). Each ends it with exit 130 and nothing of the build left running.
+func TestBuildSignalsRealDaemon(t *testing.T) {
+	requireRealDaemon(t)
+	if out, err := exec.Command("docker", "image", "inspect", "alpine:3.22").CombinedOutput(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no alpine:3.22 (run .ci/standins): %s", out)
+		}
+		t.Skipf("no alpine:3.22: %s", out)
+	}
+	bin := filepath.Join(t.TempDir(), "docktutor")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/docktutor/docktutor/cmd/docktutor").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			marker := "docktutor-signal-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			dir := sleepyLessons(t, marker)
+			var out strings.Builder
+			cmd := exec.Command(bin, "--lessons", dir, "build", "sleepy", "--builder", "legacy", "--no-cache")
+			cmd.Stdout, cmd.Stderr = &out, &out
+			cmd.Env = append(os.Environ(), "DOCKTUTOR_STATE_DIR="+t.TempDir(), "DOCKTUTOR_CACHE_DIR="+t.TempDir())
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
 			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			awaitStep(t, marker, func() bool {
+				select {
+				case err := <-exited:
+					t.Fatalf("the build ended before the signal: %v\n%s", err, out.String())
+				default:
+				}
+				return false
+			})
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-exited:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("still running 10 s after %s:\n%s", sig, out.String())
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 130 {
+				t.Errorf("exit %d after %s, want 130:\n%s", code, sig, out.String())
+			}
+			awaitGone(t, marker)
 		})
 	}
 }
