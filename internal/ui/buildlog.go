@@ -43,6 +43,14 @@ type buildLog struct {
 	// stepLine remembers where each running step's line is (as a count of lines ever added), so
 	// the line can be marked done when the step ends.
 	stepLine map[string]int
+	labels   labelRun
+}
+
+// labelRun is the line of the legacy builder's LABEL steps in a row: one step per label it was
+// asked to add (docktutor's own, on every build), shown as one line rather than four.
+type labelRun struct {
+	seq      int // the line, as a count of lines ever added
+	first, n int // the first step's number and how many there are
 }
 
 func newBuildLog() buildLog {
@@ -81,7 +89,13 @@ func (b *buildLog) apply(ev engine.Event) {
 		if ev.Internal {
 			// Builder bookkeeping (BuildKit's context transfer, the legacy builder's label
 			// steps): worth a dim line, not a step of the learner's Dockerfile.
+			if b.foldLabel(ev) {
+				return
+			}
 			b.add(logInfo, stepTitle(ev))
+			if ev.Total > 0 && strings.HasPrefix(ev.Name, "LABEL ") {
+				b.labels = labelRun{seq: b.dropped + b.n - 1, first: ev.Step, n: 1}
+			}
 			return
 		}
 		b.steps++
@@ -119,6 +133,23 @@ func (b *buildLog) apply(ev engine.Event) {
 	case engine.EventImageID:
 		b.add(logInfo, "image "+shortID(ev.Text))
 	}
+}
+
+// foldLabel folds an internal LABEL step into the line of the ones just before it, and says
+// whether it did.
+func (b *buildLog) foldLabel(ev engine.Event) bool {
+	r := &b.labels
+	if r.n == 0 || ev.Total == 0 || !strings.HasPrefix(ev.Name, "LABEL ") ||
+		r.seq != b.dropped+b.n-1 || ev.Step != r.first+r.n {
+		return false
+	}
+	l := b.at(r.seq)
+	if l == nil {
+		return false
+	}
+	r.n++
+	l.text = fmt.Sprintf("steps %d–%d/%d  LABEL ×%d (the build's labels)", r.first, ev.Step, ev.Total, r.n)
+	return true
 }
 
 func stepTitle(ev engine.Event) string {

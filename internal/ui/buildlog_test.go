@@ -48,3 +48,27 @@ func TestBuildLogBounded(t *testing.T) {
 		t.Errorf("newest line not last:\n%s", out)
 	}
 }
+
+// TestBuildLogFoldsLabelSteps: the legacy builder's LABEL steps for the build's labels (four on
+// every docktutor build) read as one line; a lone one keeps its own.
+func TestBuildLogFoldsLabelSteps(t *testing.T) {
+	b := newBuildLog()
+	b.apply(with(engine.Event{Step: 9, Total: 13, Name: "ENTRYPOINT [\"/webapp\"]"}, engine.EventStepStarted))
+	for i, key := range []string{"lesson", "managed", "owner", "strategy"} {
+		b.apply(with(engine.Event{Step: 10 + i, Total: 13, Name: "LABEL io.docktutor." + key + "=x", Internal: true}, engine.EventStepStarted))
+	}
+	b.apply(engine.Event{Kind: engine.EventImageID, Text: "sha256:0123456789abcdef"})
+	out := b.view(NewStyles(true, true), 100, 10)
+	if !strings.Contains(out, "steps 10–13/13  LABEL ×4 (the build's labels)") || strings.Contains(out, "io.docktutor.owner") {
+		t.Errorf("label steps not folded into one line:\n%s", out)
+	}
+	if n := len(strings.Split(out, "\n")); n != 3 {
+		t.Errorf("%d lines, want 3 (the step, the labels, the image):\n%s", n, out)
+	}
+
+	b = newBuildLog()
+	b.apply(with(engine.Event{Step: 3, Total: 3, Name: "LABEL io.docktutor.lesson=x", Internal: true}, engine.EventStepStarted))
+	if out := b.view(NewStyles(true, true), 100, 10); !strings.Contains(out, "step 3/3  LABEL io.docktutor.lesson=x") {
+		t.Errorf("a lone label step lost its line:\n%s", out)
+	}
+}
