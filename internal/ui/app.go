@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/term"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
@@ -63,7 +65,17 @@ func Run(ctx context.Context, opts Options) error {
 		progOpts = append(progOpts, tea.WithWindowSize(opts.Width, opts.Height))
 	}
 	m := New(opts)
-	final, err := tea.NewProgram(m, progOpts...).Run()
+	p := tea.NewProgram(m, progOpts...)
+	var out io.Writer = os.Stdout
+	if opts.Output != nil {
+		out = opts.Output
+	}
+	if f, ok := out.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		done := make(chan struct{})
+		defer close(done)
+		go watchTerminal(done, f.Fd(), 2*time.Second, p.Quit)
+	}
+	final, err := p.Run()
 	if fm, ok := final.(*Model); ok {
 		fm.shutdown()
 	}
@@ -71,6 +83,26 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	return nil
+}
+
+// watchTerminal quits the program when its terminal goes away without a SIGHUP reaching it
+// (a session leader that does not pass the hang-up on, such as su): the program would
+// otherwise live on with neither input nor screen, and keep its containers. It asks the
+// terminal its size every so often; a hung-up terminal answers with an error.
+func watchTerminal(done <-chan struct{}, fd uintptr, every time.Duration, quit func()) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+			if _, _, err := term.GetSize(fd); err != nil {
+				quit()
+				return
+			}
+		}
+	}
 }
 
 type screen int

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -324,4 +325,24 @@ func offers(m *Model, k string) bool {
 		}
 	}
 	return false
+}
+
+// TestWatchTerminalQuitsWhenItGoes: a file descriptor that no longer answers as a terminal (a
+// pipe stands in for a hung-up one) makes the program quit; done stops the watch.
+func TestWatchTerminalQuitsWhenItGoes(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	defer close(done)
+	go watchTerminal(done, w.Fd(), 10*time.Millisecond, func() { close(quit) })
+	select {
+	case <-quit:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the watch did not quit the program on a descriptor that is no terminal")
+	}
 }
