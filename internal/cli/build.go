@@ -201,7 +201,11 @@ func printResults(w io.Writer, results []lab.Result) {
 		if r.Error != "" {
 			out = "FAILED: " + firstLine(r.Error)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d/%d\t%s\t%s\n", r.Strategy, r.BaseImage, ui.FormatSize(r.SizeBytes),
+		base := r.BaseImage
+		if r.StandIn {
+			base += " (test stand-in)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d/%d\t%s\t%s\n", r.Strategy, base, ui.FormatSize(r.SizeBytes),
 			r.Layers, (time.Duration(r.BuildSeconds*10) * time.Second / 10).String(), r.CachedSteps, r.Steps, r.Builder, out)
 	}
 	tw.Flush()

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/enginefake"
 )
 
@@ -158,5 +159,18 @@ func TestFirstLine(t *testing.T) {
 		if got := firstLine(tt.in); got != tt.want {
 			t.Errorf("firstLine(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestPrintResultsMarksStandIns: a size measured on a test stand-in for the base image says so.
+func TestPrintResultsMarksStandIns(t *testing.T) {
+	var b strings.Builder
+	printResults(&b, []lab.Result{
+		{Strategy: "python", BaseImage: "python:3.13", StandIn: true, SizeBytes: 1, Passed: true},
+		{Strategy: "go", BaseImage: "golang:1.25", SizeBytes: 1, Passed: true},
+	})
+	out := b.String()
+	if !strings.Contains(out, "python:3.13 (test stand-in)") || strings.Contains(out, "golang:1.25 (test stand-in)") {
+		t.Errorf("stand-ins not marked, or the real image marked:\n%s", out)
 	}
 }

@@ -56,7 +56,7 @@ type ImageStatus struct {
 }
 
 // labelFixture marks images docktutor's CI made as stand-ins for the lessons' base images.
-const labelFixture = "io.docktutor.fixture"
+const labelFixture = LabelFixture
 
 // Free disk thresholds of the daemon's data root: below diskFail a lesson's builds fail with
 // "no space left on device"; below diskWarn pulling the lessons' base images (about 2 GB for

@@ -21,6 +21,9 @@ const (
 	// LabelOwner says which learner made the object, as user@host, so that learners sharing
 	// a daemon keep apart (lab.Owner).
 	LabelOwner = "io.docktutor.owner"
+	// LabelFixture marks docktutor's offline test stand-ins for the lessons' base images
+	// (io.docktutor.fixture=standin, set by .ci/standins); images built on one inherit it.
+	LabelFixture = "io.docktutor.fixture"
 )
 
 // Builder selects which of the daemon's builders runs a build.

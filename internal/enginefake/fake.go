@@ -32,6 +32,9 @@ type Engine struct {
 	Hang bool
 	// Inside maps a tag to what Contents reports; other tags get DefaultContents.
 	Inside map[string]inside.Report
+	// ImageLabels are added to every image's labels, as a base image's are inherited (e.g.
+	// engine.LabelFixture, for a stand-in base).
+	ImageLabels map[string]string
 	// Info is what Info returns.
 	DaemonInfo engine.DaemonInfo
 
@@ -147,6 +150,12 @@ func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, error
 	e.mu.Lock()
 	labels := maps.Clone(e.labels[tag])
 	e.mu.Unlock()
+	if len(e.ImageLabels) > 0 {
+		if labels == nil {
+			labels = map[string]string{}
+		}
+		maps.Copy(labels, e.ImageLabels)
+	}
 	return engine.ImageInfo{ID: imageID(tag), Tags: []string{tag}, Size: size, Labels: labels,
 		Layers: []engine.Layer{{CreatedBy: "FROM base", Size: size}, {CreatedBy: "CMD", Empty: true}}}, nil
 }

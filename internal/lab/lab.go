@@ -27,10 +27,13 @@ type Options struct {
 
 // Result is what one strategy produced: the measurements every screen and report shows.
 type Result struct {
-	Lesson       string           `json:"lesson,omitempty"`
-	Strategy     string           `json:"strategy"`
-	Image        string           `json:"image"`
-	BaseImage    string           `json:"base_image"`
+	Lesson    string `json:"lesson,omitempty"`
+	Strategy  string `json:"strategy"`
+	Image     string `json:"image"`
+	BaseImage string `json:"base_image"`
+	// StandIn says the image was built on one of docktutor's offline test stand-ins for the
+	// base image, not the published one: its size says little about the real thing.
+	StandIn      bool             `json:"stand_in,omitempty"`
 	Builder      string           `json:"builder"`
 	ImageID      string           `json:"image_id,omitempty"`
 	SizeBytes    int64            `json:"size_bytes"`
@@ -268,6 +271,7 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 	}
 	res.Info = info
 	res.SizeBytes = info.Size
+	res.StandIn = info.Labels[engine.LabelFixture] == "standin"
 	for _, l := range info.Layers {
 		if !l.Empty {
 			res.Layers++

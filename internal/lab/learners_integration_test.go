@@ -89,6 +89,10 @@ func TestAnotherLearnersTag(t *testing.T) {
 	if res.Info.ID != res.ImageID || res.Info.Labels[engine.LabelOwner] != lab.Owner() {
 		t.Errorf("measured %s (owner %q), built %s", res.Info.ID, res.Info.Labels[engine.LabelOwner], res.ImageID)
 	}
+	base, _ := exec.Command("docker", "image", "inspect", "-f", `{{index .Config.Labels "io.docktutor.fixture"}}`, "alpine:3.22").Output()
+	if standIn := strings.TrimSpace(string(base)) == "standin"; res.StandIn != standIn {
+		t.Errorf("StandIn %v, but alpine:3.22 is a stand-in: %v", res.StandIn, standIn)
+	}
 	got, err := exec.Command("docker", "image", "inspect", "-f", "{{.Id}}", plain).Output()
 	if err != nil || strings.TrimSpace(string(got)) != theirID {
 		t.Errorf("the other learner's %s now points at %q (err %v), want their %s", plain, strings.TrimSpace(string(got)), err, theirID)

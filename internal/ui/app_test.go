@@ -131,6 +131,7 @@ func TestBuildShowsResults(t *testing.T) {
 		"docktutor/multistage:python-multistage": 130_000_000,
 	})
 	fe.DefaultOutput = "Hello from hello.py, docktutor!\nGET / -> 200 OK"
+	fe.ImageLabels = map[string]string{engine.LabelFixture: "standin"}
 	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe)}, 120, 40)
 	if !strings.Contains(d.screen(), "builder legacy · context default: unix:///fake.sock") {
 		t.Errorf("the status line does not say which daemon, through which context:\n%s", d.screen())
@@ -143,7 +144,7 @@ func TestBuildShowsResults(t *testing.T) {
 	if strings.Contains(s, "as published") {
 		t.Errorf("published sizes still shown beside a measurement:\n%s", s)
 	}
-	for _, want := range []string{"python-normal", "1.02GB", "✓ output:", "Hello from hello.py, docktutor!", "✓ step 3/3", "THE IMAGE", "✓ stage-0"} {
+	for _, want := range []string{"python-normal", "1.02GB", "on python:3.13 (test stand-in)", "✓ output:", "Hello from hello.py, docktutor!", "✓ step 3/3", "THE IMAGE", "✓ stage-0"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("after b, screen lacks %q:\n%s", want, s)
 		}

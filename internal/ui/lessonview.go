@@ -682,7 +682,7 @@ func (m *lessonModel) resultsView(width, height int) string {
 	var detail []string
 	if r, ok := m.results[s.ID]; ok {
 		detail = append(detail,
-			st.Subtitle.Render(s.ID)+st.Muted.Render(" on "+r.BaseImage),
+			st.Subtitle.Render(s.ID)+st.Muted.Render(" on "+r.BaseImage)+standInMark(r, st),
 			st.Muted.Render(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s", FormatSize(r.SizeBytes),
 				plural(r.Layers, "layer"), elapsed(time.Duration(r.BuildSeconds*float64(time.Second))), r.CachedSteps, r.Steps, r.Builder)),
 			st.Muted.Render("  $ docker image inspect -f '{{.Size}}' "+r.Image+"; docker history "+r.Image))
@@ -719,6 +719,15 @@ func (m *lessonModel) resultsView(width, height int) string {
 		return out
 	}
 	return out + "\n\n" + strings.Join(detail, "\n")
+}
+
+// standInMark flags a result built on a test stand-in for its base image, so that its size is
+// never taken for the published image's.
+func standInMark(r lab.Result, st Styles) string {
+	if !r.StandIn {
+		return ""
+	}
+	return st.Warn.Render(" (test stand-in)")
 }
 
 // wrapText wraps plain text to width columns.
