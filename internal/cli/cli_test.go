@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/docktutor/docktutor/internal/engine"
-	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/enginefake"
+	"github.com/docktutor/docktutor/internal/lab"
 )
 
 // run executes the command line with a fake engine and returns stdout, stderr and the exit code.
