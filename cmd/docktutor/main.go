@@ -15,11 +15,16 @@ import (
 func main() {
 	// An interrupt, a kill and a closed terminal all cancel the context: a build stops, and
 	// the containers and half-built images of the moment are removed before docktutor exits.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// A hang-up that was ignored when docktutor started (nohup) stays ignored.
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	err := cli.NewRootCmd(cli.StdStreams()).ExecuteContext(ctx)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "docktutor:", err)
+		fmt.Fprintln(os.Stderr, "docktutor:", cli.ErrorText(err))
 	}
 	os.Exit(cli.ExitCode(err))
 }

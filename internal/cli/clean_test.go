@@ -368,10 +368,7 @@ func TestBuildSignalsRealDaemon(t *testing.T) {
 		}
 		t.Skipf("no alpine:3.22: %s", out)
 	}
-	bin := filepath.Join(t.TempDir(), "docktutor")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/docktutor/docktutor/cmd/docktutor").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			marker := "docktutor-signal-" + strconv.FormatInt(time.Now().UnixNano(), 36)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -172,5 +173,14 @@ func TestPrintResultsMarksStandIns(t *testing.T) {
 	out := b.String()
 	if !strings.Contains(out, "python:3.13 (test stand-in)") || strings.Contains(out, "golang:1.25 (test stand-in)") {
 		t.Errorf("stand-ins not marked, or the real image marked:\n%s", out)
+	}
+}
+
+// TestErrorText: what main prints of an error keeps its lines and words and loses every
+// escape sequence and control character.
+func TestErrorText(t *testing.T) {
+	err := errors.New("build x: RUN echo\x1b]0;title\x07 failed\nlast output: \x1b[31mred\x1b[0m\x07")
+	if got, want := ErrorText(err), "build x: RUN echo failed\nlast output: red"; got != want {
+		t.Errorf("ErrorText = %q, want %q", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -73,7 +74,7 @@ func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, lessonID, b
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, ui.Options{
+	err = ui.Run(ctx, ui.Options{
 		Progress:  store,
 		Results:   g.openResults(),
 		Course:    c,
@@ -86,6 +87,10 @@ func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, lessonID, b
 		Plain:     os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb",
 		Dark:      true,
 	})
+	if errors.Is(err, context.Canceled) {
+		return &ExitError{Code: 130, Err: errors.New("interrupted; builds were cancelled and their containers removed")}
+	}
+	return err
 }
 
 // connectEngine opens the daemon for the TUI.

@@ -12,6 +12,7 @@ import (
 	"os"
 
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/termtext"
 	"github.com/spf13/cobra"
 )
 
@@ -43,6 +44,11 @@ func (e *ExitError) Unwrap() error { return e.Err }
 func exitf(code int, format string, args ...any) error {
 	return &ExitError{Code: code, Err: fmt.Errorf(format, args...)}
 }
+
+// ErrorText is err's message made safe to print: errors quote Dockerfiles, container output
+// and daemon messages, none of which may drive the terminal. Each line keeps its words and
+// loses its escape sequences and control characters.
+func ErrorText(err error) string { return termtext.PlainLines(err.Error()) }
 
 // ExitCode maps an error from Execute to a process exit code: 0 for nil, the ExitError's code
 // when there is one, 1 otherwise.

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package dockertest gives integration tests a Docker daemon of their own, for the tests that
 // kill, restart or empty a daemon: the engine's daemon-death test and the CLI's clean test. It is
 // imported by tests only.

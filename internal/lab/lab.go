@@ -16,6 +16,7 @@ import (
 
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // Options tune a run.
@@ -432,11 +433,15 @@ func Labels(s *lesson.Strategy) map[string]string {
 // IsCanceled reports whether err means the learner cancelled the run.
 func IsCanceled(err error) bool { return errors.Is(err, context.Canceled) }
 
+// lastLine is the last line of a container's output for an error message, with every escape
+// sequence and control character dropped: the output is untrusted, and errors are printed as
+// they are.
 func lastLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
 		s = s[i+1:]
 	}
+	s = strings.TrimSpace(termtext.Plain(s))
 	if s == "" {
 		return "no output"
 	}

@@ -256,6 +256,9 @@ func TestRunExpectExit(t *testing.T) {
 		{"works", 1, engine.RunResult{Output: "hello\n"}, ""},
 		{"works fails", 1, engine.RunResult{Output: "boom\n", ExitCode: 2}, "exited with code 2: boom"},
 		{"works hangs", 1, engine.RunResult{Output: "hello\n", ExitCode: 137, TimedOut: true}, "still running after 30s"},
+		// The output is untrusted and the error is printed as it is: the clipboard write and the
+		// screen clear must not reach it.
+		{"works fails with escapes", 1, engine.RunResult{Output: "hello\n\x1b]52;c;ZWNobyBvd25lZA==\x07\x1b[2J\x1b[31mgone\x1b[0m\n", ExitCode: 1}, "exited with code 1: gone"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -269,6 +272,9 @@ func TestRunExpectExit(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || res.Passed || res.Error != err.Error() {
 				t.Fatalf("err %v (want %q), passed %v, Error %q", err, tt.wantErr, res.Passed, res.Error)
+			}
+			if strings.ContainsAny(err.Error(), "\x1b\x07") {
+				t.Errorf("the error carries the output's escapes: %q", err)
 			}
 		})
 	}

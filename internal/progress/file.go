@@ -202,8 +202,8 @@ func syncDir(dir string) {
 // the file as it was when it opened it. So a save locks the file, reads what is on disk now,
 // replays this process's changes (apply) on top of it, writes the result atomically and hands
 // it back, so the process sees the other's changes too. A file that has gone unreadable since
-// is not moved aside here (Open does that, with a warning); the save then starts from this
-// process's own copy, mine.
+// (corrupt, or written by a newer docktutor in a format this one does not read) is moved aside
+// as Open would, never overwritten; the save then starts from this process's own copy, mine.
 func merge[T any](path string, mine T, empty func() T, apply func(*T)) (T, error) {
 	unlock, err := lockFile(path)
 	if err != nil {
@@ -218,6 +218,9 @@ func merge[T any](path string, mine T, empty func() T, apply func(*T)) (T, error
 	case err != nil:
 		return mine, fmt.Errorf("read %s: %w", path, err)
 	case decode(data, &disk) != "":
+		if _, err := moveAside(path, time.Now()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return mine, fmt.Errorf("%s is unreadable and could not be moved aside: %w", path, err)
+		}
 		disk = mine
 	}
 	apply(&disk)

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build unix && !solaris && !aix
 
 package progress
 
@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"syscall"
 )
+
+// fileLocking says whether lockFile really locks.
+const fileLocking = true
 
 // lockFile takes an exclusive lock on a hidden file beside path (".progress.json.lock"), waiting for another docktutor process to
 // finish its save, and returns the function that releases it. The lock file stays: removing it

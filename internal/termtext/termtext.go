@@ -291,3 +291,16 @@ func Line(s string) string {
 	var p Pen
 	return p.Line(Sanitize(s))
 }
+
+// PlainLines is Plain for text of several lines, such as an error message: each line loses its
+// escape sequences and control characters, and the line breaks stay.
+func PlainLines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return Plain(s)
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Plain(l)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // ConnectFunc opens the engine. It is called when the program starts and again when the learner
@@ -54,7 +56,11 @@ type Options struct {
 
 // Run starts the program and blocks until the learner quits.
 func Run(ctx context.Context, opts Options) error {
-	progOpts := []tea.ProgramOption{tea.WithContext(ctx)}
+	// Signals are docktutor's to handle: main turns SIGINT, SIGTERM and SIGHUP into ctx's
+	// cancellation, which ends the program and runs the clean-up. Bubble Tea's own handler
+	// would race it: on SIGTERM it sends a QuitMsg that nobody receives once ctx has ended the
+	// event loop, and its shutdown then waits for that send forever.
+	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if opts.Input != nil {
 		progOpts = append(progOpts, tea.WithInput(opts.Input))
 	}
@@ -79,10 +85,15 @@ func Run(ctx context.Context, opts Options) error {
 	if fm, ok := final.(*Model); ok {
 		fm.shutdown()
 	}
-	if err != nil && err != tea.ErrProgramKilled {
-		return err
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return ctx.Err() // a signal (interrupt, kill, hang-up) ended it; the clean-up has run
+	case errors.Is(err, tea.ErrProgramKilled):
+		return nil
 	}
-	return nil
+	return err
 }
 
 // watchTerminal quits the program when its terminal goes away without a SIGHUP reaching it
@@ -510,7 +521,7 @@ func (m *Model) renderHelp() string {
 
 func oneLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
+		s = s[:i]
 	}
-	return s
+	return termtext.Plain(s)
 }

@@ -501,7 +501,7 @@ func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
 		m.log.add(logError, "Build cancelled.")
 		m.queue = nil
 	case err != nil:
-		m.lastErr[s.ID] = err.Error()
+		m.lastErr[s.ID] = termtext.PlainLines(err.Error())
 		m.log.add(logError, oneLine(err.Error()))
 		if res.SizeBytes > 0 {
 			// The image exists even though its run or a check failed: still worth a look.
@@ -628,7 +628,7 @@ func (m *lessonModel) bottomRow(botH int) string {
 	logBody := m.log.view(st, logW-4, botH-2)
 	if m.log.n == 0 && m.c.engErr != nil {
 		// Nothing built yet and no daemon: the pane says why, in full, and the way out.
-		logBody = st.Error.Render("Builds are unavailable.") + "\n" + wrapText(m.c.engErr.Error(), logW-4) + "\n\n" +
+		logBody = st.Error.Render("Builds are unavailable.") + "\n" + wrapText(termtext.PlainLines(m.c.engErr.Error()), logW-4) + "\n\n" +
 			st.Muted.Render(wrapText("Everything else in the lesson works without Docker. Press r to try again once that is fixed; `docktutor doctor` checks the whole set-up.", logW-4))
 	}
 	logPane := paneBox(logTitle, logBody, logW, botH, m.focus == focusLog, st)
