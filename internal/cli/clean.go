@@ -60,7 +60,7 @@ everyone else's builds) and a build cache; clean counts them but leaves them to 
 'docker image prune' and 'docker builder prune' remove them.
 
 On a shared daemon (a workshop server), clean leaves other learners' images and containers
-alone: those whose io.docktutor.owner label names another user@host. --all-users removes
+alone: those whose io.docktutor.owner label names another user. --all-users removes
 them too (an instructor's clean-up after the workshop). --namespace (default:
 $DOCKTUTOR_NAMESPACE) limits clean further to the images docktutor/<namespace>/... and the
 containers made from them.
@@ -139,7 +139,7 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	}
 	others := 0
 	if !o.allUsers {
-		m, others = ownedBy(m, lab.Owner())
+		m, others = ownedBy(m, lab.IsMine)
 	}
 	if o.namespace != "" {
 		m = inNamespace(m, o.namespace)
@@ -367,13 +367,10 @@ func shortID(id string) string {
 	return id
 }
 
-// ownedBy keeps the objects owner made, and those without an owner label (made by an older
-// docktutor, or by its image analysis), and counts the ones it left out.
-func ownedBy(m engine.Managed, owner string) (engine.Managed, int) {
-	mine := func(labels map[string]string) bool {
-		o := labels[engine.LabelOwner]
-		return o == "" || o == owner
-	}
+// ownedBy keeps the objects mine says are this learner's (lab.IsMine: the same user, or no
+// owner label, as an older docktutor made them), and counts the ones it left out.
+func ownedBy(m engine.Managed, isMine func(owner string) bool) (engine.Managed, int) {
+	mine := func(labels map[string]string) bool { return isMine(labels[engine.LabelOwner]) }
 	var out engine.Managed
 	others := 0
 	for _, im := range m.Images {

@@ -12,8 +12,10 @@ import (
 )
 
 // Owner names the learner running docktutor, as user@host: the value of engine.LabelOwner on
-// everything it creates. Learners on one workshop server differ by user; the same user on two
-// laptops sharing a remote daemon differs by host.
+// everything it creates. Whose an object is, is decided by the user part alone (IsMine): a
+// host name changes (a laptop on another network, docktutor in a container with the host's
+// socket) and must not make a learner a stranger to their own images. The host is there for
+// the person reading the label.
 var Owner = sync.OnceValue(func() string {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
@@ -32,9 +34,21 @@ func userName() string {
 	return "uid" + strconv.Itoa(os.Getuid())
 }
 
+// IsMine reports whether an object whose engine.LabelOwner is owner was made by this learner:
+// by this user name (see Owner), or by a docktutor from before the label (owner "").
+func IsMine(owner string) bool {
+	if owner == "" {
+		return true
+	}
+	if i := strings.LastIndexByte(owner, '@'); i >= 0 {
+		owner = owner[:i]
+	}
+	return owner == userName()
+}
+
 // OwnerNamespace is the namespace a learner's images move to when another learner's images
 // already hold the plain tags on a shared daemon: the user name, made fit for an image
-// reference (lower case letters, digits, '.', '_' and '-', starting with a letter or digit).
+// reference path component.
 func OwnerNamespace() string {
 	if ns := namespaceFrom(userName()); ns != "" {
 		return ns
@@ -42,23 +56,24 @@ func OwnerNamespace() string {
 	return "uid" + strconv.Itoa(os.Getuid())
 }
 
-// namespaceFrom makes a user name fit for an image reference's path, or "" when nothing of it
-// fits.
+// namespaceFrom makes a user name fit for an image reference's path: lower-case letters and
+// digits, every run of anything else one '-', none at either end ("Ada.Lovelace" becomes
+// "ada-lovelace"); "" when nothing of it fits.
 func namespaceFrom(name string) string {
 	var b strings.Builder
+	dash := false
 	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case (r == '.' || r == '_' || r == '-') && b.Len() > 0:
-			b.WriteRune(r)
-		default:
-			if b.Len() > 0 {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
 				b.WriteByte('-')
 			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
 		}
 	}
-	return strings.TrimRight(b.String(), "._-")
+	return b.String()
 }
 
 // tagFor is the tag a strategy's image gets. With a namespace (DOCKTUTOR_NAMESPACE), the
@@ -73,7 +88,7 @@ func tagFor(ctx context.Context, eng engine.Engine, opts Options, lessonID, stra
 	}
 	tag := Tag("", lessonID, strategyID)
 	if info, err := eng.Inspect(ctx, tag); err == nil {
-		if owner := info.Labels[engine.LabelOwner]; owner != "" && owner != Owner() {
+		if !IsMine(info.Labels[engine.LabelOwner]) {
 			return Tag(OwnerNamespace(), lessonID, strategyID)
 		}
 	}

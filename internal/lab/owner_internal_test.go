@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/docktutor/docktutor/internal/engine"
@@ -11,9 +12,11 @@ import (
 func TestNamespaceFrom(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"ada", "ada"},
-		{"Ada.Lovelace", "ada.lovelace"},
+		{"Ada.Lovelace", "ada-lovelace"},
 		{`CORP\bob`, "corp-bob"},
 		{"_svc-", "svc"},
+		{"john..doe", "john-doe"},
+		{"a.@b", "a-b"},
 		{"émile", "mile"},
 		{"---", ""},
 	}
@@ -50,8 +53,10 @@ func TestTagForSharedDaemon(t *testing.T) {
 	}{
 		{"free", nil, "", plain},
 		{"my own image", map[string]map[string]string{plain: {engine.LabelOwner: Owner()}}, "", plain},
+		{"my own image, made under another host name", map[string]map[string]string{plain: {engine.LabelOwner: userName() + "@old-laptop"}}, "", plain},
 		{"an image from before owners were labelled", map[string]map[string]string{plain: {engine.LabelManaged: "true"}}, "", plain},
 		{"another learner's image", map[string]map[string]string{plain: {engine.LabelOwner: "someone@elsewhere"}}, "", mine},
+		{"another learner's image on this host", map[string]map[string]string{plain: {engine.LabelOwner: "someone@" + strings.SplitN(Owner(), "@", 2)[1]}}, "", mine},
 		{"a namespace given", map[string]map[string]string{plain: {engine.LabelOwner: "someone@elsewhere"}}, "ws1", Tag("ws1", "multistage", "go-single")},
 	}
 	for _, tt := range tests {
