@@ -397,6 +397,7 @@ func TestBuildSignalsRealDaemon(t *testing.T) {
 			case <-exited:
 			case <-time.After(10 * time.Second):
 				cmd.Process.Kill()
+				<-exited // the output is complete only once the process is gone
 				t.Fatalf("still running 10 s after %s:\n%s", sig, out.String())
 			}
 			if code := cmd.ProcessState.ExitCode(); code != 130 {

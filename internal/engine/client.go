@@ -791,8 +791,6 @@ func (c *Client) exportContainer(ctx context.Context, id string) (io.ReadCloser,
 	return rc, nil
 }
 
-// removeNow force-removes the container idOrName (an ID or a name) on a fresh, short context,
-// so that it goes also when ctx was cancelled. A container already gone is no error.
 // removeAbandoned removes the container named name whose create request was cancelled. The
 // daemon may still be creating it when the client gives up, so a container not found yet is
 // looked for again, for a short while.
@@ -812,6 +810,8 @@ func (c *Client) removeAbandoned(ctx context.Context, name string) {
 // abandonedWait is how long removeAbandoned looks for a container that may still appear.
 const abandonedWait = 2 * time.Second
 
+// removeNow force-removes the container idOrName (an ID or a name) on a fresh, short context,
+// so that it goes also when ctx was cancelled. A container already gone is no error.
 func (c *Client) removeNow(ctx context.Context, idOrName string) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()

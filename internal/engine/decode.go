@@ -306,7 +306,7 @@ func (d *streamDecoder) message(m *jsonMessage) {
 		if m.ID != "" {
 			text = m.ID + ": " + text
 		}
-		d.legacy.line(termtext.Sanitize(text))
+		d.legacy.line(termtext.Line(text))
 	}
 	msg := m.Error
 	if m.ErrorDetail != nil && m.ErrorDetail.Message != "" {

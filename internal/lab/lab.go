@@ -208,11 +208,6 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 	return res, nil
 }
 
-// EditTag is the tag of a strategy's rebuild after its edit: the strategy's tag with "-edit".
-func EditTag(namespace, lessonID, strategyID string) string {
-	return Tag(namespace, lessonID, strategyID+"-edit")
-}
-
 func newResult(s *lesson.Strategy, opts Options, image string) Result {
 	return Result{
 		Lesson:    s.Lesson(),

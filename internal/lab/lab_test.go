@@ -331,7 +331,7 @@ func TestRunEditRebuild(t *testing.T) {
 					t.Fatal("no rebuild")
 				}
 				rb := res.Rebuild
-				if rb.Image != "docktutor/t/demo:"+tt.strategy+"-edit" || rb.Image != lab.EditTag("t", "demo", tt.strategy) || !rb.Passed {
+				if rb.Image != "docktutor/t/demo:"+tt.strategy+"-edit" || !rb.Passed {
 					t.Errorf("rebuild tagged %s, passed %v", rb.Image, rb.Passed)
 				}
 				var reran []string

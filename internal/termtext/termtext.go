@@ -15,7 +15,7 @@ import (
 // other control character, including the bell and the C1 controls (U+0080–U+009F, whose CSI
 // and OSC forms are consumed with their parameters), is dropped. Bytes that are not UTF-8
 // become U+FFFD: a terminal in an 8-bit mode would read a stray 0x9b as CSI. Tabs become
-// spaces.
+// spaces, and so does a line break.
 func Sanitize(s string) string {
 	if isPlain(s) || (strings.IndexByte(s, 0x1b) >= 0 && Unsafe(s) == "") {
 		return s // nothing to remove: text already sanitized, as the engine's output is
@@ -29,6 +29,9 @@ func Sanitize(s string) string {
 			i = skipEscape(s, i, &sb)
 		case c == '\t':
 			sb.WriteString("    ")
+			i++
+		case c == '\n':
+			sb.WriteByte(' ') // a line break inside a message must not glue two words
 			i++
 		case c < 0x20 || c == 0x7f:
 			i++ // other C0 controls, including BEL, CR and BS
@@ -136,7 +139,8 @@ func csiEnd(s string, j int) (int, byte) {
 }
 
 // stringEnd returns the index after a control string's terminator — BEL, ESC \ or the C1 ST
-// (U+009C) — searched from j; an unterminated string runs to the end of the line.
+// (U+009C) — searched from j; an unterminated string runs to the end of s, so callers give
+// Sanitize one line at a time.
 func stringEnd(s string, j int) int {
 	for ; j < len(s); j++ {
 		switch {
@@ -233,7 +237,13 @@ func (p *Pen) Line(s string) string {
 
 // apply takes the SGR sequence at s[i] into the pen's state and returns the index after it.
 func (p *Pen) apply(s string, i int) int {
-	end, _ := csiEnd(s, i+2)
+	if i+1 >= len(s) || s[i+1] != '[' {
+		return i + 1 // not sanitized: not a sequence the pen knows; skip the ESC
+	}
+	end, final := csiEnd(s, i+2)
+	if final != 'm' || !sgrParams(s[i+2:end-1]) {
+		return max(end, i+2) // only colours enter the pen's state
+	}
 	p.set(s[i:end], s[i+2:end-1])
 	return end
 }

@@ -12,6 +12,7 @@ func TestSanitize(t *testing.T) {
 		{"plain", "Step 1/3 : FROM alpine", "Step 1/3 : FROM alpine"},
 		{"UTF-8 kept", "größe ✓ 日本", "größe ✓ 日本"},
 		{"tab", "a\tb", "a    b"},
+		{"line break", "first\nsecond", "first second"},
 		{"SGR kept", "\x1b[31mred\x1b[0m \x1b[1;38:5:208mx\x1b[m", "\x1b[31mred\x1b[0m \x1b[1;38:5:208mx\x1b[m"},
 		{"cursor moves and clears", "\x1b[2J\x1b[H\x1b[10;20Hmoved\x1b[A\x1b[K", "moved"},
 		{"private CSI", "\x1b[?25l\x1b[?1049hhidden", "hidden"},
@@ -128,4 +129,19 @@ func TestPenBounded(t *testing.T) {
 			t.Fatalf("line %d grew to %d bytes", i, len(out))
 		}
 	}
+}
+
+// FuzzPen: Line takes whatever it is given without panicking, even text that was not sanitized
+// as it should be, and a sanitized line comes out safe to draw.
+func FuzzPen(f *testing.F) {
+	for _, s := range []string{"x\x1b", "\x1b[", "\x1b[31", "\x1b[2J", "\x1b]0;t\x07", "\x1b[31mred", "plain"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var p Pen
+		p.Line(in)
+		if out := p.Line(Sanitize(in)); Unsafe(out) != "" {
+			t.Fatalf("Line(Sanitize(%q)) = %q: %s", in, out, Unsafe(out))
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/docktutor/docktutor/internal/lesson"
 )
 
@@ -45,7 +46,7 @@ func RenderPublished(l *lesson.Lesson, c *lesson.Course, st Styles, width int) s
 	for _, r := range rows {
 		labelW = maxInt(labelW, len(r.image))
 	}
-	labelW = minInt(labelW, maxInt(10, width-valueW-2-len(noFigure)))
+	labelW = minInt(labelW, maxInt(4, width-valueW-3))
 	barW := maxInt(4, width-labelW-valueW-2)
 
 	heading := st.Subtitle.Render("Base images, as published") + st.Muted.Render(" · not measured here")
@@ -57,7 +58,7 @@ func RenderPublished(l *lesson.Lesson, c *lesson.Course, st Styles, width int) s
 	for _, r := range rows {
 		label := fmt.Sprintf("%-*s", labelW, cutLeft(r.image, labelW))
 		if !r.ok {
-			lines = append(lines, label+" "+st.Muted.Render(fmt.Sprintf("%*s %s", valueW, "-", noFigure)))
+			lines = append(lines, label+" "+st.Muted.Render(fmt.Sprintf("%*s", valueW, "-")))
 			continue
 		}
 		value := FormatSize(r.p.Bytes)
@@ -78,7 +79,7 @@ func RenderPublished(l *lesson.Lesson, c *lesson.Course, st Styles, width int) s
 	var notes []string
 	for _, r := range rows {
 		if !r.ok {
-			notes = append(notes, fmt.Sprintf("%s: the publisher of %s states no size.", noFigure, r.image))
+			notes = append(notes, fmt.Sprintf("-: the publisher of %s states no size.", r.image))
 		}
 	}
 	if compressed {
@@ -92,13 +93,18 @@ func RenderPublished(l *lesson.Lesson, c *lesson.Course, st Styles, width int) s
 	notes = append(notes, "Build a strategy to measure the real thing on your own daemon.")
 	lines = append(lines, "")
 	for _, n := range notes {
-		lines = append(lines, st.Muted.Render(wrapText(n, width)))
+		lines = append(lines, st.Muted.Render(ansi.Wrap(n, width, "/")))
 	}
 	lines = append(lines, "", st.Muted.Render("Sources:"))
 	for _, p := range sources {
-		lines = append(lines, st.Muted.Render(wrapText(fmt.Sprintf("%s, %s: %s", p.Source, p.Date.Format("Jan 2006"), p.URL), width)))
+		lines = append(lines, st.Muted.Render(ansi.Wrap(fmt.Sprintf("%s, %s: %s", p.Source, p.Date.Format("Jan 2006"), p.URL), width, "/")))
 	}
-	return strings.Join(lines, "\n")
+	// A pane narrower than an image name, a size and "no figure" side by side cuts the rows.
+	out := strings.Split(strings.Join(lines, "\n"), "\n")
+	for i, l := range out {
+		out[i] = truncate(l, width)
+	}
+	return strings.Join(out, "\n")
 }
 
 // cutLeft fits an image name into w columns by cutting its start, where names say least
@@ -110,9 +116,6 @@ func cutLeft(image string, w int) string {
 	}
 	return "…" + string(r[len(r)-(w-1):])
 }
-
-// noFigure marks a base image whose publisher states no size.
-const noFigure = "no figure"
 
 func containsSource(ps []lesson.Published, p lesson.Published) bool {
 	for _, q := range ps {
