@@ -144,7 +144,7 @@ func TestBuildShowsResults(t *testing.T) {
 	if strings.Contains(s, "as published") {
 		t.Errorf("published sizes still shown beside a measurement:\n%s", s)
 	}
-	for _, want := range []string{"python-normal", "1.02GB", "on python:3.13 (test stand-in)", "✓ output:", "Hello from hello.py, docktutor!", "✓ step 3/3", "THE IMAGE", "✓ stage-0"} {
+	for _, want := range []string{"python-normal", "1.02GB", "Built on a test stand-in for python:3.13", "✓ output:", "Hello from hello.py, docktutor!", "✓ step 3/3", "THE IMAGE", "✓ stage-0"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("after b, screen lacks %q:\n%s", want, s)
 		}

@@ -682,10 +682,14 @@ func (m *lessonModel) resultsView(width, height int) string {
 	var detail []string
 	if r, ok := m.results[s.ID]; ok {
 		detail = append(detail,
-			st.Subtitle.Render(s.ID)+st.Muted.Render(" on "+r.BaseImage)+standInMark(r, st),
+			st.Subtitle.Render(s.ID)+st.Muted.Render(" on "+r.BaseImage),
 			st.Muted.Render(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s", FormatSize(r.SizeBytes),
 				plural(r.Layers, "layer"), elapsed(time.Duration(r.BuildSeconds*float64(time.Second))), r.CachedSteps, r.Steps, r.Builder)),
 			st.Muted.Render("  $ docker image inspect -f '{{.Size}}' "+r.Image+"; docker history "+r.Image))
+		if r.StandIn {
+			// Its own line: it must not be cut off the end of a long base image name.
+			detail = append(detail, st.Warn.Render(wrapText("Built on a test stand-in for "+r.BaseImage+", not the published image.", width)))
+		}
 		mark := st.OK.Render("✓ output:")
 		if !r.Passed {
 			mark = st.Error.Render("✗ output:")
@@ -719,15 +723,6 @@ func (m *lessonModel) resultsView(width, height int) string {
 		return out
 	}
 	return out + "\n\n" + strings.Join(detail, "\n")
-}
-
-// standInMark flags a result built on a test stand-in for its base image, so that its size is
-// never taken for the published image's.
-func standInMark(r lab.Result, st Styles) string {
-	if !r.StandIn {
-		return ""
-	}
-	return st.Warn.Render(" (test stand-in)")
 }
 
 // wrapText wraps plain text to width columns.
