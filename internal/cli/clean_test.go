@@ -280,13 +280,7 @@ func TestBuildInterruptedFake(t *testing.T) {
 // few seconds, and neither a container nor a process of the step remains. The lesson is a tiny
 // one of the test's own, given with --lessons.
 func TestBuildInterruptedRealDaemon(t *testing.T) {
-	requireRealDaemon(t)
-	if out, err := exec.Command("docker", "image", "inspect", "alpine:3.22").CombinedOutput(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no alpine:3.22 (run .ci/standins): %s", out)
-		}
-		t.Skipf("no alpine:3.22: %s", out)
-	}
+	requireAlpine(t)
 	for _, builder := range []string{"legacy", "buildkit"} {
 		t.Run(builder, func(t *testing.T) {
 			marker := "docktutor-interrupt-" + strconv.FormatInt(time.Now().UnixNano(), 36)
@@ -361,13 +355,7 @@ func awaitGone(t *testing.T, marker string) {
 // a command line program: ctrl+c outside a terminal (SIGINT), kill (SIGTERM) and a closed
 // terminal (SIGHUP). Each ends it with exit 130 and nothing of the build left running.
 func TestBuildSignalsRealDaemon(t *testing.T) {
-	requireRealDaemon(t)
-	if out, err := exec.Command("docker", "image", "inspect", "alpine:3.22").CombinedOutput(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no alpine:3.22 (run .ci/standins): %s", out)
-		}
-		t.Skipf("no alpine:3.22: %s", out)
-	}
+	requireAlpine(t)
 	bin := buildBinary(t)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
@@ -482,5 +470,18 @@ func TestCleanNamespace(t *testing.T) {
 	}
 	if got := inNamespace(m, "carol"); len(got.Images)+len(got.Containers) != 0 {
 		t.Errorf("an unknown learner matched: %+v", got)
+	}
+}
+
+// requireAlpine needs the real daemon and alpine:3.22 on it (CI's stand-in): it skips without
+// them, and fails with CI=true.
+func requireAlpine(t *testing.T) {
+	t.Helper()
+	requireRealDaemon(t)
+	if out, err := exec.Command("docker", "image", "inspect", "alpine:3.22").CombinedOutput(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no alpine:3.22 (run .ci/standins): %s", out)
+		}
+		t.Skipf("no alpine:3.22: %s", out)
 	}
 }
