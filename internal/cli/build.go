@@ -81,9 +81,6 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 	if err != nil {
 		return &ExitError{Code: 2, Err: err}
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	eng, closeEngine, err := o.openEngine(ctx)
 	if err != nil {
 		return err

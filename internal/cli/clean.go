@@ -121,9 +121,6 @@ type cleanedImage struct {
 }
 
 func (o *cleanOptions) run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	eng, closeEngine, err := o.openEngine(ctx)
 	if err != nil {
 		return err

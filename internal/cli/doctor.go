@@ -49,9 +49,6 @@ with one line saying what to do. Exits 0 when the lessons can run, 1 otherwise.
 }
 
 func (o *doctorOptions) run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	var images []string
 	lessonsCheck := engine.Check{Name: "lessons", Status: engine.CheckPass}
 	c, err := o.loadCourse()

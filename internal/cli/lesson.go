@@ -67,9 +67,6 @@ func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, lessonID, b
 	if f, ok := g.streams.Out.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
 		return exitf(2, "the tutorial needs a terminal; for scripts use 'docktutor build %s' or 'docktutor list'", orDefault(lessonID, "<lesson>"))
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	store, err := g.openProgress()
 	if err != nil {
 		return err
