@@ -178,7 +178,7 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	}
 	if builder == BuilderBuildKit {
 		opts.Version = build.BuilderBuildKit
-		opts.BuildID = randomID() // lets a cancel name the build to the daemon
+		opts.BuildID = randomID("build") // lets a cancel name the build to the daemon
 	}
 
 	// The context is tarred while it is sent; the goroutine ends when the tar is written or
@@ -343,7 +343,7 @@ func (c *Client) Run(ctx context.Context, req RunRequest) (res RunResult, err er
 	hostCfg := &container.HostConfig{NetworkMode: container.NetworkMode(req.Network)}
 
 	// A name of its own, so that a create cut short by a cancel can still be found and removed.
-	name := "docktutor-run-" + strings.TrimPrefix(randomID(), "docktutor-")
+	name := randomID("run")
 	created, err := c.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hostCfg, Name: name})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -545,10 +545,12 @@ func withDefaultTimeout(ctx context.Context, d time.Duration) (context.Context, 
 	return context.WithTimeout(ctx, d)
 }
 
-func randomID() string {
+// randomID names one thing docktutor asks the daemon for, by kind and never twice:
+// docktutor-run-<random> for a run container, docktutor-build-<random> for a build.
+func randomID(kind string) string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
-	return "docktutor-" + hex.EncodeToString(b[:])
+	return "docktutor-" + kind + "-" + hex.EncodeToString(b[:])
 }
 
 // ---------------------------------------------------------------------------------------------
