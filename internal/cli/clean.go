@@ -136,7 +136,7 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	}
 	others := 0
 	if !o.allUsers {
-		m, others = ownedBy(m, lab.IsMine)
+		m, others = ownedBy(m)
 	}
 	if o.namespace != "" {
 		m = inNamespace(m, o.namespace)
@@ -364,10 +364,10 @@ func shortID(id string) string {
 	return id
 }
 
-// ownedBy keeps the objects mine says are this learner's (lab.IsMine: the same user, or no
-// owner label, as an older docktutor made them), and counts the ones it left out.
-func ownedBy(m engine.Managed, isMine func(owner string) bool) (engine.Managed, int) {
-	mine := func(labels map[string]string) bool { return isMine(labels[engine.LabelOwner]) }
+// ownedBy keeps this learner's objects (lab.IsMine: the same user, or no owner label, as an
+// older docktutor made them), and counts the ones it left out.
+func ownedBy(m engine.Managed) (engine.Managed, int) {
+	mine := func(labels map[string]string) bool { return lab.IsMine(labels[engine.LabelOwner]) }
 	var out engine.Managed
 	others := 0
 	for _, im := range m.Images {
