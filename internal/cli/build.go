@@ -12,10 +12,10 @@ import (
 
 	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/human"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/termtext"
-	"github.com/docktutor/docktutor/internal/ui"
 	"github.com/spf13/cobra"
 )
 
@@ -95,7 +95,7 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 	report := buildReport{Lesson: l.ID, Results: []lab.Result{}}
 	var failed []string
 	for _, s := range strategies {
-		progress := lab.Progress{}
+		progress := lab.Hooks{}
 		if !o.quiet {
 			progress = stepPrinter(o.streams.Err, s.ID)
 		}
@@ -156,34 +156,24 @@ func pickStrategies(l *lesson.Lesson, id string) ([]*lesson.Strategy, error) {
 
 // stepPrinter reports build steps on w (standard error) as they start, so a long build shows it
 // is alive.
-func stepPrinter(w io.Writer, strategy string) lab.Progress {
-	return lab.Progress{
-		Stage: func(st lab.Stage) {
-			if st != lab.StageBuild {
+func stepPrinter(w io.Writer, strategy string) lab.Hooks {
+	return lab.Hooks{
+		Phase: func(st lab.Phase) {
+			if st != lab.PhaseBuild {
 				fmt.Fprintf(w, "%s: %s\n", strategy, st)
 			}
 		},
 		Event: func(ev engine.Event) {
 			switch ev.Kind {
 			case engine.EventStepStarted:
-				fmt.Fprintf(w, "%s: %s\n", strategy, dockerfile.Printable(stepLabel(ev)))
+				fmt.Fprintf(w, "%s: %s\n", strategy, dockerfile.Printable(ev.Title()))
 			case engine.EventCacheHit:
-				fmt.Fprintf(w, "%s: %s (cached)\n", strategy, dockerfile.Printable(stepLabel(ev)))
+				fmt.Fprintf(w, "%s: %s (cached)\n", strategy, dockerfile.Printable(ev.Title()))
 			case engine.EventError:
 				fmt.Fprintf(w, "%s: error: %s\n", strategy, dockerfile.Printable(termtext.Plain(ev.Text)))
 			}
 		},
 	}
-}
-
-func stepLabel(ev engine.Event) string {
-	switch {
-	case ev.Total > 0:
-		return fmt.Sprintf("step %d/%d %s", ev.Step, ev.Total, ev.Name)
-	case ev.Stage != "":
-		return fmt.Sprintf("[%s %d/%d] %s", ev.Stage, ev.StageStep, ev.StageTotal, ev.Name)
-	}
-	return ev.Name
 }
 
 func printResults(w io.Writer, results []lab.Result) {
@@ -193,7 +183,7 @@ func printResults(w io.Writer, results []lab.Result) {
 		out := firstLine(r.RunOutput)
 		if r.ExitCode != 0 {
 			// A recipe that is meant to fail: its last line says why (the first is "Traceback").
-			out = fmt.Sprintf("exit %d: %s", r.ExitCode, firstLine(lastLine(r.RunOutput)))
+			out = fmt.Sprintf("exit %d: %s", r.ExitCode, firstLine(termtext.LastLine(r.RunOutput)))
 		}
 		if r.Error != "" {
 			out = "FAILED: " + firstLine(r.Error)
@@ -202,7 +192,7 @@ func printResults(w io.Writer, results []lab.Result) {
 		if r.StandIn {
 			base += " (test stand-in)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d/%d\t%s\t%s\n", r.Strategy, base, ui.FormatSize(r.SizeBytes),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d/%d\t%s\t%s\n", r.Strategy, base, human.Size(r.SizeBytes),
 			r.Layers, (time.Duration(r.BuildSeconds*10) * time.Second / 10).String(), r.CachedSteps, r.Steps, r.Builder, out)
 	}
 	tw.Flush()
@@ -212,7 +202,7 @@ func printResults(w io.Writer, results []lab.Result) {
 			if !c.Passed {
 				mark = "FAIL"
 			}
-			fmt.Fprintf(w, "%s check %s: %s — %s\n", mark, r.Strategy, c.Title, firstLine(lastLine(c.Output)))
+			fmt.Fprintf(w, "%s check %s: %s — %s\n", mark, r.Strategy, c.Title, firstLine(termtext.LastLine(c.Output)))
 		}
 		if rb := r.Rebuild; rb != nil {
 			fmt.Fprintf(w, "rebuild %s after the edit: %d of %d steps reused from the cache, %.1fs\n", r.Strategy, rb.CachedSteps, rb.Steps, rb.BuildSeconds)
@@ -221,21 +211,13 @@ func printResults(w io.Writer, results []lab.Result) {
 				switch {
 				case st.Cached:
 					word = "reused"
-				case isFrom(st.Name):
+				case engine.IsFrom(st.Name):
 					word = "base" // builders never report FROM as cached: it is the starting point
 				}
 				fmt.Fprintf(w, "    %-6s %s\n", word, st.Name)
 			}
 		}
 	}
-}
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
-	}
-	return s
 }
 
 // firstLine is the first line of s, cut short, with colours dropped and control characters
@@ -250,8 +232,4 @@ func firstLine(s string) string {
 		s = string(r[:57]) + "..."
 	}
 	return s
-}
-
-func isFrom(instruction string) bool {
-	return len(instruction) >= 5 && strings.EqualFold(instruction[:5], "FROM ")
 }

@@ -12,8 +12,8 @@ import (
 
 	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/human"
 	"github.com/docktutor/docktutor/internal/lab"
-	"github.com/docktutor/docktutor/internal/ui"
 )
 
 // cleaner is what clean needs of an engine: the objects carrying docktutor's label, and
@@ -305,21 +305,21 @@ func printClean(w io.Writer, rep cleanReport) {
 	imageLine := func(im cleanedImage) string {
 		name := strings.Join(im.Tags, ", ")
 		if name == "" {
-			name = "<untagged> " + shortID(im.ID)
+			name = "<untagged> " + engine.ShortID(im.ID)
 		}
-		return fmt.Sprintf("  %-44s  %9s", p(name), ui.FormatSize(im.SizeBytes))
+		return fmt.Sprintf("  %-44s  %9s", p(name), human.Size(im.SizeBytes))
 	}
 	ctrLine := func(c cleanedContainer) string {
 		return fmt.Sprintf("  %-12.12s  %-24s  %-8s  %s", c.ID, p(c.Name), p(c.State), p(c.Image))
 	}
 	if len(ctrsGone) > 0 {
-		fmt.Fprintf(w, "%s %s:\n", verb, plural(len(ctrsGone), "container", "containers"))
+		fmt.Fprintf(w, "%s %s:\n", verb, human.Plural(len(ctrsGone), "container", "containers"))
 		for _, c := range ctrsGone {
 			fmt.Fprintln(w, ctrLine(c))
 		}
 	}
 	if len(gone) > 0 {
-		fmt.Fprintf(w, "%s %s:\n", verb, plural(len(gone), "image", "images"))
+		fmt.Fprintf(w, "%s %s:\n", verb, human.Plural(len(gone), "image", "images"))
 		for _, im := range gone {
 			fmt.Fprintln(w, imageLine(im))
 		}
@@ -340,28 +340,20 @@ func printClean(w io.Writer, rep cleanReport) {
 		}
 	}
 	if len(rep.Images) > 0 {
-		fmt.Fprintf(w, "%s at least %s (layers shared with images that stay are not counted).\n", did, ui.FormatSize(rep.FreedBytes))
+		fmt.Fprintf(w, "%s at least %s (layers shared with images that stay are not counted).\n", did, human.Size(rep.FreedBytes))
 	}
 	if rep.UntaggedImages > 0 {
 		fmt.Fprintf(w, "\nLeft alone: %s without docktutor's label (%s of their own): stages of legacy builds,\n"+
 			"docktutor's or anyone's. If you want them gone: docker image prune. BuildKit's cache: docker builder prune.\n",
-			plural(rep.UntaggedImages, "untagged image", "untagged images"), ui.FormatSize(rep.UntaggedBytes))
+			human.Plural(rep.UntaggedImages, "untagged image", "untagged images"), human.Size(rep.UntaggedBytes))
 	}
 	if rep.OtherLearners > 0 {
 		fmt.Fprintf(w, "\nLeft alone: %s of other learners on this daemon (docktutor clean --all-users removes them too).\n",
-			plural(rep.OtherLearners, "image or container", "images and containers"))
+			human.Plural(rep.OtherLearners, "image or container", "images and containers"))
 	}
 	if rep.DryRun {
 		fmt.Fprintln(w, "\nNothing was removed (--dry-run).")
 	}
-}
-
-func shortID(id string) string {
-	id = strings.TrimPrefix(id, "sha256:")
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }
 
 // ownedBy keeps this learner's objects (lab.IsMine: the same user, or no owner label, as an

@@ -11,6 +11,7 @@ import (
 
 	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/human"
 	"github.com/docktutor/docktutor/internal/lesson"
 )
 
@@ -146,7 +147,7 @@ func printDiagnosis(w io.Writer, d engine.Diagnosis) {
 	case !d.OK:
 		fmt.Fprintln(w, "The lessons cannot run here yet: fix the checks marked FAIL, then run docktutor doctor again.")
 	case warnings > 0:
-		fmt.Fprintf(w, "The lessons can run (%s above).\n", plural(warnings, "warning", "warnings"))
+		fmt.Fprintf(w, "The lessons can run (%s above).\n", human.Plural(warnings, "warning", ""))
 	default:
 		fmt.Fprintln(w, "The lessons can run.")
 	}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/docktutor/docktutor/internal/human"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
 	"github.com/spf13/cobra"
@@ -265,7 +266,7 @@ func resetLesson(g *globalOptions, id string) error {
 		return nil
 	}
 	fmt.Fprintf(out, "Cleared lesson %s: %s built, %s answered.\n", id,
-		plural(len(lp.Built), "strategy", "strategies"), plural(len(lp.Answers), "question", "questions"))
+		human.Plural(len(lp.Built), "strategy", "strategies"), human.Plural(len(lp.Answers), "question", "questions"))
 	return nil
 }
 
@@ -285,13 +286,6 @@ func resetAll(g *globalOptions) error {
 		fmt.Fprintln(out, "No progress was recorded; nothing to clear.")
 		return nil
 	}
-	fmt.Fprintf(out, "Cleared all progress (%s: %s).\n", plural(len(ids), "lesson", "lessons"), strings.Join(ids, ", "))
+	fmt.Fprintf(out, "Cleared all progress (%s: %s).\n", human.Plural(len(ids), "lesson", "lessons"), strings.Join(ids, ", "))
 	return nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

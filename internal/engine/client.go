@@ -242,6 +242,7 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 		Steps:       sum.Steps,
 		CachedSteps: sum.CachedSteps,
 		Duration:    time.Since(start),
+		StepLog:     sum.StepLog,
 	}
 	if sum.Builder != "" {
 		res.Builder = sum.Builder // e.g. Podman answers a BuildKit request with buildah

@@ -24,6 +24,8 @@ type StreamSummary struct {
 	ImageID     string // the built image, "sha256:…" (legacy builders without aux: a short ID)
 	Steps       int    // steps run or reused, not counting BuildKit's internal steps
 	CachedSteps int    // steps satisfied from the cache
+	// StepLog is every step the stream reported, internal ones included, with its state.
+	StepLog []Step
 
 	// container is the legacy builder's intermediate container of the step in progress
 	// (" ---> Running in <id>"), so a cancelled build can make sure it is gone.
@@ -74,7 +76,8 @@ const (
 // streamDecoder holds the state of one stream: both builders' decoders, since a BuildKit
 // stream still ends with a legacy-style "Successfully tagged" line.
 type streamDecoder struct {
-	emit    func(Event)
+	emit    func(Event) // records the event in steps, then hands it on
+	steps   Steps
 	legacy  legacyDecoder
 	bk      buildkitDecoder
 	imageID string
@@ -86,7 +89,11 @@ func decodeBuildStream(r io.Reader, emit func(Event), opts decodeOptions) (Strea
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	d := &streamDecoder{emit: emit}
+	d := &streamDecoder{}
+	d.emit = func(ev Event) {
+		d.steps.Observe(ev)
+		emit(ev)
+	}
 	d.legacy.init(d, opts.now)
 	d.legacy.labels = opts.labels
 	d.bk.init(d)
@@ -358,14 +365,13 @@ func (d *streamDecoder) finish(readErr error) (StreamSummary, error) {
 	d.legacy.finish(ok)
 	d.bk.finish(ok)
 
-	sum := StreamSummary{container: d.legacy.container}
+	sum := StreamSummary{container: d.legacy.container, StepLog: d.steps.All()}
+	sum.Steps, sum.CachedSteps = d.steps.Counts()
 	switch {
 	case d.bk.seen:
 		sum.Builder = BuilderBuildKit
-		sum.Steps, sum.CachedSteps = d.bk.steps, d.bk.cachedSteps
 	case d.legacy.seen:
 		sum.Builder = BuilderLegacy
-		sum.Steps, sum.CachedSteps = d.legacy.steps, d.legacy.cachedSteps
 	}
 	if readErr != nil {
 		return sum, readErr

@@ -24,15 +24,13 @@ import (
 // Vertex names "[build 2/4] RUN go build" fill Stage, StageStep and StageTotal and leave
 // "RUN go build" as the Name. Vertices without such a prefix ("[internal] load remote build
 // context", "copy /context /", "exporting to image") are BuildKit's bookkeeping: they are
-// reported with Internal set and their full name, and not counted in the summary's steps.
+// reported with Internal set and their full name, and not counted in the summary's steps (Steps.Counts).
 type buildkitDecoder struct {
 	d        *streamDecoder
 	seen     bool
 	vertices map[string]*bkVertex
 	order    []*bkVertex // by Step
 	status   pbStatus    // reused between messages
-
-	steps, cachedSteps int
 }
 
 // bkVertex is what the decoder knows and has announced about one vertex.
@@ -102,9 +100,6 @@ func (b *buildkitDecoder) trace(payload []byte) {
 		case pv.cached:
 			v.buf.flush(v.lineFn)
 			v.cached, v.done = true, true
-			if !v.ev.Internal {
-				b.cachedSteps++
-			}
 			ev := v.ev
 			ev.Kind = EventCacheHit
 			b.d.emit(ev)
@@ -141,9 +136,6 @@ func (b *buildkitDecoder) vertex(digest []byte) *bkVertex {
 
 func (b *buildkitDecoder) start(v *bkVertex) {
 	v.started = true
-	if !v.ev.Internal {
-		b.steps++
-	}
 	ev := v.ev
 	ev.Kind = EventStepStarted
 	b.d.emit(ev)

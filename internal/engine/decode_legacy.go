@@ -40,9 +40,8 @@ type legacyDecoder struct {
 	startedAt time.Time
 	tail      tail
 
-	steps, cachedSteps int
-	container          string // intermediate container of the step in progress
-	builtID            string // from "Successfully built <id>"
+	container string // intermediate container of the step in progress
+	builtID   string // from "Successfully built <id>"
 }
 
 func (l *legacyDecoder) init(d *streamDecoder, now func() time.Time) {
@@ -120,9 +119,6 @@ func (l *legacyDecoder) startStep(n, total int, name string) {
 	if l.now != nil {
 		l.startedAt = l.now()
 	}
-	if !l.internal {
-		l.steps++
-	}
 	l.d.emit(l.event(EventStepStarted))
 }
 
@@ -167,9 +163,6 @@ func (l *legacyDecoder) cacheHit() {
 		return
 	}
 	l.cached = true
-	if !l.internal {
-		l.cachedSteps++
-	}
 	l.d.emit(l.event(EventCacheHit))
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // sshCommand is the ssh client run for ssh:// endpoints; the learner's own ssh configuration
@@ -117,7 +119,7 @@ func (c *commandConn) complaint(err error) error {
 	case <-time.After(2 * time.Second):
 	}
 	if msg := strings.TrimSpace(c.stderr.String()); msg != "" {
-		return fmt.Errorf("ssh %s: %s", c.remote, lastLineOf(msg))
+		return fmt.Errorf("ssh %s: %s", c.remote, termtext.LastLine(msg))
 	}
 	return err
 }
@@ -178,11 +180,4 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-func lastLineOf(s string) string {
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return strings.TrimSpace(s[i+1:])
-	}
-	return s
 }

@@ -162,6 +162,9 @@ type BuildResult struct {
 	Steps       int     // steps run or reused, not counting BuildKit's internal steps
 	CachedSteps int     // steps satisfied from cache
 	Duration    time.Duration
+	// StepLog is every step the builder reported, internal ones included, in its order, with
+	// its state (Steps.All): also after a failure, as far as the build got.
+	StepLog []Step
 }
 
 // ImageInfo is what docktutor measures of an image.

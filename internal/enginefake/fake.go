@@ -67,7 +67,7 @@ func (e *Engine) Builds() []string {
 func (e *Engine) Info(context.Context) (engine.DaemonInfo, error) { return e.DaemonInfo, nil }
 
 // Build implements engine.Engine: three steps, the second a cache hit on rebuilds.
-func (e *Engine) Build(ctx context.Context, req engine.BuildRequest, emit func(engine.Event)) (engine.BuildResult, error) {
+func (e *Engine) Build(ctx context.Context, req engine.BuildRequest, emit func(engine.Event)) (res engine.BuildResult, err error) {
 	e.mu.Lock()
 	e.builds = append(e.builds, req.Tag)
 	if e.cached == nil {
@@ -82,16 +82,21 @@ func (e *Engine) Build(ctx context.Context, req engine.BuildRequest, emit func(e
 	if b == engine.BuilderAuto || b == "" {
 		b = engine.BuilderLegacy
 	}
-	res := engine.BuildResult{Builder: b, Steps: 3}
+	res = engine.BuildResult{Builder: b}
+	var record engine.Steps
+	defer func() {
+		res.StepLog = record.All()
+		res.Steps, res.CachedSteps = record.Counts()
+	}()
+	emit = recording(&record, emit)
 	steps := []string{"FROM base", "COPY app /app", "RUN make"}
 	for i, name := range steps {
-		if err := ctx.Err(); err != nil {
-			return res, err
+		if ctx.Err() != nil {
+			return res, ctx.Err()
 		}
 		emit(engine.Event{Kind: engine.EventStepStarted, Step: i + 1, Total: len(steps), Name: name})
 		if cached && i > 0 {
 			emit(engine.Event{Kind: engine.EventCacheHit, Step: i + 1, Total: len(steps), Name: name})
-			res.CachedSteps++
 		} else {
 			emit(engine.Event{Kind: engine.EventLog, Step: i + 1, Text: "working on " + name})
 		}
@@ -119,6 +124,16 @@ func (e *Engine) Build(ctx context.Context, req engine.BuildRequest, emit func(e
 	res.Duration = 1500 * time.Millisecond
 	emit(engine.Event{Kind: engine.EventImageID, Text: res.ImageID})
 	return res, nil
+}
+
+// recording records every event in steps before handing it to emit, as the real decoder does.
+func recording(steps *engine.Steps, emit func(engine.Event)) func(engine.Event) {
+	return func(ev engine.Event) {
+		steps.Observe(ev)
+		if emit != nil {
+			emit(ev)
+		}
+	}
 }
 
 // imageID is the ID of the fake image built as tag: one tag, one ID, as a rebuild from cache

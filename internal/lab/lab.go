@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"slices"
 	"strings"
 	"time"
 
@@ -118,25 +117,27 @@ func Tag(namespace, lessonID, strategyID string) string {
 	return fmt.Sprintf("docktutor/%s:%s", lessonID, strategyID)
 }
 
-// Stage names the part of a run a progress report is about.
-type Stage string
+// Phase names the part of a run a hook reports: build, inspect, run, check or rebuild. (A
+// Dockerfile's stages are dockerfile.Stage.)
+type Phase string
 
-// The stages of a run, in order.
+// The phases of a run, in order.
 const (
-	StageBuild   Stage = "build"
-	StageInspect Stage = "inspect"
-	StageRun     Stage = "run"
-	// StageCheck: the strategy's checks run (after a passing run).
-	StageCheck Stage = "check"
-	// StageRebuild: a strategy with an edit builds again on the edited copy; the build events
-	// that follow belong to the rebuild, then StageInspect and StageRun come again for it.
-	StageRebuild Stage = "rebuild"
+	PhaseBuild   Phase = "build"
+	PhaseInspect Phase = "inspect"
+	PhaseRun     Phase = "run"
+	// PhaseCheck: the strategy's checks run (after a passing run).
+	PhaseCheck Phase = "check"
+	// PhaseRebuild: a strategy with an edit builds again on the edited copy; the build events
+	// that follow belong to the rebuild, then PhaseInspect and PhaseRun come again for it.
+	PhaseRebuild Phase = "rebuild"
 )
 
-// Progress reports build events and stage changes while a run goes on. Any field may be nil.
-type Progress struct {
+// Hooks are called while a run goes on: build events, phase changes and the image's tag. Any
+// field may be nil.
+type Hooks struct {
 	Event func(engine.Event)
-	Stage func(Stage)
+	Phase func(Phase)
 	// Tag reports the tag the image will get, before the build starts (see tagFor: on a
 	// shared daemon it may not be the plain one).
 	Tag func(string)
@@ -145,10 +146,10 @@ type Progress struct {
 // Run builds, measures and runs one strategy, then runs its checks and, when it has an edit,
 // builds and runs the edited copy (Result.Rebuild). The Result is filled as far as the run got;
 // the error says which part failed and why.
-func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Options, p Progress) (Result, error) {
-	stage := func(st Stage) {
-		if p.Stage != nil {
-			p.Stage(st)
+func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Options, p Hooks) (Result, error) {
+	phase := func(ph Phase) {
+		if p.Phase != nil {
+			p.Phase(ph)
 		}
 	}
 	emit := p.Event
@@ -156,7 +157,7 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 		emit = func(engine.Event) {}
 	}
 
-	stage(StageBuild)
+	phase(PhaseBuild)
 	buildCtx, err := s.Context()
 	if err != nil {
 		res := newResult(s, opts, Tag(opts.Namespace, s.Lesson(), s.ID))
@@ -166,13 +167,13 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 	if p.Tag != nil {
 		p.Tag(tag)
 	}
-	res, err := runOnce(ctx, eng, s, opts, buildCtx, tag, emit, stage)
+	res, err := runOnce(ctx, eng, s, opts, buildCtx, tag, emit, phase)
 	if err != nil {
 		return res, err
 	}
 
 	if len(s.Checks) > 0 {
-		stage(StageCheck)
+		phase(PhaseCheck)
 		var failed []string
 		for _, c := range s.Checks {
 			cr, err := runCheck(ctx, eng, s, res.Image, res.ref(), c)
@@ -191,13 +192,13 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 	}
 
 	if s.Edit != nil {
-		stage(StageRebuild)
+		phase(PhaseRebuild)
 		edited, err := s.EditedContext(time.Now())
 		if err != nil {
 			res.Passed = false
 			return res.fail(err)
 		}
-		rb, err := runOnce(ctx, eng, s, opts, edited, tag+"-edit", emit, stage)
+		rb, err := runOnce(ctx, eng, s, opts, edited, tag+"-edit", emit, phase)
 		res.Rebuild = &rb
 		if err != nil {
 			res.Passed = false
@@ -234,9 +235,8 @@ func (r *Result) fail(err error) (Result, error) {
 
 // runOnce builds buildCtx with the strategy's Dockerfile as image, measures the image and runs
 // it once, checking the exit code and output the lesson expects.
-func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Options, buildCtx fs.FS, image string, emit func(engine.Event), stage func(Stage)) (Result, error) {
+func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Options, buildCtx fs.FS, image string, emit func(engine.Event), phase func(Phase)) (Result, error) {
 	res := newResult(s, opts, image)
-	steps := newStepRecorder()
 	br, err := eng.Build(ctx, engine.BuildRequest{
 		Context:    buildCtx,
 		Dockerfile: "Dockerfile",
@@ -245,11 +245,8 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 		Builder:    opts.Builder,
 		NoCache:    opts.NoCache,
 		Labels:     Labels(s),
-	}, func(ev engine.Event) {
-		steps.add(ev)
-		emit(ev)
-	})
-	res.StepResults = steps.results()
+	}, emit)
+	res.StepResults = stepResults(br.StepLog)
 	res.Builder = string(br.Builder)
 	res.BuildSeconds = br.Duration.Seconds()
 	res.Steps, res.CachedSteps = br.Steps, br.CachedSteps
@@ -260,7 +257,7 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 
 	// From here on the image is named by its ID: another docktutor process on this daemon may
 	// move the tag meanwhile, and this run must measure what it built.
-	stage(StageInspect)
+	phase(PhaseInspect)
 	info, err := eng.Inspect(ctx, res.ref())
 	if err != nil {
 		return res.fail(fmt.Errorf("inspect %s: %w", res.Image, err))
@@ -274,7 +271,7 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 		}
 	}
 
-	stage(StageRun)
+	phase(PhaseRun)
 	rr, err := eng.Run(ctx, engine.RunRequest{Image: res.ref(), Args: s.Args, Timeout: s.Timeout, Labels: Labels(s)})
 	res.RunOutput, res.ExitCode = rr.Output, rr.ExitCode
 	switch {
@@ -353,71 +350,15 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// RecordSteps turns a build's events into its StepResults, as Run does while it builds: for a
-// screen that keeps the events of a build it replays.
-func RecordSteps(events []engine.Event) []StepResult {
-	r := newStepRecorder()
-	for _, ev := range events {
-		r.add(ev)
-	}
-	return r.results()
-}
-
-// stepRecorder turns build events into StepResults. The legacy builder does not say which
-// stage a step belongs to, so the recorder follows its FROM steps: each starts a stage.
-type stepRecorder struct {
-	steps  []StepResult
-	byStep map[int]int // event Step → index in steps
-	stages int         // FROM steps seen (legacy builder)
-	stage  string      // the stage legacy steps belong to
-}
-
-func newStepRecorder() *stepRecorder { return &stepRecorder{byStep: map[int]int{}} }
-
-func (r *stepRecorder) add(ev engine.Event) {
-	if ev.Internal || ev.Step == 0 {
-		return
-	}
-	i, seen := r.byStep[ev.Step]
-	switch ev.Kind {
-	case engine.EventStepStarted:
-		if seen {
-			return
-		}
-		st := ev.Stage
-		if st == "" && ev.StageTotal == 0 {
-			if name, ok := fromStage(ev.Name, r.stages); ok {
-				r.stages++
-				r.stage = name
-			}
-			st = r.stage
-		}
-		r.byStep[ev.Step] = len(r.steps)
-		r.steps = append(r.steps, StepResult{Name: ev.Name, Stage: st})
-	case engine.EventCacheHit:
-		if seen {
-			r.steps[i].Cached = true
-		}
-	case engine.EventStepDone:
-		if seen {
-			r.steps[i].Duration = ev.Duration
+// stepResults keeps the learner's steps of a build, as the results show and store them.
+func stepResults(log []engine.Step) []StepResult {
+	var out []StepResult
+	for _, st := range log {
+		if !st.Internal {
+			out = append(out, StepResult{Name: st.Name, Stage: st.Stage, Cached: st.State == engine.StepCached, Duration: st.Duration})
 		}
 	}
-}
-
-func (r *stepRecorder) results() []StepResult { return slices.Clip(r.steps) }
-
-// fromStage recognises "FROM image [AS name]" and names the stage it starts: its AS name, or
-// "stage-N" for the n-th (0-based) stage, as BuildKit names unnamed stages.
-func fromStage(instr string, n int) (string, bool) {
-	f := strings.Fields(instr)
-	if len(f) < 2 || !strings.EqualFold(f[0], "FROM") {
-		return "", false
-	}
-	if len(f) >= 4 && strings.EqualFold(f[len(f)-2], "AS") {
-		return f[len(f)-1], true
-	}
-	return fmt.Sprintf("stage-%d", n), true
+	return out
 }
 
 // Labels are the labels docktutor puts on a strategy's image and containers.
@@ -428,17 +369,11 @@ func Labels(s *lesson.Strategy) map[string]string {
 // IsCanceled reports whether err means the learner cancelled the run.
 func IsCanceled(err error) bool { return errors.Is(err, context.Canceled) }
 
-// lastLine is the last line of a container's output for an error message, with every escape
-// sequence and control character dropped: the output is untrusted, and errors are printed as
-// they are.
+// lastLine is the last line of a container's output for an error message (errors are printed
+// as they are, so it is plain text).
 func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		s = s[i+1:]
+	if l := termtext.LastLine(s); l != "" {
+		return l
 	}
-	s = strings.TrimSpace(termtext.Plain(s))
-	if s == "" {
-		return "no output"
-	}
-	return s
+	return "no output"
 }

@@ -61,7 +61,7 @@ func TestMultistageLessonOnDaemon(t *testing.T) {
 			sizes := map[string]int64{}
 			for _, s := range l.Strategies {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-				res, err := lab.Run(ctx, eng, s, opts, lab.Progress{})
+				res, err := lab.Run(ctx, eng, s, opts, lab.Hooks{})
 				cancel()
 				if err != nil {
 					t.Fatalf("%s: %v\noutput: %s", s.ID, err, res.RunOutput)
@@ -96,7 +96,7 @@ func TestMultistageLessonOnDaemon(t *testing.T) {
 
 			// A second build of an unchanged strategy is served from the cache.
 			s, _ := l.Strategy("go-multistage")
-			res, err := lab.Run(context.Background(), eng, s, opts, lab.Progress{})
+			res, err := lab.Run(context.Background(), eng, s, opts, lab.Hooks{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -57,6 +57,12 @@ func (e *cacheEngine) Build(_ context.Context, req engine.BuildRequest, emit fun
 	}
 	lines = append(lines, "LABEL io.docktutor.lesson=x") // the builder's own bookkeeping step
 	res := engine.BuildResult{Builder: engine.BuilderLegacy, Duration: time.Second}
+	var record engine.Steps
+	hand := emit
+	emit = func(ev engine.Event) {
+		record.Observe(ev)
+		hand(ev)
+	}
 	key := ""
 	for i, l := range lines {
 		key += "\n" + l + copied(req.Context, l)
@@ -65,9 +71,6 @@ func (e *cacheEngine) Build(_ context.Context, req engine.BuildRequest, emit fun
 		cached := e.cache[key] && !strings.HasPrefix(l, "FROM")
 		if cached {
 			emit(with(ev, engine.EventCacheHit))
-			if !ev.Internal {
-				res.CachedSteps++
-			}
 		}
 		done := with(ev, engine.EventStepDone)
 		if !cached {
@@ -75,10 +78,9 @@ func (e *cacheEngine) Build(_ context.Context, req engine.BuildRequest, emit fun
 		}
 		emit(done)
 		e.cache[key] = true
-		if !ev.Internal {
-			res.Steps++
-		}
 	}
+	res.StepLog = record.All()
+	res.Steps, res.CachedSteps = record.Counts()
 	res.ImageID = fmt.Sprintf("sha256:%064x", len(e.builds))
 	emit(engine.Event{Kind: engine.EventImageID, Text: res.ImageID})
 	return res, nil
@@ -177,8 +179,8 @@ func TestRunChecks(t *testing.T) {
 			"/busybox/sh -c ls /": {Output: "app\nbin\n"},
 		},
 	}
-	var stages []lab.Stage
-	res, err := lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{Namespace: "t"}, lab.Progress{Stage: func(s lab.Stage) { stages = append(stages, s) }})
+	var stages []lab.Phase
+	res, err := lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{Namespace: "t"}, lab.Hooks{Phase: func(s lab.Phase) { stages = append(stages, s) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +204,7 @@ func TestRunChecks(t *testing.T) {
 	if !reflect.DeepEqual(res.Checks, want) {
 		t.Errorf("checks:\n got %+v\nwant %+v", res.Checks, want)
 	}
-	if want := []lab.Stage{lab.StageBuild, lab.StageInspect, lab.StageRun, lab.StageCheck}; !slices.Equal(stages, want) {
+	if want := []lab.Phase{lab.PhaseBuild, lab.PhaseInspect, lab.PhaseRun, lab.PhaseCheck}; !slices.Equal(stages, want) {
 		t.Errorf("stages %v, want %v", stages, want)
 	}
 	if got := eng.runs[1]; !slices.Equal(got.Entrypoint, []string{"sh"}) || got.Labels[engine.LabelStrategy] != "distroless" {
@@ -214,7 +216,7 @@ func TestRunChecks(t *testing.T) {
 	eng.missing = nil
 	eng.answers["sh -c echo it's me"] = engine.RunResult{Output: "it's me\n"}
 	eng.answers["/busybox/sh -c ls /"] = engine.RunResult{Output: "bin\n"}
-	res, err = lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{}, lab.Progress{})
+	res, err = lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{}, lab.Hooks{})
 	if err == nil || res.Passed {
 		t.Fatalf("passed with a shell in a distroless image (err %v)", err)
 	}
@@ -263,7 +265,7 @@ func TestRunExpectExit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			eng := &cacheEngine{answers: map[string]engine.RunResult{"": tt.run}}
-			res, err := lab.Run(context.Background(), eng, l.Strategies[tt.strategy], lab.Options{}, lab.Progress{})
+			res, err := lab.Run(context.Background(), eng, l.Strategies[tt.strategy], lab.Options{}, lab.Hooks{})
 			if tt.wantErr == "" {
 				if err != nil || !res.Passed || res.ExitCode != tt.run.ExitCode {
 					t.Fatalf("err %v, passed %v, exit %d", err, res.Passed, res.ExitCode)
@@ -313,15 +315,15 @@ func TestRunEditRebuild(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.strategy, func(t *testing.T) {
 			s, _ := l.Strategy(tt.strategy)
-			var stages []lab.Stage
+			var stages []lab.Phase
 			var events int
 			// Twice: the second time, the first build is all cached and the edit still changes
 			// the file (the time in it), so the rebuild still shows the cache at work.
 			for round := 1; round <= 2; round++ {
 				time.Sleep(2 * time.Millisecond) // the edit's time has millisecond precision
 				stages, events = nil, 0
-				res, err := lab.Run(context.Background(), eng, s, lab.Options{Namespace: "t"}, lab.Progress{
-					Stage: func(st lab.Stage) { stages = append(stages, st) },
+				res, err := lab.Run(context.Background(), eng, s, lab.Options{Namespace: "t"}, lab.Hooks{
+					Phase: func(st lab.Phase) { stages = append(stages, st) },
 					Event: func(engine.Event) { events++ },
 				})
 				if err != nil {
@@ -347,7 +349,7 @@ func TestRunEditRebuild(t *testing.T) {
 					t.Errorf("round 2: first build has %d of %d steps cached, want all but FROM", res.CachedSteps, res.Steps)
 				}
 			}
-			if want := []lab.Stage{lab.StageBuild, lab.StageInspect, lab.StageRun, lab.StageRebuild, lab.StageInspect, lab.StageRun}; !slices.Equal(stages, want) {
+			if want := []lab.Phase{lab.PhaseBuild, lab.PhaseInspect, lab.PhaseRun, lab.PhaseRebuild, lab.PhaseInspect, lab.PhaseRun}; !slices.Equal(stages, want) {
 				t.Errorf("stages %v, want %v", stages, want)
 			}
 			if events == 0 {
@@ -373,7 +375,7 @@ func TestStepResults(t *testing.T) {
     expect: hello
 `, map[string]string{"two.Dockerfile": "FROM python:3.13 AS build\nCOPY hello.py /\nFROM python:3.13-slim\nCOPY --from=build /hello.py /\n"})
 	eng := &cacheEngine{answers: map[string]engine.RunResult{"": {Output: "hello\n"}}}
-	res, err := lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{}, lab.Progress{})
+	res, err := lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{}, lab.Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,22 +389,6 @@ func TestStepResults(t *testing.T) {
 		t.Errorf("steps:\n got %+v\nwant %+v", res.StepResults, want)
 	}
 
-	// BuildKit names the stage itself; the recorder keeps its name.
-	bk := []engine.Event{
-		{Kind: engine.EventStepStarted, Step: 1, Name: "[internal] load build definition", Internal: true},
-		{Kind: engine.EventStepStarted, Step: 2, Stage: "build", StageStep: 2, StageTotal: 2, Name: "COPY hello.py /"},
-		{Kind: engine.EventCacheHit, Step: 2, Stage: "build", StageStep: 2, StageTotal: 2, Name: "COPY hello.py /"},
-		{Kind: engine.EventStepDone, Step: 2, Stage: "build", StageStep: 2, StageTotal: 2, Name: "COPY hello.py /", Duration: time.Millisecond},
-		{Kind: engine.EventStepStarted, Step: 3, StageStep: 1, StageTotal: 2, Name: "FROM docker.io/library/python:3.13-slim"},
-	}
-	got := lab.RecordSteps(bk)
-	want = []lab.StepResult{
-		{Name: "COPY hello.py /", Stage: "build", Cached: true, Duration: time.Millisecond},
-		{Name: "FROM docker.io/library/python:3.13-slim"},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("BuildKit steps:\n got %+v\nwant %+v", got, want)
-	}
 }
 
 func TestResultJSON(t *testing.T) {
@@ -460,7 +446,7 @@ func TestRunBuildFailureKeepsSteps(t *testing.T) {
     expect: hello
 `, map[string]string{"a.Dockerfile": "FROM python:3.13\n"})
 	eng := failingEngine{cacheEngine: &cacheEngine{}}
-	res, err := lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{}, lab.Progress{})
+	res, err := lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{}, lab.Hooks{})
 	if err == nil || res.Passed || len(res.StepResults) != 1 || res.StepResults[0].Name != "FROM python:3.13" {
 		t.Fatalf("err %v, steps %+v", err, res.StepResults)
 	}

@@ -31,7 +31,7 @@ func TestTwoLearnersOneDaemon(t *testing.T) {
 			for _, id := range []string{"python-multistage", "go-distroless"} {
 				s, _ := l.Strategy(id)
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-				res, err := lab.Run(ctx, eng, s, lab.Options{Builder: engine.BuilderLegacy, Namespace: ns}, lab.Progress{})
+				res, err := lab.Run(ctx, eng, s, lab.Options{Builder: engine.BuilderLegacy, Namespace: ns}, lab.Hooks{})
 				cancel()
 				if err != nil {
 					t.Errorf("%s/%s: %v", ns, id, err)
@@ -79,7 +79,7 @@ func TestAnotherLearnersTag(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var reported string
-	res, err := lab.Run(ctx, eng, s, lab.Options{Builder: engine.BuilderLegacy}, lab.Progress{Tag: func(tag string) { reported = tag }})
+	res, err := lab.Run(ctx, eng, s, lab.Options{Builder: engine.BuilderLegacy}, lab.Hooks{Tag: func(tag string) { reported = tag }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -314,3 +314,13 @@ func PlainLines(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// LastLine is the last line of untrusted output that holds anything, as plain text: what an
+// error message quotes of a container's or a program's output. It is "" when none does.
+func LastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return strings.TrimSpace(Plain(s))
+}

@@ -87,14 +87,14 @@ type buildJob struct {
 	cancel   context.CancelFunc
 	events   chan jobMsg
 	started  time.Time
-	stage    lab.Stage
+	stage    lab.Phase
 	tag      string // the image's tag, once lab chose it
 }
 
 // jobMsg is one thing a running build reports: an engine event, a stage change or the end.
 type jobMsg struct {
 	event *engine.Event
-	stage lab.Stage
+	stage lab.Phase
 	tag   string
 	done  *lab.Result
 	err   error
@@ -389,7 +389,7 @@ func (m *lessonModel) next() tea.Cmd {
 	}
 	m.nextID++
 	ctx, cancel := context.WithCancel(m.c.workCtx)
-	job := &buildJob{id: m.nextID, strategy: s, cancel: cancel, events: make(chan jobMsg, 256), started: time.Now(), stage: lab.StageBuild}
+	job := &buildJob{id: m.nextID, strategy: s, cancel: cancel, events: make(chan jobMsg, 256), started: time.Now(), stage: lab.PhaseBuild}
 	m.job, m.now = job, job.started
 	if g := m.graphs[s.ID]; g != nil {
 		m.trackers[s.ID] = stagegraph.NewTracker(g)
@@ -410,9 +410,9 @@ func runJob(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts lab
 		case <-quit:
 		}
 	}
-	res, err := lab.Run(ctx, eng, s, opts, lab.Progress{
+	res, err := lab.Run(ctx, eng, s, opts, lab.Hooks{
 		Event: func(ev engine.Event) { send(jobMsg{event: &ev}) },
-		Stage: func(st lab.Stage) { send(jobMsg{stage: st}) },
+		Phase: func(st lab.Phase) { send(jobMsg{stage: st}) },
 		Tag:   func(tag string) { send(jobMsg{tag: tag}) },
 	})
 	send(jobMsg{done: &res, err: err})
@@ -466,11 +466,11 @@ func (m *lessonModel) applyBatch(b buildBatchMsg) tea.Cmd {
 		case it.stage != "":
 			job.stage = it.stage
 			switch it.stage {
-			case lab.StageRun:
+			case lab.PhaseRun:
 				m.log.add(logInfo, lab.DockerRun(job.tag, nil, job.strategy.Args))
-			case lab.StageCheck:
+			case lab.PhaseCheck:
 				m.log.add(logInfo, "checks: extra runs of the image")
-			case lab.StageRebuild:
+			case lab.PhaseRebuild:
 				// The edit-and-rebuild of a cache lesson: the events that follow are the second
 				// build, so the graph starts over for it.
 				if e := job.strategy.Edit; e != nil {

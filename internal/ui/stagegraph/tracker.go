@@ -165,14 +165,14 @@ func (t *Tracker) Observe(ev engine.Event) {
 			t.stats[stage].total = ev.StageTotal
 		}
 		t.stepName[key] = name
-		if !isFrom(name) {
+		if !engine.IsFrom(name) {
 			mark(&t.stats[stage].counted, key)
 		}
 	case engine.EventCacheHit:
 		if stage < 0 {
 			return
 		}
-		if !isFrom(name) {
+		if !engine.IsFrom(name) {
 			mark(&t.stats[stage].counted, key)
 			mark(&t.stats[stage].cached, key)
 		}
@@ -257,7 +257,7 @@ func (t *Tracker) stageOf(ev engine.Event) int {
 		return t.legacyStage
 	}
 	switch {
-	case isFrom(ev.Name):
+	case engine.IsFrom(ev.Name):
 		t.legacyStage = t.legacyFroms
 		t.legacyFroms++
 	case ev.Name == "":
@@ -302,11 +302,4 @@ func (t *Tracker) finishStage(i int) {
 	} else {
 		t.states[i] = Done
 	}
-}
-
-// isFrom reports whether a step's instruction is a FROM: its base image is pulled or reused,
-// never "cached", so it does not count against a stage being all from the cache.
-func isFrom(name string) bool {
-	f := strings.Fields(name)
-	return len(f) > 0 && strings.EqualFold(f[0], "FROM")
 }
