@@ -37,6 +37,8 @@ type Engine struct {
 	ImageLabels map[string]string
 	// Info is what Info returns.
 	DaemonInfo engine.DaemonInfo
+	// ContentsErr and ListErr, when set, are what Contents and ListManaged fail with.
+	ContentsErr, ListErr error
 
 	mu     sync.Mutex
 	builds []string
@@ -190,6 +192,12 @@ func (e *Engine) Contents(ctx context.Context, ref string) (inside.Report, error
 	if err := ctx.Err(); err != nil {
 		return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, err)
 	}
+	e.mu.Lock()
+	failure := e.ContentsErr
+	e.mu.Unlock()
+	if failure != nil {
+		return inside.Report{}, failure
+	}
 	ref = e.resolve(ref)
 	if r, ok := e.Inside[ref]; ok {
 		return r, nil
@@ -199,6 +207,33 @@ func (e *Engine) Contents(ctx context.Context, ref string) (inside.Report, error
 		size = 1_000_000
 	}
 	return DefaultContents(size), nil
+}
+
+// ListManaged lists the images the fake built, with their tags and labels, as the real
+// engine lists the images that carry docktutor's label.
+func (e *Engine) ListManaged(ctx context.Context) (engine.Managed, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ListErr != nil {
+		return engine.Managed{}, e.ListErr
+	}
+	var m engine.Managed
+	for id, tag := range e.ids {
+		labels := maps.Clone(e.labels[tag])
+		if labels == nil {
+			labels = map[string]string{}
+		}
+		labels[engine.LabelManaged] = "true"
+		m.Images = append(m.Images, engine.ManagedImage{ID: id, Tags: []string{tag}, Size: e.Sizes[tag], Labels: labels})
+	}
+	return m, ctx.Err()
+}
+
+// SetFailures sets ContentsErr and ListErr while builds may be reading them.
+func (e *Engine) SetFailures(contents, list error) {
+	e.mu.Lock()
+	e.ContentsErr, e.ListErr = contents, list
+	e.mu.Unlock()
 }
 
 // DefaultContents is a plausible shipped image of size bytes: one static binary, the files a

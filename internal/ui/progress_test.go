@@ -52,3 +52,26 @@ func TestProgressAndResultsSurviveRestart(t *testing.T) {
 		t.Errorf("earlier measurement not shown with its date:\n%s", s)
 	}
 }
+
+// TestMenuDoneNeedsAnswers: a lesson with questions is done when its strategies are built and
+// its questions answered, not before: the menu once said "✓ done" for qa after two builds.
+func TestMenuDoneNeedsAnswers(t *testing.T) {
+	store, _, err := progress.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "GET / -> 200 OK"
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
+		return qaEngine{fe}, fe.DaemonInfo, nil
+	}
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "qa", Connect: connect, Progress: store}, 120, 40)
+	d.key("B", "esc")
+	s := d.screen()
+	if !strings.Contains(s, "qa") || strings.Contains(s, "✓ done") {
+		t.Errorf("qa is done in the menu with no question answered:\n%s", s)
+	}
+	if !strings.Contains(s, "2/2 built · 0/6 answered") {
+		t.Errorf("the menu does not say what is left in qa:\n%s", s)
+	}
+}

@@ -1,11 +1,16 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/enginefake"
 	"github.com/docktutor/docktutor/internal/inside"
+	"github.com/docktutor/docktutor/internal/lesson"
 )
 
 // TestQASideBySide: the qa lesson shows the questions beside the answer; answering reveals the
@@ -101,5 +106,104 @@ func TestQAAnswerPaneScrolls(t *testing.T) {
 	}
 	if d.screen() == before {
 		t.Errorf("the screen did not change when scrolling the answer pane")
+	}
+}
+
+// qaEngine is the fake engine answering the qa lesson's checks as the real images do: the
+// shipped image has no go, the builder has one.
+type qaEngine struct{ *enginefake.Engine }
+
+func (e qaEngine) Run(ctx context.Context, req engine.RunRequest) (engine.RunResult, error) {
+	if len(req.Entrypoint) > 0 && req.Entrypoint[0] == "go" {
+		if strings.Contains(req.Image, "shipped") || req.Image == qaShippedID(e.Engine) {
+			return engine.RunResult{}, &engine.StartError{Image: req.Image, Reason: `exec: "go": executable file not found in $PATH`}
+		}
+		return engine.RunResult{Output: "go version go1.25.4 linux/amd64"}, nil
+	}
+	return e.Engine.Run(ctx, req)
+}
+
+// qaShippedID is the ID the fake gives the shipped image, which lab runs its checks by.
+func qaShippedID(fe *enginefake.Engine) string {
+	info, _ := fe.Inspect(context.Background(), "docktutor/qa:shipped")
+	return info.ID
+}
+
+// qaDriver opens the qa lesson on fe, with every question's evidence one key away.
+func qaDriver(t *testing.T, fe *enginefake.Engine, w, h int) (*driver, *lesson.Lesson) {
+	t.Helper()
+	c := loadCourse(t)
+	l, ok := c.Find("qa")
+	if !ok {
+		t.Fatal("no qa lesson")
+	}
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
+		return qaEngine{fe}, fe.DaemonInfo, nil
+	}
+	return newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect}, w, h), l
+}
+
+// toQuestion moves the qa list's cursor to the question with the given evidence kind.
+func toQuestion(t *testing.T, d *driver, l *lesson.Lesson, kind lesson.Evidence) *lesson.Question {
+	t.Helper()
+	for i, q := range l.Questions {
+		if q.Evidence == kind {
+			for range i + 1 {
+				d.key("down")
+			}
+			return q
+		}
+	}
+	t.Fatalf("qa has no %s question", kind)
+	return nil
+}
+
+// TestQAImageCount: the images evidence counts what the command it shows lists. It once
+// counted the image by its ID's "repository" (sha256) and said "0 image tagged".
+func TestQAImageCount(t *testing.T) {
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "GET / -> 200 OK"
+	d, l := qaDriver(t, fe, 120, 40)
+	d.key("B")
+	toQuestion(t, d, l, lesson.EvidenceImages)
+	d.key("e")
+	s := d.screen()
+	if !strings.Contains(s, "docker images --filter label=io.docktutor.strategy=shipped") {
+		t.Fatalf("no image listing in the evidence:\n%s", s)
+	}
+	if strings.Contains(s, "0 image") || !regexp.MustCompile(`\b1 image\b`).MatchString(s) {
+		t.Errorf("the evidence does not count the one shipped image:\n%s", s)
+	}
+}
+
+// TestQAEvidenceErrors: a failed image listing or inside analysis is shown with a way to retry,
+// never left as "Counting images…" or "Looking inside…".
+func TestQAEvidenceErrors(t *testing.T) {
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "GET / -> 200 OK"
+	fe.SetFailures(errors.New("contents: the daemon hung up"), errors.New("list images: the daemon hung up"))
+	d, l := qaDriver(t, fe, 120, 40)
+	d.key("B")
+	for _, kind := range []lesson.Evidence{lesson.EvidenceImages, lesson.EvidenceInside} {
+		t.Run(string(kind), func(t *testing.T) {
+			toQuestion(t, d, l, kind)
+			d.key("e")
+			s := d.screen()
+			if strings.Contains(s, "Counting images…") || strings.Contains(s, "Looking inside") {
+				t.Errorf("the evidence waits forever on an error:\n%s", s)
+			}
+			if !strings.Contains(s, "the daemon hung up") || !strings.Contains(s, "r retries") {
+				t.Errorf("the error and the way to retry are not shown:\n%s", s)
+			}
+			for range l.Questions {
+				d.key("up")
+			}
+		})
+	}
+	fe.SetFailures(nil, nil)
+	toQuestion(t, d, l, lesson.EvidenceInside)
+	d.key("r")
+	if s := d.screen(); strings.Contains(s, "the daemon hung up") || !strings.Contains(s, "Compilers: none") {
+		t.Errorf("r did not gather the evidence again:\n%s", s)
 	}
 }
