@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -278,5 +279,46 @@ func TestProgressReset(t *testing.T) {
 				t.Errorf("recorded after reset = %v, want %v", got, tt.wantLeft)
 			}
 		})
+	}
+}
+
+// TestProgressQANeedsAnswers: qa has six questions. Built but unanswered, it is partial, and
+// the table says 0/6 answered; `docktutor progress` once counted no questions and said done.
+// Reading progress changes nothing on disk.
+func TestProgressQANeedsAnswers(t *testing.T) {
+	dir := progressDir(t)
+	qa, ok := testCourse(t).Find("qa")
+	if !ok {
+		t.Fatal("no qa lesson")
+	}
+	record(t, dir, func(s *progress.Store) {
+		for _, st := range qa.Strategies {
+			s.MarkBuilt("qa", st.ID)
+		}
+	})
+	before, err := os.ReadFile(filepath.Join(dir, progress.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runProgress(t, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var rep progressJSON
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range rep.Lessons {
+		if l.ID == "qa" && (l.Status != "partial" || l.QuestionsAnswered != 0) {
+			t.Errorf("qa: status %q, %d answered; want partial, 0", l.Status, l.QuestionsAnswered)
+		}
+	}
+	table, _, _ := runProgress(t)
+	if !regexp.MustCompile(`qa\s+partial\s+2/2\s+0/6`).MatchString(table) {
+		t.Errorf("the table does not show qa partial with 0/6 answered:\n%s", table)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, progress.FileName))
+	if !bytes.Equal(before, after) {
+		t.Errorf("reading progress wrote to the file:\nbefore %s\nafter  %s", before, after)
 	}
 }
