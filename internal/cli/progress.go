@@ -81,11 +81,6 @@ func (g *globalOptions) openProgress() (*progress.Store, error) {
 	return s, nil
 }
 
-// lessonQuestions lists the ids of a lesson's questions, which a lesson needs answered to be done.
-// The course format has no questions yet (issue 4 brings them with the qa lesson); once
-// lesson.Lesson has them, list their ids here and the status and counts below follow.
-func lessonQuestions(*lesson.Lesson) []string { return nil }
-
 // Lesson statuses as `progress --json` reports them.
 const (
 	statusDone       = "done"
@@ -128,41 +123,22 @@ func report(c *lesson.Course, s *progress.Store) progressReport {
 		rep.Last = &progressLast{Lesson: l, Strategy: st}
 	}
 	for _, l := range c.Lessons {
-		strategies := make([]string, len(l.Strategies))
-		for i, st := range l.Strategies {
-			strategies[i] = st.ID
-		}
-		questions := lessonQuestions(l)
-		// Lesson before Done: Done stamps Completed the first time, and a time stamped by this
-		// read-only command (which does not save) would only ever say "now".
-		lp := s.Lesson(l.ID)
-		done := s.Done(l.ID, strategies, questions)
+		lp, st := s.Lesson(l.ID), s.Status(l)
 		lr := lessonReport{
 			ID: l.ID, Title: l.Title, Status: statusNotStarted,
-			StrategiesTotal: len(strategies), Built: []string{},
-			QuestionsTotal: len(questions),
-			LastOpened:     lp.Opened, Completed: lp.Completed,
+			StrategiesBuilt: st.Built, StrategiesTotal: st.Strategies, Built: []string{},
+			QuestionsAnswered: st.Answered, QuestionsCorrect: st.Correct, QuestionsTotal: st.Questions,
+			LastOpened: lp.Opened, Completed: st.Completed,
 		}
-		for _, id := range strategies {
-			if _, ok := lp.Built[id]; ok {
-				lr.Built = append(lr.Built, id)
-			}
-		}
-		lr.StrategiesBuilt = len(lr.Built)
-		for id, a := range lp.Answers {
-			// Without a question list every recorded answer counts; with one, only its questions.
-			if len(questions) > 0 && !slices.Contains(questions, id) {
-				continue
-			}
-			lr.QuestionsAnswered++
-			if a.Correct {
-				lr.QuestionsCorrect++
+		for _, strategy := range l.Strategies {
+			if _, ok := lp.Built[strategy.ID]; ok {
+				lr.Built = append(lr.Built, strategy.ID)
 			}
 		}
 		switch {
-		case done:
+		case st.Done():
 			lr.Status = statusDone
-		case lr.StrategiesBuilt > 0 || lr.QuestionsAnswered > 0:
+		case st.Started():
 			lr.Status = statusPartial
 		}
 		rep.Lessons = append(rep.Lessons, lr)
@@ -222,17 +198,13 @@ func statusText(status string) string {
 	}
 }
 
-// questionsText shows answered/total and how many were right; the total is left out while the
-// course does not say how many questions a lesson has.
+// questionsText shows answered/total and how many were right, "-" for a lesson without
+// questions.
 func questionsText(l lessonReport) string {
-	switch {
-	case l.QuestionsTotal > 0:
-		return fmt.Sprintf("%d/%d (%d correct)", l.QuestionsAnswered, l.QuestionsTotal, l.QuestionsCorrect)
-	case l.QuestionsAnswered > 0:
-		return fmt.Sprintf("%d (%d correct)", l.QuestionsAnswered, l.QuestionsCorrect)
-	default:
+	if l.QuestionsTotal == 0 {
 		return "-"
 	}
+	return fmt.Sprintf("%d/%d (%d correct)", l.QuestionsAnswered, l.QuestionsTotal, l.QuestionsCorrect)
 }
 
 func whenText(t time.Time) string {

@@ -35,7 +35,6 @@ type LessonProgress struct {
 	Answers   map[string]Answer `json:"answers,omitempty"`  // by question id
 	Strategy  string            `json:"strategy,omitempty"` // the strategy shown when last opened
 	Opened    time.Time         `json:"opened,omitzero"`    // when the lesson was last opened
-	Completed time.Time         `json:"completed,omitzero"` // when Done first found it done
 }
 
 // Started reports whether the learner has built or answered anything in the lesson.
@@ -214,42 +213,6 @@ func (s *Store) Recorded() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Sorted(maps.Keys(s.data.Lessons))
-}
-
-// Done reports whether every one of the given strategies of the lesson was built and every one
-// of the given questions answered (right or wrong: either way the learner has seen the evidence
-// and the explanation). The lists come from the course, so strategies added to a lesson later
-// are needed too and records of removed ones are ignored. A lesson with nothing to build or
-// answer is never done. The first time Done finds a lesson done it notes the time in Completed.
-func (s *Store) Done(lessonID string, strategies, questions []string) bool {
-	if len(strategies) == 0 && len(questions) == 0 {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	lp := s.data.Lessons[lessonID]
-	if lp == nil {
-		return false
-	}
-	for _, id := range strategies {
-		if _, ok := lp.Built[id]; !ok {
-			return false
-		}
-	}
-	for _, id := range questions {
-		if _, ok := lp.Answers[id]; !ok {
-			return false
-		}
-	}
-	if lp.Completed.IsZero() {
-		at := s.now()
-		s.change(func(f *file) {
-			if lp := f.lesson(lessonID); lp.Completed.IsZero() {
-				lp.Completed = at
-			}
-		})
-	}
-	return true
 }
 
 // Reset forgets everything recorded about a lesson, or about all lessons when lesson is "".

@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/docktutor/docktutor/internal/lesson"
 )
 
 // open opens a store in dir and fails the test on errors or warnings.
@@ -347,7 +350,19 @@ func TestReset(t *testing.T) {
 	}
 }
 
-func TestDone(t *testing.T) {
+// lessonOf is a lesson of the given strategy and question ids, as the course defines it.
+func lessonOf(strategies, questions []string) *lesson.Lesson {
+	l := &lesson.Lesson{ID: "normal"}
+	for _, id := range strategies {
+		l.Strategies = append(l.Strategies, &lesson.Strategy{ID: id})
+	}
+	for _, id := range questions {
+		l.Questions = append(l.Questions, &lesson.Question{ID: id})
+	}
+	return l
+}
+
+func TestStatus(t *testing.T) {
 	strategies := []string{"py-full", "py-slim"}
 	questions := []string{"q1", "q2"}
 	tests := []struct {
@@ -367,27 +382,36 @@ func TestDone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := open(t, t.TempDir())
+			dir := t.TempDir()
+			s := open(t, dir)
 			at := time.Date(2026, 11, 22, 14, 5, 0, 0, time.UTC)
-			fixedClock(s, at)
-			for _, id := range tt.built {
+			for i, id := range tt.built {
+				fixedClock(s, at.Add(time.Duration(i)*time.Minute))
 				s.MarkBuilt("normal", id)
 			}
 			for _, id := range tt.answered {
 				s.RecordAnswer("normal", id, 0, false) // wrong answers count as answered
 			}
-			if got := s.Done("normal", tt.strategies, tt.qids); got != tt.want {
-				t.Errorf("Done = %v, want %v", got, tt.want)
+			if err := s.Save(); err != nil {
+				t.Fatal(err)
 			}
-			completed := s.Lesson("normal").Completed
-			if tt.want != completed.Equal(at) {
-				t.Errorf("Completed = %v after Done = %v", completed, tt.want)
+			before, _ := os.ReadFile(s.Path())
+			st := s.Status(lessonOf(tt.strategies, tt.qids))
+			if st.Done() != tt.want {
+				t.Errorf("Done = %v, want %v (%+v)", st.Done(), tt.want, st)
 			}
-			// A later call keeps the first completion time.
-			fixedClock(s, at.Add(time.Hour))
-			s.Done("normal", tt.strategies, tt.qids)
-			if tt.want && !s.Lesson("normal").Completed.Equal(at) {
-				t.Error("Completed moved on a second Done")
+			if tt.want == st.Completed.IsZero() {
+				t.Errorf("Completed = %v with Done = %v", st.Completed, tt.want)
+			}
+			if st.Answered != min(len(tt.answered), len(tt.qids)) || st.Correct != 0 {
+				t.Errorf("answered %d, correct %d", st.Answered, st.Correct)
+			}
+			// A query: nothing to save, nothing written.
+			if err := s.Save(); err != nil {
+				t.Fatal(err)
+			}
+			if after, _ := os.ReadFile(s.Path()); !bytes.Equal(before, after) {
+				t.Errorf("Status changed the file:\n%s\n%s", before, after)
 			}
 		})
 	}
@@ -429,7 +453,7 @@ func TestConcurrentUse(t *testing.T) {
 				s.SetLast("multistage", id)
 				_ = s.Lesson("multistage")
 				_, _ = s.Last()
-				s.Done("multistage", []string{id}, nil)
+				_ = s.Status(lessonOf([]string{id}, nil))
 				if i%10 == 0 {
 					if err := s.Save(); err != nil {
 						t.Error(err)

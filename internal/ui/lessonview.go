@@ -518,7 +518,6 @@ func (m *lessonModel) finish(res lab.Result, err error) tea.Cmd {
 		}
 		if m.progress != nil {
 			m.progress.MarkBuilt(m.l.ID, s.ID)
-			m.progress.Done(m.l.ID, strategyIDs(m.l), questionIDs(m.l))
 		}
 		if m.cache != nil {
 			m.cache.Put(res)

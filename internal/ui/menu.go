@@ -32,25 +32,31 @@ func newMenu(c *lesson.Course, p *progress.Store) menuModel {
 	return m
 }
 
-// status is a lesson's progress mark for the menu: ✓ when done, built x/y when started.
+// status is a lesson's progress mark for the menu: ✓ done, or what is built and answered.
 func (m *menuModel) status(l *lesson.Lesson, st Styles) string {
 	if m.progress == nil {
 		return ""
 	}
-	p := m.progress.Lesson(l.ID)
-	built := 0
-	for _, s := range l.Strategies {
-		if _, ok := p.Built[s.ID]; ok {
-			built++
-		}
-	}
+	return statusMark(m.progress.Status(l), st)
+}
+
+// statusMark says how far a learner is in a lesson, in the words the menu and the lesson screen
+// share: "✓ done", "2/6 built", "2/2 built · 0/6 answered"; "" before anything is done.
+func statusMark(s progress.Status, st Styles) string {
 	switch {
-	case !p.Completed.IsZero() || (built == len(l.Strategies) && built > 0):
+	case s.Done():
 		return st.OK.Render("✓ done")
-	case p.Started():
-		return st.Muted.Render(fmt.Sprintf("%d/%d built", built, len(l.Strategies)))
+	case !s.Started():
+		return ""
 	}
-	return ""
+	var parts []string
+	if s.Strategies > 0 {
+		parts = append(parts, fmt.Sprintf("%d/%d built", s.Built, s.Strategies))
+	}
+	if s.Questions > 0 {
+		parts = append(parts, fmt.Sprintf("%d/%d answered", s.Answered, s.Questions))
+	}
+	return st.Muted.Render(strings.Join(parts, " · "))
 }
 
 // update moves the cursor; it returns the lesson to open when the learner picks one.
