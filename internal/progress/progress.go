@@ -31,10 +31,10 @@ type Answer struct {
 // LessonProgress is everything recorded about one lesson. Values handed out by Store are copies:
 // changing them changes nothing stored.
 type LessonProgress struct {
-	Built     map[string]Step   `json:"built,omitempty"`    // by strategy id
-	Answers   map[string]Answer `json:"answers,omitempty"`  // by question id
-	Strategy  string            `json:"strategy,omitempty"` // the strategy shown when last opened
-	Opened    time.Time         `json:"opened,omitzero"`    // when the lesson was last opened
+	Built    map[string]Step   `json:"built,omitempty"`    // by strategy id
+	Answers  map[string]Answer `json:"answers,omitempty"`  // by question id
+	Strategy string            `json:"strategy,omitempty"` // the strategy shown when last opened
+	Opened   time.Time         `json:"opened,omitzero"`    // when the lesson was last opened
 }
 
 // Started reports whether the learner has built or answered anything in the lesson.

@@ -114,7 +114,7 @@ func (m *lessonModel) qaKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			q.revealed[qu.ID] = true
 			if m.progress != nil {
 				m.progress.RecordAnswer(m.l.ID, qu.ID, c, qu.Correct(c))
-				}
+			}
 			return saveCmd(m.progress, nil), true
 		}
 	}
