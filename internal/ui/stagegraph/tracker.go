@@ -49,63 +49,40 @@ func (s State) String() string {
 }
 
 // Tracker turns a build's events into the state of each stage of its Dockerfile, for either
-// builder. The legacy builder numbers every instruction ("Step 3/7 : FROM alpine:3.22 AS
-// runtime"); its steps are mapped to stages by counting FROM steps (by step number when the
-// event has no instruction text), and it builds every stage up to the target, needed or not.
-// BuildKit names the stage of each step ("[build 2/4] RUN …"), runs stages in parallel and
-// skips the stages the target does not need; its internal steps name no stage and are
-// ignored. Call Finish when the build ends so that stages never built read as skipped.
+// builder. It reads the state of each step from the build's engine.Steps, the one record of
+// step state, and keeps only what is about stages: which stage each step belongs to and how
+// far each stage is.
 //
-// A Tracker belongs to one build. Its methods are not safe for concurrent use; in a Bubble
-// Tea program, feed it from Update.
+// The legacy builder numbers every instruction ("Step 3/7 : FROM alpine:3.22 AS runtime") and
+// names no stage; engine.Steps names it by counting FROM steps (a step with no instruction
+// text is placed by its number instead), and the legacy builder builds every stage up to the
+// target, needed or not. BuildKit names the stage of each step ("[build 2/4] RUN …"), runs
+// stages in parallel and skips the stages the target does not need; its internal steps name no
+// stage and are ignored. Call Finish when the build ends so that stages never built read as
+// skipped.
+//
+// A Tracker belongs to one build. Feed each event to the build's Steps first, then to Observe.
+// Its methods are not safe for concurrent use; in a Bubble Tea program, feed it from Update.
 type Tracker struct {
 	g       *dockerfile.Graph
+	steps   *engine.Steps
 	states  []State
-	stats   []stageStats
+	totals  []int          // BuildKit's n of "i/n" for each stage
 	builder engine.Builder // detected from the events; empty until the first step
 
-	stepStage   map[int]int        // engine step number → stage
-	stepName    map[stepKey]string // instruction of each started step
-	legacyFroms int                // FROM steps seen so far (legacy)
-	legacyStage int                // stage of the latest FROM step (legacy), -1 before the first
-	failed      bool
+	stepStage map[int]int // engine step number → stage
+	failed    bool
 }
 
-type stageStats struct {
-	counted  map[stepKey]bool // steps that could have come from the cache (all but FROM)
-	cached   map[stepKey]bool // steps that did
-	total    int              // BuildKit's n of "i/n" for the stage
-	finished map[int]bool     // BuildKit's i of "i/n" of the steps that finished
-}
-
-// stepKey identifies a step: by the engine's build-wide number when it has one, else by its
-// number inside the stage.
-type stepKey struct{ step, stageStep int }
-
-func keyOf(ev engine.Event) stepKey {
-	if ev.Step > 0 {
-		return stepKey{step: ev.Step}
-	}
-	return stepKey{stageStep: ev.StageStep}
-}
-
-// mark adds k to a set, creating it on first use.
-func mark(set *map[stepKey]bool, k stepKey) {
-	if *set == nil {
-		*set = map[stepKey]bool{}
-	}
-	(*set)[k] = true
-}
-
-// NewTracker returns a tracker for a build of g.Target, every stage waiting.
-func NewTracker(g *dockerfile.Graph) *Tracker {
+// NewTracker returns a tracker for a build of g.Target whose steps are recorded in steps, every
+// stage waiting.
+func NewTracker(g *dockerfile.Graph, steps *engine.Steps) *Tracker {
 	return &Tracker{
-		g:           g,
-		states:      make([]State, len(g.Stages)),
-		stats:       make([]stageStats, len(g.Stages)),
-		stepStage:   map[int]int{},
-		stepName:    map[stepKey]string{},
-		legacyStage: -1,
+		g:         g,
+		steps:     steps,
+		states:    make([]State, len(g.Stages)),
+		totals:    make([]int, len(g.Stages)),
+		stepStage: map[int]int{},
 	}
 }
 
@@ -129,7 +106,7 @@ func (t *Tracker) States() map[int]State {
 	return out
 }
 
-// Observe takes one build event.
+// Observe takes one build event, already recorded in the tracker's Steps.
 func (t *Tracker) Observe(ev engine.Event) {
 	if t.builder == "" && ev.Kind == engine.EventStepStarted {
 		switch {
@@ -140,11 +117,6 @@ func (t *Tracker) Observe(ev engine.Event) {
 		}
 	}
 	stage := t.stageOf(ev)
-	key := keyOf(ev)
-	name := ev.Name
-	if name == "" {
-		name = t.stepName[key]
-	}
 	switch ev.Kind {
 	case engine.EventStepStarted:
 		if stage < 0 {
@@ -162,22 +134,9 @@ func (t *Tracker) Observe(ev engine.Event) {
 			t.states[stage] = Building
 		}
 		if ev.StageTotal > 0 {
-			t.stats[stage].total = ev.StageTotal
+			t.totals[stage] = ev.StageTotal
 		}
-		t.stepName[key] = name
-		if !engine.IsFrom(name) {
-			mark(&t.stats[stage].counted, key)
-		}
-	case engine.EventCacheHit:
-		if stage < 0 {
-			return
-		}
-		if !engine.IsFrom(name) {
-			mark(&t.stats[stage].counted, key)
-			mark(&t.stats[stage].cached, key)
-		}
-		t.stepFinished(stage, ev)
-	case engine.EventStepDone:
+	case engine.EventCacheHit, engine.EventStepDone:
 		if stage >= 0 {
 			t.stepFinished(stage, ev)
 		}
@@ -230,74 +189,76 @@ func (t *Tracker) builtSilently(i int) bool {
 
 // stageOf finds the stage an event belongs to, or -1.
 func (t *Tracker) stageOf(ev engine.Event) int {
-	if ev.Stage != "" {
+	if i, ok := t.stepStage[ev.Step]; ok && ev.Step > 0 {
+		return i
+	}
+	i := -1
+	switch {
+	case ev.Stage != "":
 		name := ev.Stage
 		if f := strings.Fields(name); len(f) > 1 {
 			name = f[len(f)-1] // "[linux/arm64 build 1/2]" on multi-platform builds
 		}
-		if i := t.g.StageByProgressName(name); i >= 0 {
-			t.remember(ev.Step, i)
-			return i
+		i = t.g.StageByProgressName(name)
+	case ev.StageTotal > 0: // "[1/3] RUN …": BuildKit names no stage when there is one
+		i = t.g.StageByProgressName("")
+	case t.builder == engine.BuilderLegacy && ev.Kind == engine.EventStepStarted:
+		st, ok := t.steps.Find(ev.Step)
+		switch {
+		case !ok:
+		case st.Name == "":
+			i = t.g.LegacyStage(ev.Step)
+		default:
+			i = t.g.StageByProgressName(st.Stage)
 		}
-		return -1
-	}
-	if ev.StageTotal > 0 { // "[1/3] RUN …": BuildKit names no stage when there is one
-		if i := t.g.StageByProgressName(""); i >= 0 {
-			t.remember(ev.Step, i)
-			return i
+		if i >= len(t.states) {
+			i = -1
 		}
 	}
-	if i, ok := t.stepStage[ev.Step]; ok && ev.Step > 0 {
-		return i
+	if ev.Step > 0 && i >= 0 {
+		t.stepStage[ev.Step] = i
 	}
-	if t.builder != engine.BuilderLegacy {
-		return -1 // a BuildKit internal step
-	}
-	if ev.Kind != engine.EventStepStarted {
-		return t.legacyStage
-	}
-	switch {
-	case engine.IsFrom(ev.Name):
-		t.legacyStage = t.legacyFroms
-		t.legacyFroms++
-	case ev.Name == "":
-		t.legacyStage = t.g.LegacyStage(ev.Step)
-	}
-	if t.legacyStage >= len(t.states) {
-		t.legacyStage = -1
-	}
-	t.remember(ev.Step, t.legacyStage)
-	return t.legacyStage
+	return i
 }
 
-func (t *Tracker) remember(step, stage int) {
-	if step > 0 && stage >= 0 {
-		t.stepStage[step] = stage
+// stageSteps counts the steps of stage i that could have come from the cache (all but FROM:
+// a base image is pulled or reused, never "cached"), those that did, and with BuildKit the
+// steps that finished.
+func (t *Tracker) stageSteps(i int) (counted, cached, finished int) {
+	for _, st := range t.steps.All() {
+		if s, ok := t.stepStage[st.Step]; !ok || s != i {
+			continue
+		}
+		if st.State == engine.StepCached || st.State == engine.StepDone {
+			finished++
+		}
+		if engine.IsFrom(st.Name) {
+			continue
+		}
+		counted++
+		if st.State == engine.StepCached {
+			cached++
+		}
 	}
+	return counted, cached, finished
 }
 
 // stepFinished notes a finished BuildKit step and finishes its stage once all its steps have.
 func (t *Tracker) stepFinished(stage int, ev engine.Event) {
-	st := &t.stats[stage]
 	if ev.StageTotal > 0 {
-		st.total = ev.StageTotal
+		t.totals[stage] = ev.StageTotal
 	}
-	if t.builder != engine.BuilderBuildKit || ev.StageStep <= 0 {
+	if t.builder != engine.BuilderBuildKit || ev.StageStep <= 0 || t.states[stage] != Building {
 		return
 	}
-	if st.finished == nil {
-		st.finished = map[int]bool{}
-	}
-	st.finished[ev.StageStep] = true
-	if st.total > 0 && len(st.finished) >= st.total && t.states[stage] == Building {
+	if _, _, finished := t.stageSteps(stage); t.totals[stage] > 0 && finished >= t.totals[stage] {
 		t.finishStage(stage)
 	}
 }
 
 // finishStage marks a stage that ran to its end as cached or done.
 func (t *Tracker) finishStage(i int) {
-	st := t.stats[i]
-	if len(st.counted) > 0 && len(st.cached) == len(st.counted) {
+	if counted, cached, _ := t.stageSteps(i); counted > 0 && cached == counted {
 		t.states[i] = Cached
 	} else {
 		t.states[i] = Done

@@ -339,8 +339,10 @@ func TestTracker(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tr := NewTracker(graphOf(t, tc.src, tc.target))
+			steps := &engine.Steps{}
+			tr := NewTracker(graphOf(t, tc.src, tc.target), steps)
 			for _, ev := range tc.events {
+				steps.Observe(ev)
 				tr.Observe(ev)
 			}
 			if tc.mid != nil {
@@ -374,7 +376,7 @@ func fmtStates(m map[int]State) string {
 }
 
 func TestTrackerStateOutOfRange(t *testing.T) {
-	tr := NewTracker(graphOf(t, goApp, ""))
+	tr := NewTracker(graphOf(t, goApp, ""), &engine.Steps{})
 	if s := tr.State(-1); s != Waiting {
 		t.Errorf("State(-1) = %s", s)
 	}

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+)
+
+// pane is one box of the lesson screen, built like a bubbles component: it takes the messages
+// the screen routes to it, draws itself into the room it is given, and says which keys it
+// answers (help.KeyMap) so the help line lists them while it has the focus. The lesson screen
+// owns the layout and the focus; a new pane (exercise goals, the instructor's dashboard) slots
+// in by implementing this.
+type pane interface {
+	// Update takes a message: a key while the pane has the focus, or any message the screen
+	// hands every pane (a resize, a restyle, a finished analysis).
+	Update(msg tea.Msg) (pane, tea.Cmd)
+	// View draws the whole pane, frame and title included, in exactly width×height cells.
+	View(width, height int) string
+	// SetFocused tells the pane whether it has the focus: its frame shows it, and its keys
+	// (scrolling) act only then.
+	SetFocused(bool)
+	help.KeyMap
+}
+
+// scroller is the scrolling of a pane's body: a bubbles viewport keeps the offset and moves it
+// on the scroll keys, over lines the pane draws itself. The frame around them is paneBox's,
+// drawn by hand: the viewport's own lipgloss rendering measured 2–3× slower per frame.
+type scroller struct {
+	vp    viewport.Model
+	keys  KeyMap
+	lines []string
+}
+
+func newScroller(keys KeyMap) scroller {
+	vp := viewport.New()
+	vp.SetWidth(1 << 16) // no horizontal scrolling: panes cut or wrap their lines
+	return scroller{vp: vp, keys: keys}
+}
+
+// setLines gives the scroller its content and the room it has; the offset stays where it was,
+// as far as the new content allows.
+func (s *scroller) setLines(lines []string, height int) {
+	s.lines = lines
+	s.vp.SetHeight(max(1, height))
+	s.vp.SetContentLines(lines)
+	s.vp.SetYOffset(s.vp.YOffset()) // clamps
+}
+
+// setText is setLines for text of several lines.
+func (s *scroller) setText(text string, height int) {
+	s.setLines(strings.Split(text, "\n"), height)
+}
+
+// view is the lines in view.
+func (s *scroller) view() string {
+	from, to := s.window()
+	return strings.Join(s.lines[from:to], "\n")
+}
+
+// window is the range of lines in view.
+func (s *scroller) window() (from, to int) {
+	from = min(s.vp.YOffset(), len(s.lines))
+	return from, min(from+s.vp.Height(), len(s.lines))
+}
+
+// blank holds the empty lines setCount hands the viewport.
+var blank = make([]string, maxLogLines)
+
+// setCount is setLines for a pane that draws only the lines in view itself (the build log, of
+// up to maxLogLines): the viewport needs their number, not their text.
+func (s *scroller) setCount(n, height int) {
+	s.setLines(blank[:min(n, len(blank))], height)
+}
+
+// scroll moves the offset for a scroll key and reports whether the key was one.
+func (s *scroller) scroll(msg tea.KeyPressMsg) bool {
+	k := s.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		s.vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		s.vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		s.vp.PageUp()
+	case key.Matches(msg, k.PageDn):
+		s.vp.PageDown()
+	default:
+		return false
+	}
+	return true
+}
+
+// top and bottom move to either end; bottom also follows new lines of a growing log.
+func (s *scroller) top()           { s.vp.GotoTop() }
+func (s *scroller) bottom()        { s.vp.GotoBottom() }
+func (s *scroller) atBottom() bool { return s.vp.AtBottom() }
+
+// show scrolls as little as needed to bring line into view, a third of the way down when it
+// must move.
+func (s *scroller) show(line int) {
+	h := s.vp.Height()
+	if off := s.vp.YOffset(); line < off || line >= off+h {
+		s.vp.SetYOffset(line - h/3)
+	}
+}
+
+// scrollable reports whether there is more than fits.
+func (s *scroller) scrollable() bool { return len(s.lines) > s.vp.Height() }
+
+// hint is what a pane's title adds about scrolling: how far down, or that more lies below.
+func (s *scroller) hint(focused bool) string {
+	switch {
+	case !s.scrollable():
+		return ""
+	case s.vp.AtBottom():
+		return " · end"
+	case focused:
+		return fmt.Sprintf(" · %d%% · ↓ more", int(s.vp.ScrollPercent()*100))
+	}
+	return " · f, ↓ for more"
+}
+
+// bindings are the scroll keys, for a pane's help while it has the focus and can scroll.
+func (s *scroller) bindings() []key.Binding {
+	if !s.scrollable() {
+		return nil
+	}
+	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.PageDn}
+}

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/ui/stagegraph"
+)
+
+// strategyPane is the strategy on screen: its explanation and Dockerfile, and the Dockerfile's
+// stage graph, lit by the latest build. From wideWidth columns the graph has a box of its own
+// beside the Dockerfile; on narrower screens g switches between the two.
+type strategyPane struct {
+	c         *common
+	data      *lessonData
+	scroll    scroller
+	focused   bool
+	showGraph bool // narrow screens: the graph instead of the Dockerfile
+}
+
+// strategyMsg says that another strategy is on screen.
+type strategyMsg struct{}
+
+func newStrategyPane(c *common, data *lessonData) *strategyPane {
+	return &strategyPane{c: c, data: data, scroll: newScroller(c.keys)}
+}
+
+// Update switches between Dockerfile and graph (g, on narrow screens), scrolls on the scroll
+// keys, and goes back to the top for another strategy.
+func (p *strategyPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case strategyMsg:
+		p.scroll.top()
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, p.c.keys.Graph) && p.narrow():
+			p.showGraph = !p.showGraph
+			p.scroll.top()
+		case p.focused:
+			p.scroll.scroll(msg)
+		}
+	}
+	return p, nil
+}
+
+// narrow reports whether the graph shares the pane with the Dockerfile.
+func (p *strategyPane) narrow() bool { return p.c.width < wideWidth }
+
+func (p *strategyPane) SetFocused(f bool) { p.focused = f }
+
+// View draws the pane, and beside it the graph's box when there is room: width is for both.
+func (p *strategyPane) View(width, height int) string {
+	st, s := p.c.styles, p.data.strategy()
+	graphW := 0
+	if !p.narrow() {
+		graphW = layoutFor(p.c.width, p.c.height).graphW
+	}
+	stratW := width - graphW
+	w, h := paneInner(stratW, height)
+	title := fmt.Sprintf("Strategy %d/%d · %s", p.data.cur+1, len(p.data.l.Strategies), s.ID)
+	if graphW == 0 && p.showGraph {
+		title += " · stage graph"
+		p.scroll.setText(p.graph(s, w, 0), h)
+	} else {
+		explain := wrapText(stripMarkdown(s.Explain), w)
+		p.scroll.setText(st.Subtitle.Render(s.Title)+"\n"+explain+"\n\n"+RenderDockerfile(s.Dockerfile, st, w), h)
+	}
+	box := paneBox(title+p.scroll.hint(p.focused), p.scroll.view(), stratW, height, p.focused, st)
+	if graphW == 0 {
+		return box
+	}
+	gw, gh := paneInner(graphW, height)
+	return joinRow(box, paneBox(graphTitle(s), p.graph(s, gw, gh), graphW, height, false, st))
+}
+
+func graphTitle(s *lesson.Strategy) string {
+	if s.Target != "" {
+		return "Stages · --target " + s.Target
+	}
+	return "Stages"
+}
+
+// graph draws the strategy's stage graph, lit with the states of its latest build.
+func (p *strategyPane) graph(s *lesson.Strategy, width, height int) string {
+	g := p.data.graphs[s.ID]
+	if g == nil {
+		return p.c.styles.Muted.Render("This Dockerfile has no stage graph.")
+	}
+	var states map[int]stagegraph.State
+	if t := p.data.trackers[s.ID]; t != nil {
+		states = t.States()
+	}
+	return stagegraph.Draw(g, states, p.c.styles.Graph, stagegraph.Options{Width: width, Height: height}).Text
+}
+
+// ShortHelp lists g on narrow screens, and the scroll keys while the pane has the focus.
+func (p *strategyPane) ShortHelp() []key.Binding {
+	var out []key.Binding
+	if p.narrow() {
+		out = append(out, p.c.keys.Graph)
+	}
+	if p.focused {
+		out = append(out, p.scroll.bindings()...)
+	}
+	return out
+}
+
+// FullHelp lists the pane's keys.
+func (p *strategyPane) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn, k.Graph}}
+}
