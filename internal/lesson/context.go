@@ -71,15 +71,11 @@ func (s *Strategy) EditedContext(now time.Time) (fs.FS, error) {
 // leftover reports whether a file name is an editor's backup, swap or lock file, or an
 // operating system's folder metadata: never part of an app, whatever folder it turns up in.
 func leftover(name string) bool {
-	switch {
-	case strings.HasSuffix(name, "~"), // emacs, vim and nano backups
-		strings.HasPrefix(name, ".#"),                                   // emacs lock files
-		strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"),    // emacs auto-saves
-		strings.HasPrefix(name, ".") && swapSuffix(path.Ext(name)),      // vim swap files
-		name == ".DS_Store", name == "Thumbs.db", name == "desktop.ini": // folder metadata
-		return true
-	}
-	return false
+	return strings.HasSuffix(name, "~") || // emacs, vim and nano backups
+		strings.HasPrefix(name, ".#") || // emacs lock files
+		len(name) > 2 && name[0] == '#' && name[len(name)-1] == '#' || // emacs auto-saves
+		strings.HasPrefix(name, ".") && swapSuffix(path.Ext(name)) || // vim swap files
+		name == ".DS_Store" || name == "Thumbs.db" || name == "desktop.ini" // folder metadata
 }
 
 // swapSuffix reports whether ext is one of vim's swap file extensions: .swp, then .swo, .swn…
