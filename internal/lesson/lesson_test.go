@@ -173,6 +173,7 @@ strategies:
     explain: x
     expect: ModuleNotFoundError
     expect_exit: 1
+    timeout: 90s
     checks:
       - title: No shell
         entrypoint: [sh]
@@ -207,6 +208,8 @@ questions:
     answer: 2
     explain: Compare the listings.
     evidence: files
+    caption: |
+      The second image holds **none** of the first one's files.
     strategy: b
     compare: a
 `)},
@@ -222,6 +225,9 @@ questions:
 	a, b := l.Strategies[0], l.Strategies[1]
 	if a.ExpectExit != 1 || b.ExpectExit != 0 {
 		t.Errorf("expect_exit: a %d (want 1), b %d (want the default 0)", a.ExpectExit, b.ExpectExit)
+	}
+	if a.Timeout != 90*time.Second || b.Timeout != 0 {
+		t.Errorf("timeout: a %v (want 1m30s), b %v (want 0, the engine's default)", a.Timeout, b.Timeout)
 	}
 	wantChecks := []*lesson.Check{
 		{Title: "No shell", Entrypoint: []string{"sh"}, Args: []string{"-c", "echo hi"}, Expect: "executable file not found", ExpectFail: true, Explain: "There is no shell."},
@@ -242,6 +248,12 @@ questions:
 	q := l.Questions[1]
 	if q.ID != "files" || q.Evidence != lesson.EvidenceFiles || q.Strategy != "b" || q.Compare != "a" || len(q.Choices) != 2 {
 		t.Errorf("question: %+v", q)
+	}
+	if want := "The second image holds **none** of the first one's files."; q.Caption != want {
+		t.Errorf("caption %q, want %q (trimmed)", q.Caption, want)
+	}
+	if c := l.Questions[0].Caption; c != "" {
+		t.Errorf("a question without a caption has %q", c)
 	}
 	if !q.Correct(2) || q.Correct(1) {
 		t.Error("Correct: answer 2 should be the only right one")
@@ -486,6 +498,9 @@ func TestCurriculum(t *testing.T) {
 	used := map[lesson.Evidence]bool{}
 	for _, x := range q {
 		used[x.Evidence] = true
+		if x.Caption == "" {
+			t.Errorf("qa/%s: no caption under its evidence", x.ID)
+		}
 	}
 	for _, k := range lesson.EvidenceKinds {
 		if !used[k] {
