@@ -462,7 +462,10 @@ func TestKeyInstructions(t *testing.T) {
 		{0, 0, nil},
 		{1, 1, []string{"COPY --from=build /out/hello /hello"}},
 		{1, 2, []string{"COPY --from=build /out/hello /hello", `ENTRYPOINT ["/hello"]`}},
-		{1, 9, []string{"COPY --from=build /out/hello /hello", `ENTRYPOINT ["/hello"]`}},
+		{1, 3, []string{"COPY --from=build /out/hello /hello", "USER nonroot:nonroot", `ENTRYPOINT ["/hello"]`}},
+		{1, 9, []string{"COPY --from=build /out/hello /hello", "USER nonroot:nonroot", `ENTRYPOINT ["/hello"]`}},
+		{0, 4, []string{"COPY go.mod ./", "RUN go mod download", "COPY . .", `RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/hello .`}},
+		{0, 5, []string{"WORKDIR /src", "COPY go.mod ./", "RUN go mod download", "COPY . .", `RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/hello .`}},
 	}
 	for _, tc := range tests {
 		var got []string
