@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -52,8 +53,9 @@ Formats:
   dot      Graphviz, for 'dot -Tsvg'
   mermaid  a Mermaid flowchart, for Markdown
 
-A Dockerfile BuildKit would refuse exits with status 1 and "Dockerfile:LINE: message";
-an unknown --target exits with status 2 and lists the stages.`,
+A Dockerfile BuildKit would refuse exits with status 1 and "PATH:LINE: message", PATH as
+given with -f (<stdin> for -f -); an unknown --target exits with status 2 and lists the
+stages.`,
 		Example: `  # The Dockerfile in the current folder
   docktutor graph
 
@@ -97,7 +99,7 @@ func (o *graphOptions) run() error {
 	if err != nil {
 		return err
 	}
-	g, err := dockerfile.Parse(src, dockerfile.Options{Target: o.target, BuildArgs: args})
+	g, err := dockerfile.Parse(src, dockerfile.Options{Target: o.target, BuildArgs: args, Filename: o.fileName()})
 	var te *dockerfile.TargetError
 	switch {
 	case errors.As(err, &te):
@@ -140,10 +142,20 @@ func (o *graphOptions) read() ([]byte, error) {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return nil, exitf(1, "no Dockerfile at %s; name one with -f PATH (or -f - for standard input)", o.file)
+	case errors.Is(err, syscall.EISDIR):
+		return nil, exitf(1, "%s is a directory; name the Dockerfile in it: docktutor graph -f %s", o.file, filepath.Join(o.file, "Dockerfile"))
 	case err != nil:
-		return nil, exitf(1, "read %s: %w", o.file, err)
+		return nil, &ExitError{Code: 1, Err: err} // it names the path and what failed
 	}
 	return b, nil
+}
+
+// fileName is how errors name the Dockerfile: the path as given, <stdin> for standard input.
+func (o *graphOptions) fileName() string {
+	if o.file == "-" {
+		return "<stdin>"
+	}
+	return o.file
 }
 
 // parseBuildArgs turns KEY=VALUE flags into a map; a bare KEY takes its value from the

@@ -98,14 +98,14 @@ func TestGraphCommand(t *testing.T) {
 			stdin:    "FROM alpine:3.22\nFORM scratch\n",
 			args:     []string{"-f", "-"},
 			wantCode: 1,
-			wantErr:  "docktutor: Dockerfile:2: unknown instruction: FORM (did you mean FROM?)\n",
+			wantErr:  "docktutor: <stdin>:2: unknown instruction: FORM (did you mean FROM?)\n",
 		},
 		{
 			name:     "control bytes in an error are escaped",
 			stdin:    "FROM alpine:3.22\n\x1b[2JRUN true\n",
 			args:     []string{"-f", "-"},
 			wantCode: 1,
-			wantErr:  `Dockerfile:2: unknown instruction: \x1b[2JRUN`,
+			wantErr:  `<stdin>:2: unknown instruction: \x1b[2JRUN`,
 		},
 		{
 			name:     "unknown target: exit 2 with the stages",
@@ -302,6 +302,46 @@ func TestGraphJSONContract(t *testing.T) {
 			}
 			if strings.Join(got.External, "\n") != strings.Join(g.External, "\n") {
 				t.Errorf("external %q, want %q", got.External, g.External)
+			}
+		})
+	}
+}
+
+// TestGraphErrorNamesFile: a Dockerfile error names the file as -f gave it, and a directory
+// is said to be one, once (issue 10, bug 7).
+func TestGraphErrorNamesFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.Mkdir("build", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("build", "odd.Dockerfile"), []byte("FROM alpine:3.22\nCOPPY a b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	long := "FROM alpine:3.22\nRUN echo hi\nRUN echo " + strings.Repeat("x", 70000) + "\n"
+	if err := os.WriteFile("long.Dockerfile", []byte(long), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        string // all of stderr
+	}{
+		{"relative path", "", []string{"-f", "build/odd.Dockerfile"},
+			"docktutor: build/odd.Dockerfile:2: unknown instruction: COPPY (did you mean COPY?)\n"},
+		{"standard input", "FROM alpine:3.22\nCOPPY a b\n", []string{"-f", "-"},
+			"docktutor: <stdin>:2: unknown instruction: COPPY (did you mean COPY?)\n"},
+		{"over-long line", "", []string{"-f", "long.Dockerfile"},
+			"docktutor: long.Dockerfile:3: dockerfile line greater than max allowed size of 65535\n"},
+		{"a directory", "", []string{"-f", "build"},
+			"docktutor: build is a directory; name the Dockerfile in it: docktutor graph -f " +
+				filepath.Join("build", "Dockerfile") + "\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := runGraph(t, tc.stdin, tc.args...)
+			if code != 1 || stderr != tc.want {
+				t.Errorf("exit %d, stderr %q; want exit 1, %q", code, stderr, tc.want)
 			}
 		})
 	}

@@ -12,19 +12,26 @@ import (
 
 // Error is a Dockerfile that BuildKit would refuse, with the line BuildKit blames.
 type Error struct {
+	// File names the Dockerfile as the user gave it (Options.Filename); empty means
+	// "Dockerfile".
+	File string
 	// Line is the 1-based line BuildKit points at; 0 when it names none (an empty file).
 	Line int
 	// Msg is BuildKit's message, safe to print: control bytes are escaped.
 	Msg string
 }
 
-// Error formats the error as "Dockerfile:LINE: message" (or "Dockerfile: message" without a
-// line), the way compilers and BuildKit's own output point at a file.
+// Error formats the error as "FILE:LINE: message" (or "FILE: message" without a line), the
+// way compilers and BuildKit's own output point at a file.
 func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("Dockerfile:%d: %s", e.Line, e.Msg)
+	file := "Dockerfile"
+	if e.File != "" {
+		file = Printable(e.File)
 	}
-	return "Dockerfile: " + e.Msg
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", file, e.Line, e.Msg)
+	}
+	return file + ": " + e.Msg
 }
 
 // TargetError is a --target that names no stage of the Dockerfile.

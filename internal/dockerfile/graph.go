@@ -172,39 +172,31 @@ func (g *Graph) Incoming(i int) []Edge {
 
 // KeyInstructions picks at most max instructions worth showing in a small drawing of the stage:
 // what crosses from other stages first, then what the image runs (ENTRYPOINT, CMD), then what
-// builds it (RUN, COPY, ADD; the last ones first), returned in file order. ENV, LABEL, ARG and
-// the like are left out.
+// builds it (RUN, COPY, ADD; the last ones first), then, when there is room left, the rest
+// (ENV, LABEL, ARG and the like; the last ones first), returned in file order.
 func (s *Stage) KeyInstructions(max int) []Instruction {
 	if max <= 0 {
 		return nil
 	}
-	type scored struct {
-		pos, score int
-	}
-	var cands []scored
-	for i, in := range s.Instructions {
-		score := 0
-		switch in.Keyword {
-		case "RUN", "COPY", "ADD":
-			score = 1
-		case "ENTRYPOINT", "CMD":
-			score = 2
+	score := func(in Instruction) int {
+		switch {
+		case in.FromStage >= 0:
+			return 3
+		case in.Keyword == "ENTRYPOINT", in.Keyword == "CMD":
+			return 2
+		case in.Keyword == "RUN", in.Keyword == "COPY", in.Keyword == "ADD":
+			return 1
 		}
-		if in.FromStage >= 0 {
-			score = 3
-		}
-		if score > 0 {
-			cands = append(cands, scored{i, score})
-		}
+		return 0
 	}
 	// Highest scores first; among equals the later instruction, closer to what the stage
 	// produces (the RUN that builds rather than the COPY of go.mod).
 	picked := make([]bool, len(s.Instructions))
 	left := max
-	for score := 3; score >= 1 && left > 0; score-- {
-		for k := len(cands) - 1; k >= 0 && left > 0; k-- {
-			if c := cands[k]; c.score == score {
-				picked[c.pos] = true
+	for want := 3; want >= 0 && left > 0; want-- {
+		for i := len(s.Instructions) - 1; i >= 0 && left > 0; i-- {
+			if score(s.Instructions[i]) == want {
+				picked[i] = true
 				left--
 			}
 		}

@@ -1,7 +1,9 @@
 package dockerfile
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -33,6 +35,9 @@ type Options struct {
 	// platform ARGs (BUILDPLATFORM, TARGETARCH, ...) take; empty means linux and the
 	// architecture docktutor runs on.
 	Platform string
+	// Filename names the file in errors ("build/odd.Dockerfile:2: …"); empty means
+	// "Dockerfile".
+	Filename string
 }
 
 // Parse reads a Dockerfile with BuildKit's parser and returns its stage graph for
@@ -46,7 +51,14 @@ func Parse(src []byte, opts Options) (g *Graph, err error) {
 		if r := recover(); r != nil {
 			g, err = nil, newError(0, "%s%v", internalErrorPrefix, r)
 		}
+		var pe *Error
+		if errors.As(err, &pe) {
+			pe.File = opts.Filename
+		}
 	}()
+	if err := checkLineLengths(src); err != nil {
+		return nil, err
+	}
 	res, err := parser.Parse(bytes.NewReader(src))
 	if err != nil {
 		return nil, fromBuildKit(err, 0)
@@ -90,6 +102,42 @@ func Parse(src []byte, opts Options) (g *Graph, err error) {
 		return nil, err
 	}
 	return g, nil
+}
+
+// maxLineLength is the longest line BuildKit's parser reads, without its newline: its
+// bufio.Scanner holds a line and its newline in bufio.MaxScanTokenSize bytes.
+const maxLineLength = bufio.MaxScanTokenSize - 1
+
+// checkLineLengths refuses a file with a line BuildKit's parser cannot read, as BuildKit does,
+// but names that line. BuildKit's parser blames the last line it did read (the line before,
+// or none at all when the long line is the first instruction, which it then calls a "file
+// with no instructions"), so the line is found here. Errors BuildKit's parser finds in the
+// lines before it come first, as in BuildKit; those that only say the lines before it end
+// too soon (no instructions yet, a heredoc still open) do not.
+func checkLineLengths(src []byte) error {
+	line, start := 1, 0
+	for start < len(src) {
+		end := bytes.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src) - start
+		}
+		if end > maxLineLength {
+			break
+		}
+		start += end + 1
+		line++
+	}
+	if start >= len(src) {
+		return nil
+	}
+	if _, err := parser.Parse(bytes.NewReader(src[:start])); err != nil {
+		switch pe := fromBuildKit(err, 0); pe.Msg {
+		case "file with no instructions", "unterminated heredoc":
+		default:
+			return pe
+		}
+	}
+	return newError(line, "dockerfile line greater than max allowed size of %d", maxLineLength)
 }
 
 // globalArgs builds the environment FROM lines expand in: BuildKit's automatic platform and

@@ -462,7 +462,10 @@ func TestKeyInstructions(t *testing.T) {
 		{0, 0, nil},
 		{1, 1, []string{"COPY --from=build /out/hello /hello"}},
 		{1, 2, []string{"COPY --from=build /out/hello /hello", `ENTRYPOINT ["/hello"]`}},
-		{1, 9, []string{"COPY --from=build /out/hello /hello", `ENTRYPOINT ["/hello"]`}},
+		{1, 3, []string{"COPY --from=build /out/hello /hello", "USER nonroot:nonroot", `ENTRYPOINT ["/hello"]`}},
+		{1, 9, []string{"COPY --from=build /out/hello /hello", "USER nonroot:nonroot", `ENTRYPOINT ["/hello"]`}},
+		{0, 4, []string{"COPY go.mod ./", "RUN go mod download", "COPY . .", `RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/hello .`}},
+		{0, 5, []string{"WORKDIR /src", "COPY go.mod ./", "RUN go mod download", "COPY . .", `RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/hello .`}},
 	}
 	for _, tc := range tests {
 		var got []string
@@ -566,5 +569,71 @@ func TestParseCheckComments(t *testing.T) {
 		if _, err := Parse([]byte(src), Options{}); err != nil {
 			t.Errorf("%q: %v", src, err)
 		}
+	}
+}
+
+// TestParseErrorNamesFile: an error names the file Options.Filename gives, "Dockerfile" when
+// it gives none (issue 10, bug 7).
+func TestParseErrorNamesFile(t *testing.T) {
+	src := []byte("FROM alpine:3.22\nCOPPY a b\n")
+	tests := []struct{ filename, want string }{
+		{"", "Dockerfile:2: unknown instruction: COPPY (did you mean COPY?)"},
+		{"build/odd.Dockerfile", "build/odd.Dockerfile:2: unknown instruction: COPPY (did you mean COPY?)"},
+		{"<stdin>", "<stdin>:2: unknown instruction: COPPY (did you mean COPY?)"},
+		{"odd\x1b[2J.Dockerfile", `odd\x1b[2J.Dockerfile:2: unknown instruction: COPPY (did you mean COPY?)`},
+	}
+	for _, tc := range tests {
+		_, err := Parse(src, Options{Filename: tc.filename})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("Filename %q: error %v, want %s", tc.filename, err, tc.want)
+		}
+	}
+	_, err := Parse(nil, Options{Filename: "empty.Dockerfile"})
+	if want := "empty.Dockerfile: file with no instructions"; err == nil || err.Error() != want {
+		t.Errorf("empty file: error %v, want %s", err, want)
+	}
+}
+
+// TestParseLongLine: a line longer than BuildKit reads is blamed on its own line number; the
+// parser counts only the lines it read, one fewer (issue 10, bug 7).
+func TestParseLongLine(t *testing.T) {
+	long := strings.Repeat("x", 70000)
+	const msg = "dockerfile line greater than max allowed size of 65535"
+	tests := []struct {
+		name, src string
+		line      int
+	}{
+		{"third line", "FROM alpine:3.22\nRUN echo hi\nRUN echo " + long + "\nRUN true\n", 3},
+		{"first line", "RUN " + long + "\nFROM alpine:3.22\n", 1},
+		{"last line without newline", "FROM alpine:3.22\nRUN " + long, 2},
+		{"continuation line", "FROM alpine:3.22\nRUN echo \\\n  " + long + "\n", 3},
+		{"after a comment and a blank line", "FROM alpine:3.22\n# note\n\nRUN " + long + "\n", 4},
+		{"CRLF", "FROM alpine:3.22\r\nRUN a\r\nRUN " + long + "\r\n", 3},
+		{"in a heredoc", "FROM alpine:3.22\nRUN <<EOF\n" + long + "\nEOF\n", 3},
+		{"65536 bytes at the end", "FROM alpine:3.22\n" + strings.Repeat("#", 65536), 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.src), Options{})
+			var pe *Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v, want *Error", err)
+			}
+			if pe.Line != tc.line || pe.Msg != msg {
+				t.Errorf("error %q, want line %d: %s", err, tc.line, msg)
+			}
+		})
+	}
+	// The longest line BuildKit reads is not an error, with or without its newline.
+	for _, end := range []string{"\n", ""} {
+		ok := "FROM alpine:3.22\nRUN " + strings.Repeat("x", 65535-4) + end
+		if _, err := Parse([]byte(ok), Options{}); err != nil {
+			t.Errorf("a 65535-byte line ending %q: %v", end, err)
+		}
+	}
+	// An error BuildKit finds before the long line comes first, as in BuildKit.
+	src := "FROM alpine:3.22\nENV PATH\nRUN " + long + "\n"
+	if _, err := Parse([]byte(src), Options{}); err == nil || err.Error() != "Dockerfile:2: ENV must have two arguments" {
+		t.Errorf("an error before a long line: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package lesson_test
 
 import (
+	"fmt"
 	"io/fs"
 	"os/exec"
 	"reflect"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/lessons"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
 func TestBuiltInCourseLoads(t *testing.T) {
@@ -31,8 +31,8 @@ func TestBuiltInCourseLoads(t *testing.T) {
 			if s.Expect == "" || s.Explain == "" {
 				t.Errorf("%s/%s: missing expected output or explanation", l.ID, s.ID)
 			}
-			if s.BaseImage() == "" {
-				t.Errorf("%s/%s: no base image found", l.ID, s.ID)
+			if s.Graph == nil || s.BaseImage() == "" {
+				t.Errorf("%s/%s: no stage graph or no base image found", l.ID, s.ID)
 			}
 			ctx, err := s.Context()
 			if err != nil {
@@ -103,7 +103,7 @@ func TestStandinsCoverLessonImages(t *testing.T) {
 	}
 	for _, l := range c.Lessons {
 		for _, s := range l.Strategies {
-			for _, img := range externalImages(t, s.Dockerfile) {
+			for _, img := range externalImages(s) {
 				if !have[img] {
 					t.Errorf("%s/%s uses %s, which .ci/standins does not build", l.ID, s.ID, img)
 				}
@@ -112,27 +112,16 @@ func TestStandinsCoverLessonImages(t *testing.T) {
 	}
 }
 
-// externalImages lists the FROM images that are not earlier stages or scratch.
-func externalImages(t *testing.T, dockerfile string) []string {
-	t.Helper()
-	res, err := parser.Parse(strings.NewReader(dockerfile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stages := map[string]bool{"scratch": true}
+// externalImages lists the images a strategy's Dockerfile pulls: what its stages start FROM
+// (not earlier stages, not scratch) and what COPY --from or RUN --mount=from= reads.
+func externalImages(s *lesson.Strategy) []string {
 	var out []string
-	for _, n := range res.AST.Children {
-		if !strings.EqualFold(n.Value, "from") || n.Next == nil {
-			continue
-		}
-		if img := n.Next.Value; !stages[strings.ToLower(img)] {
-			out = append(out, img)
-		}
-		if as := n.Next.Next; as != nil && as.Next != nil {
-			stages[strings.ToLower(as.Next.Value)] = true
+	for _, st := range s.Graph.Stages {
+		if st.BaseStage < 0 && st.Base != "scratch" {
+			out = append(out, st.Base)
 		}
 	}
-	return out
+	return append(out, s.Graph.External...)
 }
 
 // addToStrategy appends YAML lines to the only strategy of the test folder's lesson.
@@ -184,6 +173,7 @@ strategies:
     explain: x
     expect: ModuleNotFoundError
     expect_exit: 1
+    timeout: 90s
     checks:
       - title: No shell
         entrypoint: [sh]
@@ -218,6 +208,8 @@ questions:
     answer: 2
     explain: Compare the listings.
     evidence: files
+    caption: |
+      The second image holds **none** of the first one's files.
     strategy: b
     compare: a
 `)},
@@ -233,6 +225,9 @@ questions:
 	a, b := l.Strategies[0], l.Strategies[1]
 	if a.ExpectExit != 1 || b.ExpectExit != 0 {
 		t.Errorf("expect_exit: a %d (want 1), b %d (want the default 0)", a.ExpectExit, b.ExpectExit)
+	}
+	if a.Timeout != 90*time.Second || b.Timeout != 0 {
+		t.Errorf("timeout: a %v (want 1m30s), b %v (want 0, the engine's default)", a.Timeout, b.Timeout)
 	}
 	wantChecks := []*lesson.Check{
 		{Title: "No shell", Entrypoint: []string{"sh"}, Args: []string{"-c", "echo hi"}, Expect: "executable file not found", ExpectFail: true, Explain: "There is no shell."},
@@ -253,6 +248,12 @@ questions:
 	q := l.Questions[1]
 	if q.ID != "files" || q.Evidence != lesson.EvidenceFiles || q.Strategy != "b" || q.Compare != "a" || len(q.Choices) != 2 {
 		t.Errorf("question: %+v", q)
+	}
+	if want := "The second image holds **none** of the first one's files."; q.Caption != want {
+		t.Errorf("caption %q, want %q (trimmed)", q.Caption, want)
+	}
+	if c := l.Questions[0].Caption; c != "" {
+		t.Errorf("a question without a caption has %q", c)
 	}
 	if !q.Correct(2) || q.Correct(1) {
 		t.Error("Correct: answer 2 should be the only right one")
@@ -315,8 +316,17 @@ func TestLoadReportsProblems(t *testing.T) {
 		{"unknown field", func(f fstest.MapFS) {
 			f["one/lesson.yaml"].Data = append(f["one/lesson.yaml"].Data, []byte("colour: red\n")...)
 		}, []string{"one/lesson.yaml", "colour"}},
-		{"unparsable dockerfile", func(f fstest.MapFS) { f["one/a.Dockerfile"].Data = []byte("FROM scratch\nCOPY\n") }, []string{"one/a.Dockerfile"}},
-		{"no FROM", func(f fstest.MapFS) { f["one/a.Dockerfile"].Data = []byte("RUN true\n") }, []string{"one/a.Dockerfile", "FROM"}},
+		{"unparsable dockerfile", func(f fstest.MapFS) { f["one/a.Dockerfile"].Data = []byte("FROM scratch\nCOPY\n") }, []string{"one/a.Dockerfile:2: COPY requires"}},
+		{"unknown instruction", func(f fstest.MapFS) { f["one/a.Dockerfile"].Data = []byte("FROM scratch\nCOPPY x /x\n") }, []string{"one/a.Dockerfile:2: unknown instruction: COPPY"}},
+		{"no FROM", func(f fstest.MapFS) { f["one/a.Dockerfile"].Data = []byte("RUN true\n") }, []string{"one/a.Dockerfile:1:", "start the Dockerfile with FROM"}},
+		{"only ARGs", func(f fstest.MapFS) { f["one/a.Dockerfile"].Data = []byte("ARG V=1\n") }, []string{"one/a.Dockerfile:1:", "start the Dockerfile with FROM"}},
+		{"empty dockerfile", func(f fstest.MapFS) { f["one/a.Dockerfile"].Data = nil }, []string{"one/a.Dockerfile:", "start the Dockerfile with FROM"}},
+		{"unknown target among named stages", func(f fstest.MapFS) {
+			f["one/a.Dockerfile"].Data = []byte("FROM scratch AS build\nFROM scratch AS test\n")
+			addToStrategy(f, "target: nope\n")
+		}, []string{`one/a.Dockerfile: target "nope": no stage of that name`, "the stages are: build, test"}},
+		{"bad timeout", func(f fstest.MapFS) { addToStrategy(f, "timeout: soon\n") }, []string{`timeout "soon"`}},
+		{"negative timeout", func(f fstest.MapFS) { addToStrategy(f, "timeout: -1s\n") }, []string{`timeout "-1s"`}},
 		{"missing app", func(f fstest.MapFS) { delete(f, "apps/py/hello.py") }, []string{`app "py"`}},
 		{"missing text", func(f fstest.MapFS) { delete(f, "one/one.md") }, []string{"one/lesson.yaml", "text"}},
 		{"bad strategy id", func(f fstest.MapFS) {
@@ -344,6 +354,10 @@ func TestLoadReportsProblems(t *testing.T) {
 		{"question compares with itself", func(f fstest.MapFS) { addQuestion(f, "compare: a") }, []string{`compare "a"`}},
 		{"question with one choice", func(f fstest.MapFS) { addQuestion(f, "choices: [only]") }, []string{"at least two", "answer 2: want the 1-based number of one of the 1 choices"}},
 		{"question without text", func(f fstest.MapFS) { addQuestion(f, "question: \"\"") }, []string{"question (the text) is missing"}},
+		{"question with a long caption", func(f fstest.MapFS) {
+			addQuestion(f, "caption: "+strings.Repeat("word ", 61))
+		}, []string{`question "q": caption is 304 characters`}},
+		{"question with a misspelt caption", func(f fstest.MapFS) { addQuestion(f, "captions: x") }, []string{"captions"}},
 		{"questions with the same id", func(f fstest.MapFS) {
 			addQuestion(f, "")
 			f["one/lesson.yaml"].Data = append(f["one/lesson.yaml"].Data, []byte(strings.TrimPrefix(questionYAML(""), "questions:\n"))...)
@@ -366,26 +380,63 @@ func TestLoadReportsProblems(t *testing.T) {
 	}
 }
 
-func TestBaseImage(t *testing.T) {
+// TestGraph: Load parses each strategy's Dockerfile once, for its target, and BaseImage reads
+// that graph: a stage built FROM another stage ships on what that stage starts FROM.
+func TestGraph(t *testing.T) {
 	const df = `FROM golang:1.25 AS dev
 FROM dev AS build
 FROM build AS test
 FROM alpine:3.22 AS runtime
 `
-	c, err := lesson.Load(lessons.FS)
+	targets := []struct{ id, target, base string }{
+		{"all", "", "alpine:3.22"}, {"dev", "dev", "golang:1.25"}, {"build", "build", "golang:1.25"},
+		{"test", "test", "golang:1.25"}, {"runtime", "runtime", "alpine:3.22"},
+	}
+	var y strings.Builder
+	y.WriteString("title: One\ntext: one.md\nstrategies:\n")
+	for _, tt := range targets {
+		fmt.Fprintf(&y, "  - {id: %s, title: T, app: py, dockerfile: a.Dockerfile, explain: x, expect: hi, target: %q}\n", tt.id, tt.target)
+	}
+	f := fstest.MapFS{
+		"course.yaml":      {Data: []byte("lessons: [one]\n")},
+		"one/lesson.yaml":  {Data: []byte(y.String())},
+		"one/one.md":       {Data: []byte("# One\n")},
+		"one/a.Dockerfile": {Data: []byte(df)},
+		"apps/py/hello.py": {Data: []byte("print('hi')\n")},
+	}
+	c, err := lesson.Load(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, _ := c.Find("workflow")
-	tests := []struct{ target, want string }{
-		{"", "alpine:3.22"}, {"dev", "golang:1.25"}, {"build", "golang:1.25"}, {"test", "golang:1.25"}, {"runtime", "alpine:3.22"},
-	}
-	for _, tt := range tests {
-		s := *l.Strategies[0]
-		s.Dockerfile, s.Target = df, tt.target
-		if got := s.BaseImage(); got != tt.want {
-			t.Errorf("target %q: base image %q, want %q", tt.target, got, tt.want)
+	for i, tt := range targets {
+		s := c.Lessons[0].Strategies[i]
+		if s.Graph == nil {
+			t.Fatalf("%s: no graph", s.ID)
 		}
+		if n := len(s.Graph.Stages); n != 4 {
+			t.Errorf("%s: graph has %d stages, want 4", s.ID, n)
+		}
+		if want := tt.target; want != "" && s.Graph.Stages[s.Graph.Target].Name != want {
+			t.Errorf("%s: graph targets stage %q, want %q", s.ID, s.Graph.Stages[s.Graph.Target].Name, want)
+		}
+		if got := s.BaseImage(); got != tt.base {
+			t.Errorf("target %q: base image %q, want %q", tt.target, got, tt.base)
+		}
+	}
+
+	// BaseImage reads the graph, and parses nothing itself.
+	s := *c.Lessons[0].Strategies[0]
+	s.Dockerfile = "FROM python:3.13\n"
+	if got := s.BaseImage(); got != "alpine:3.22" {
+		t.Errorf("BaseImage after the text changed: %q, want the graph's alpine:3.22", got)
+	}
+	s.Graph = c.Lessons[0].Strategies[1].Graph
+	if got := s.BaseImage(); got != "golang:1.25" {
+		t.Errorf("BaseImage with the dev target's graph: %q, want golang:1.25", got)
+	}
+	s.Graph = nil
+	if got := s.BaseImage(); got != "" {
+		t.Errorf("BaseImage without a graph: %q, want none", got)
 	}
 }
 
@@ -447,6 +498,9 @@ func TestCurriculum(t *testing.T) {
 	used := map[lesson.Evidence]bool{}
 	for _, x := range q {
 		used[x.Evidence] = true
+		if x.Caption == "" {
+			t.Errorf("qa/%s: no caption under its evidence", x.ID)
+		}
 	}
 	for _, k := range lesson.EvidenceKinds {
 		if !used[k] {

@@ -52,20 +52,23 @@ const maxBoxWidth = 88
 // autoCompactStages is how many stages LayoutAuto draws as boxes when the height is unknown.
 const autoCompactStages = 12
 
-// defaultInstructions is how many key instructions a box shows by default.
+// defaultInstructions is how many instructions a box lists when the height is unknown.
 const defaultInstructions = 3
 
 // Options tune a drawing.
 type Options struct {
 	// Width is the number of columns available (MinWidth at least).
 	Width int
-	// Height is the number of rows available, 0 when unknown. LayoutAuto shows fewer
-	// instructions per box, then one line per stage, until the drawing fits; a caller that
-	// still gets more lines than it has scrolls (Drawing.StageLines says where each stage is).
+	// Height is the number of rows available, 0 when unknown. LayoutAuto lists as many
+	// instructions in each box as fit, then draws one line per stage when not even one per
+	// box does; a caller that still gets more lines than it has scrolls (Drawing.StageLines
+	// says where each stage is).
 	Height int
 	// Layout forces a layout; LayoutAuto picks one.
 	Layout Layout
-	// Instructions is the most key instructions a box shows: 0 means 3, negative none.
+	// Instructions is the most instructions a box lists before it sums up the rest in a
+	// "… N more" line: 0 means no limit but the height (3 when the height is unknown, or the
+	// layout is LayoutBoxes), negative none.
 	Instructions int
 }
 
@@ -92,13 +95,13 @@ func Draw(g *dockerfile.Graph, states map[int]State, st Styles, opts Options) Dr
 	if g == nil || len(g.Stages) == 0 {
 		return Drawing{Text: "", Layout: opts.Layout}
 	}
-	instr := opts.Instructions
-	if instr == 0 {
-		instr = defaultInstructions
+	limit := opts.Instructions
+	if limit == 0 && (opts.Height <= 0 || opts.Layout == LayoutBoxes) {
+		limit = defaultInstructions
 	}
 	switch opts.Layout {
 	case LayoutBoxes:
-		return r.boxes(instr)
+		return r.boxes(r.uniform(limit))
 	case LayoutCompact:
 		return r.compact()
 	}
@@ -106,17 +109,108 @@ func Draw(g *dockerfile.Graph, states map[int]State, st Styles, opts Options) Dr
 		if len(g.Stages) > autoCompactStages {
 			return r.compact()
 		}
-		return r.boxes(instr)
+		return r.boxes(r.uniform(limit))
 	}
 	if len(g.Stages)*3 > opts.Height { // a box takes three lines at the least
 		return r.compact()
 	}
-	for n := instr; n >= 0; n-- {
-		if d := r.boxes(n); lineCount(d.Text) <= opts.Height {
-			return d
-		}
+	if d, ok := r.fitBoxes(limit, opts.Height); ok {
+		return d
 	}
 	return r.compact()
+}
+
+// fitBoxes draws the boxes in height lines with as many instructions listed as fit, at most
+// limit per box (0: no limit). Every box gets the same room; the lines left over go to boxes
+// that still hide instructions, THE IMAGE first, then in file order. It fails when not even
+// one line per box for its instructions fits.
+func (r *renderer) fitBoxes(limit, height int) (Drawing, bool) {
+	if limit == 0 {
+		for i := range r.g.Stages {
+			limit = max(limit, len(r.g.Stages[i].Instructions))
+		}
+	}
+	room := r.uniform(limit)
+	d := r.boxes(room)
+	lines := lineCount(d.Text)
+	if lines <= height || limit < 0 {
+		return d, lines <= height
+	}
+	// Only the listings change with the room; everything else takes the same lines.
+	fixed := lines - r.listingLines(room)
+	n := limit - 1
+	for n >= 0 && fixed+r.listingLines(r.uniform(n)) > height {
+		n--
+	}
+	if n < 0 {
+		return Drawing{}, false
+	}
+	room = r.uniform(n)
+	spare := height - fixed - r.listingLines(room)
+	for _, i := range r.fillOrder() {
+		if spare == 0 {
+			break
+		}
+		s := &r.g.Stages[i]
+		if listingLines(s, room[i]+1) > listingLines(s, room[i]) {
+			room[i]++
+			spare--
+		}
+	}
+	return r.boxes(room), true
+}
+
+// fillOrder is the order in which boxes get lines left over: THE IMAGE, then file order.
+func (r *renderer) fillOrder() []int {
+	order := []int{r.g.Target}
+	for i := range r.g.Stages {
+		if i != r.g.Target {
+			order = append(order, i)
+		}
+	}
+	return order
+}
+
+// uniform gives every box room for n instructions.
+func (r *renderer) uniform(n int) []int {
+	room := make([]int, len(r.g.Stages))
+	for i := range room {
+		room[i] = n
+	}
+	return room
+}
+
+// listingLines is how many lines the boxes' listings take with that room.
+func (r *renderer) listingLines(room []int) int {
+	n := 0
+	for i := range r.g.Stages {
+		n += listingLines(&r.g.Stages[i], room[i])
+	}
+	return n
+}
+
+// listing is what a box lists under FROM with room for n instructions: all of them when
+// they take at most n+1 lines, else the n key ones and how many more there are, which takes
+// the (n+1)th line. A "… 1 more" line would take the line the instruction could have, so it
+// never appears. Negative room lists nothing.
+func listing(s *dockerfile.Stage, n int) (shown []dockerfile.Instruction, more int) {
+	switch {
+	case n < 0:
+		return nil, 0
+	case len(s.Instructions) <= n+1:
+		return s.Instructions, 0
+	}
+	shown = s.KeyInstructions(n)
+	return shown, len(s.Instructions) - len(shown)
+}
+
+// listingLines is how many lines listing(s, n) takes.
+func listingLines(s *dockerfile.Stage, n int) int {
+	shown, more := listing(s, n)
+	if more > 0 {
+		return len(shown) + 1
+	}
+	return len(shown)
 }
 
 type renderer struct {
@@ -223,8 +317,9 @@ func (r *renderer) textStyle(i int, normal lipgloss.Style) lipgloss.Style {
 
 func (r *renderer) boxWidth() int { return min(r.width, maxBoxWidth) }
 
-// boxes draws one box per stage with the arrows into it above it.
-func (r *renderer) boxes(maxInstr int) Drawing {
+// boxes draws one box per stage with the arrows into it above it, box i listing what
+// listing(stage, room[i]) gives.
+func (r *renderer) boxes(room []int) Drawing {
 	var rows []string
 	d := Drawing{Layout: LayoutBoxes, StageLines: make([]int, len(r.g.Stages))}
 	for i := range r.g.Stages {
@@ -236,7 +331,7 @@ func (r *renderer) boxes(maxInstr int) Drawing {
 		}
 		rows = append(rows, in...)
 		d.StageLines[i] = len(rows)
-		rows = append(rows, r.box(i, maxInstr)...)
+		rows = append(rows, r.box(i, room[i])...)
 	}
 	rows = append(rows, "")
 	rows = append(rows, r.note()...)
@@ -244,8 +339,8 @@ func (r *renderer) boxes(maxInstr int) Drawing {
 	return d
 }
 
-// box draws stage i.
-func (r *renderer) box(i, maxInstr int) []string {
+// box draws stage i with room for n instructions.
+func (r *renderer) box(i, n int) []string {
 	s := &r.g.Stages[i]
 	bw := r.boxWidth()
 	inner := bw - 2
@@ -259,16 +354,12 @@ func (r *renderer) box(i, maxInstr int) []string {
 
 	rows := []string{r.titleRow(i, border, bstyle, bw)}
 	body := []line{r.fromLine(i)}
-	shown := s.KeyInstructions(maxInstr)
+	shown, more := listing(s, n)
 	for _, in := range shown {
 		body = append(body, r.instructionLine(i, in.Keyword, in.Text))
 	}
-	if more := len(s.Instructions) - len(shown); more > 0 && maxInstr >= 0 {
-		word := "instructions"
-		if more == 1 {
-			word = "instruction"
-		}
-		body = append(body, line{{fmt.Sprintf("… %d more %s", more, word), r.textStyle(i, r.st.More)}})
+	if more > 0 { // never 1: see listing
+		body = append(body, line{{fmt.Sprintf("… %d more instructions", more), r.textStyle(i, r.st.More)}})
 	}
 	side := func(b string) string { return bstyle.Render(b) }
 	for _, l := range body {

@@ -92,6 +92,8 @@ func TestRenderGolden(t *testing.T) {
 			states: map[int]State{0: Cached, 1: Done, 20: Building, 21: Waiting}},
 		{name: "go-scratch-compact-40", file: "go-scratch", width: 40, opts: Options{Layout: LayoutCompact}},
 		{name: "stage-chain-height-20-60", file: "stage-chain", width: 60, opts: Options{Height: 20}},
+		// Too short for every instruction: each box gets the same room, THE IMAGE the line left over.
+		{name: "go-multistage-height-16-50", file: "go-multistage", width: 50, opts: Options{Height: 16}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,5 +234,52 @@ func TestExportGolden(t *testing.T) {
 			golden(t, name+".dot", DOT(g))
 			golden(t, name+".mmd", Mermaid(g))
 		})
+	}
+}
+
+// TestDrawShowsWhatFits: a box lists every instruction the height has room for, and a
+// "… N more" line only stands in for two or more of them (issue 10, bug 12).
+func TestDrawShowsWhatFits(t *testing.T) {
+	src := "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n" +
+		"FROM scratch\nCOPY --from=build /app /app\nUSER 65532\nENV A=1\nENTRYPOINT [\"/app\"]\n"
+	g, err := dockerfile.Parse([]byte(src), dockerfile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Draw(g, nil, PlainStyles(), Options{Width: 60, Height: 20})
+	if d.Layout != LayoutBoxes || lineCount(d.Text) > 20 {
+		t.Fatalf("%s layout, %d lines:\n%s", d.Layout, lineCount(d.Text), d.Text)
+	}
+	for _, in := range []string{"WORKDIR /src", "COPY . .", "RUN go build", "COPY --from=build", "USER 65532", "ENV A=1", "ENTRYPOINT"} {
+		if !strings.Contains(d.Text, in) {
+			t.Errorf("%q not shown in 20 lines:\n%s", in, d.Text)
+		}
+	}
+	if strings.Contains(d.Text, "more") {
+		t.Errorf("a \"more\" line with room to spare:\n%s", d.Text)
+	}
+}
+
+// TestDrawNeverOneMore: at every height and width, with and without a height, "… N more"
+// never counts a single instruction, and a drawing given a height fits it when boxes do.
+func TestDrawNeverOneMore(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(corpusDir, "*.Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".Dockerfile")
+		g := parseCorpus(t, name, "")
+		for _, width := range []int{40, 80} {
+			for height := 0; height <= 80; height++ {
+				d := Draw(g, nil, PlainStyles(), Options{Width: width, Height: height})
+				if strings.Contains(d.Text, "… 1 more") {
+					t.Fatalf("%s %dx%d: \"… 1 more\":\n%s", name, width, height, d.Text)
+				}
+				if height > 0 && d.Layout == LayoutBoxes && lineCount(d.Text) > height {
+					t.Fatalf("%s %dx%d: %d lines", name, width, height, lineCount(d.Text))
+				}
+			}
+		}
 	}
 }
