@@ -48,9 +48,13 @@ type Step struct {
 	// legacy builder, which names none, the stage its latest FROM step started: the AS name,
 	// or "stage-N" (0-based) for an unnamed one, as BuildKit calls it. Empty for BuildKit's
 	// internal steps (the legacy builder's internal label steps belong to the last stage).
-	Stage    string
-	State    StepState
-	Duration time.Duration // how long it took, when the builder says
+	Stage string
+	// StageNumber is the 0-based position in the Dockerfile of the stage the step belongs to,
+	// when the builder's numbering tells it (the legacy builder: its FROM steps counted), and
+	// -1 when it does not (BuildKit: match Stage against the stages' progress names).
+	StageNumber int
+	State       StepState
+	Duration    time.Duration // how long it took, when the builder says
 }
 
 // Title is how a step reads in a build log: "step 3/7  RUN go build" (legacy builder),
@@ -133,7 +137,7 @@ func (s *Steps) add(ev Event) int {
 	if s.byStep == nil {
 		s.byStep = map[int]int{}
 	}
-	stage := ev.Stage
+	stage, number := ev.Stage, -1
 	if ev.Total > 0 {
 		// The legacy builder numbers every instruction and names no stage: a FROM starts the
 		// next one. The label steps it appends belong to the last stage.
@@ -145,11 +149,11 @@ func (s *Steps) add(ev Event) int {
 			}
 			s.froms++
 		}
-		stage = s.stage
+		stage, number = s.stage, s.froms-1
 	}
 	s.list = append(s.list, Step{
 		Step: ev.Step, Total: ev.Total, StageStep: ev.StageStep, StageTotal: ev.StageTotal,
-		Name: ev.Name, Internal: ev.Internal, Stage: stage,
+		Name: ev.Name, Internal: ev.Internal, Stage: stage, StageNumber: number,
 	})
 	s.byStep[ev.Step] = len(s.list) - 1
 	return len(s.list) - 1

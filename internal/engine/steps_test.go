@@ -26,14 +26,15 @@ func TestStepsLegacyStages(t *testing.T) {
 		s.Observe(ev)
 	}
 	type row struct {
-		Stage string
-		State StepState
+		Stage  string
+		Number int
+		State  StepState
 	}
 	var got []row
 	for _, st := range s.All() {
-		got = append(got, row{st.Stage, st.State})
+		got = append(got, row{st.Stage, st.StageNumber, st.State})
 	}
-	want := []row{{"build", StepDone}, {"build", StepCached}, {"stage-1", StepRunning}, {"stage-1", StepFailed}, {"stage-1", StepRunning}}
+	want := []row{{"build", 0, StepDone}, {"build", 0, StepCached}, {"stage-1", 1, StepRunning}, {"stage-1", 1, StepFailed}, {"stage-1", 1, StepRunning}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("steps:\n got %+v\nwant %+v", got, want)
 	}
@@ -62,9 +63,9 @@ func TestStepsBuildKit(t *testing.T) {
 		s.Observe(ev)
 	}
 	want := []Step{
-		{Step: 1, Name: "[internal] load build definition", Internal: true},
-		{Step: 2, Stage: "build", StageStep: 2, StageTotal: 2, Name: "COPY hello.py /", State: StepCached, Duration: time.Millisecond},
-		{Step: 3, StageStep: 1, StageTotal: 2, Name: "FROM docker.io/library/python:3.13-slim"},
+		{Step: 1, Name: "[internal] load build definition", Internal: true, StageNumber: -1},
+		{Step: 2, Stage: "build", StageStep: 2, StageTotal: 2, Name: "COPY hello.py /", State: StepCached, Duration: time.Millisecond, StageNumber: -1},
+		{Step: 3, StageStep: 1, StageTotal: 2, Name: "FROM docker.io/library/python:3.13-slim", StageNumber: -1},
 	}
 	if !reflect.DeepEqual(s.All(), want) {
 		t.Errorf("steps:\n got %+v\nwant %+v", s.All(), want)

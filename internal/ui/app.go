@@ -11,12 +11,10 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/term"
@@ -133,67 +131,27 @@ func (s screen) String() string {
 	return "unknown"
 }
 
-// common is what every component shares: size, styles, keys and the daemon connection.
-type common struct {
-	width, height int
-	styles        Styles
-	keys          KeyMap
-	isDark        bool
-	plain         bool
-	course        *lesson.Course
-
-	eng      engine.Engine
-	info     engine.DaemonInfo
-	engErr   error
-	checking bool // a connection attempt is under way
-
-	// Background work on the daemon (builds, image analyses) runs under workCtx and is counted
-	// in work, so that quitting can cancel it and wait for its clean-up: a container created
-	// for an analysis must be removed even when the learner quits halfway through.
-	workCtx    context.Context
-	workCancel context.CancelFunc
-	work       sync.WaitGroup
-}
-
-// goWork runs fn in the background as counted work.
-func (c *common) goWork(fn func()) {
-	c.work.Add(1)
-	go func() {
-		defer c.work.Done()
-		fn()
-	}()
-}
-
-// stopWork cancels background work and waits, at most timeout, for it to clean up.
-func (c *common) stopWork(timeout time.Duration) {
-	c.workCancel()
-	done := make(chan struct{})
-	go func() { c.work.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(timeout):
-	}
-}
-
-// Model is the root of the program: a small state machine over screens.
+// Model is the root of the program: a small state machine over screens, the status and help
+// lines, and the overlays (help, warnings) drawn above them.
 type Model struct {
 	opts   Options
 	c      *common
 	screen screen
 	menu   menuModel
-	lesson *lessonModel
+	lesson *lessonScreen
 	help   help.Model
 
 	fullHelp       bool
 	confirmQuit    bool
 	connectStarted bool
 
-	// screenCache is the last frame drawn. Bubble Tea asks for a view after every message,
-	// including the many that change nothing (terminal replies at start-up, stray events);
-	// those get the cached frame instead of a full redraw.
+	// screenCache is the last frame drawn. Bubble Tea asks for a view after every message;
+	// a message known to change nothing (changesNothing) gets the cached frame.
 	screenCache string
 	dirty       bool
-	warnings    []string // shown in the status line until the next key
+	// warnings found while starting (a progress file moved aside, say) are shown over the
+	// first screen until a key is pressed.
+	warnings []string
 }
 
 // New builds the root model; Run starts it. Tests drive it directly.
@@ -255,122 +213,143 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	if m.lesson != nil {
-		cmds = append(cmds, m.lesson.init())
+		cmds = append(cmds, m.lesson.resize())
 	}
 	return tea.Batch(cmds...)
 }
 
-// Update handles a message.
-func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// changesNothing reports the messages known to leave the screen as it is: terminal replies
+// docktutor does not use, and its own messages that only start or tick something.
+func changesNothing(msg tea.Msg) bool {
 	switch msg.(type) {
-	case tea.WindowSizeMsg, tea.BackgroundColorMsg, tea.KeyPressMsg, connectedMsg,
-		markdownMsg, buildBatchMsg, spinner.TickMsg, insideMsg, imagesMsg:
+	case nil, connectNowMsg, tea.KeyboardEnhancementsMsg, tea.ModeReportMsg, tea.TerminalVersionMsg,
+		tea.CapabilityMsg, tea.ColorProfileMsg, tea.EnvMsg, tea.ForegroundColorMsg, tea.CursorColorMsg,
+		tea.CursorPositionMsg, tea.KeyReleaseMsg, tea.FocusMsg, tea.BlurMsg:
+		return true
+	}
+	return false
+}
+
+// Update handles a message. Everything but what is known to change nothing redraws the
+// screen; the lesson screen says itself when one of its messages changed nothing (a
+// cancelled build's leftovers, a spinner tick after the build).
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd, changed := m.update(msg)
+	if changed && !changesNothing(msg) {
 		m.dirty = true
 	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case connectNowMsg:
-		return m, m.startConnect()
-	case markdownMsg:
-		// The lesson text has arrived: the first full frame is drawn next, so the daemon
-		// connection may start now.
-		var cmd tea.Cmd
-		if m.lesson != nil {
-			cmd = m.lesson.update(msg)
-		}
-		return m, tea.Batch(cmd, m.startConnect())
+		return m.startConnect(), false
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		if m.lesson != nil {
-			return m, m.lesson.resize()
+			return m.lesson.resize(), true
 		}
-		return m, nil
+		return nil, true
 	case tea.BackgroundColorMsg:
 		m.c.isDark = msg.IsDark()
 		m.c.styles = NewStyles(m.c.isDark, m.c.plain)
 		m.help.Styles = help.DefaultStyles(m.c.isDark)
 		if m.lesson != nil {
-			return m, m.lesson.restyle()
+			return m.lesson.resize(), true
 		}
-		return m, nil
+		return nil, true
 	case connectedMsg:
 		m.c.checking = false
 		m.c.eng, m.c.info, m.c.engErr = msg.eng, msg.info, msg.err
-		return m, nil
+		return nil, true
 	case tea.KeyPressMsg:
-		model, cmd := m.handleKey(msg)
-		return model, tea.Batch(cmd, m.startConnect())
+		return tea.Batch(m.handleKey(msg), m.startConnect()), true
+	case markdownMsg:
+		// The lesson text has arrived: the first full frame is drawn next, so the daemon
+		// connection may start now.
+		var cmd tea.Cmd
+		changed := false
+		if m.lesson != nil {
+			cmd, changed = m.lesson.Update(msg)
+		}
+		return tea.Batch(cmd, m.startConnect()), changed
 	}
 	if m.lesson != nil {
-		return m, m.lesson.update(msg)
+		return m.lesson.Update(msg)
 	}
-	return m, nil
+	return nil, true
 }
 
-func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.keys
-	m.warnings = nil
+	if len(m.warnings) > 0 {
+		m.warnings = nil // any key dismisses them
+		return nil
+	}
 	building := m.lesson != nil && m.lesson.building()
 	if m.confirmQuit {
 		m.confirmQuit = false
 		if key.Matches(msg, k.Quit) {
 			m.lesson.cancelBuilds()
-			return m, tea.Quit
+			return tea.Quit
 		}
-		return m, nil
+		return nil
 	}
 	switch {
 	case m.fullHelp && (key.Matches(msg, k.Help) || msg.String() == "esc"):
 		m.fullHelp = false
-		return m, nil
+		return nil
 	case key.Matches(msg, k.Help):
 		m.fullHelp = true
-		return m, nil
+		return nil
 	case msg.String() == "ctrl+c" && building:
 		m.lesson.cancelBuilds()
-		return m, nil
+		return nil
 	case key.Matches(msg, k.Quit):
 		if building {
 			m.confirmQuit = true
-			return m, nil
+			return nil
 		}
-		return m, tea.Quit
+		return tea.Quit
 	case key.Matches(msg, k.Retry) && m.c.engErr != nil && !m.c.checking:
 		m.c.checking = true
-		return m, connectCmd(m.opts.Connect)
+		return connectCmd(m.opts.Connect)
 	}
 	if m.screen == screenMenu {
 		if l, ok := m.menu.update(msg, k); ok {
-			return m, m.openLesson(l)
+			return m.openLesson(l)
 		}
-		return m, nil
+		return nil
 	}
 	if key.Matches(msg, k.Back) && !building {
 		m.screen = screenMenu
-		return m, nil
+		return nil
 	}
 	if key.Matches(msg, k.NextLesson) && !building {
 		if next := m.nextLesson(); next != nil {
-			return m, m.openLesson(next)
+			return m.openLesson(next)
 		}
 	}
-	return m, m.lesson.handleKey(msg)
+	cmd, _ := m.lesson.Update(msg)
+	return cmd
 }
 
 func (m *Model) openLesson(l *lesson.Lesson) tea.Cmd {
 	m.screen = screenLesson
-	if m.lesson != nil && m.lesson.l.ID == l.ID {
+	if m.lesson != nil && m.lesson.lesson().ID == l.ID {
 		return nil
 	}
-	m.lesson = newLessonModel(m.c, l, lab.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace}, m.opts.Progress, m.opts.Results)
-	return tea.Batch(m.lesson.init(), m.lesson.saveLast())
+	m.lesson = newLessonScreen(m.c, l, lab.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace}, m.opts.Progress, m.opts.Results)
+	return tea.Batch(m.lesson.resize(), m.lesson.saveLast())
 }
 
 // nextLesson is the lesson after the open one in learning order, nil after the last.
 func (m *Model) nextLesson() *lesson.Lesson {
 	ls := m.opts.Course.Lessons
 	for i, l := range ls {
-		if l.ID == m.lesson.l.ID && i+1 < len(ls) {
+		if l.ID == m.lesson.lesson().ID && i+1 < len(ls) {
 			return ls[i+1]
 		}
 	}
@@ -383,9 +362,6 @@ func (m *Model) shutdown() {
 	}
 	m.c.stopWork(10 * time.Second)
 }
-
-// Minimum usable size; below it the program says so instead of drawing a broken screen.
-const minWidth, minHeight = 60, 16
 
 // View draws the current screen.
 func (m *Model) View() tea.View {
@@ -426,7 +402,10 @@ func (m *Model) render() string {
 	if w < minWidth || h < minHeight {
 		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(tooSmall(w, h)))
 	}
-	if m.fullHelp {
+	switch {
+	case len(m.warnings) > 0:
+		return m.renderWarnings()
+	case m.fullHelp:
 		return m.renderHelp()
 	}
 	var body string
@@ -434,7 +413,7 @@ func (m *Model) render() string {
 	case screenMenu:
 		body = m.menu.view(m.c, h-2)
 	case screenLesson:
-		body = m.lesson.view(h - 2)
+		body = m.lesson.View(h - 2)
 	}
 	return fitBlock(body, w, h-2) + "\n" + m.statusLine() + "\n" + m.helpLine()
 }
@@ -444,8 +423,6 @@ func (m *Model) statusLine() string {
 	st, c := m.c.styles, m.c
 	var s string
 	switch {
-	case len(m.warnings) > 0:
-		s = st.Warn.Render("⚠ " + oneLine(m.warnings[0]))
 	case m.confirmQuit:
 		s = st.Warn.Render("A build is running. Press q again to cancel it and quit, any other key to stay.")
 	case c.checking:
@@ -486,7 +463,7 @@ func (m *Model) bindings() []key.Binding {
 	// The lesson's main keys, then help and quit, then the rest: on a narrow terminal the
 	// line is cut from the end, and ? lists everything.
 	main := m.lesson.bindings()
-	n := minInt(3, len(main))
+	n := min(3, len(main))
 	out = append(out, main[:n]...)
 	out = append(out, k.Help, quit)
 	out = append(out, main[n:]...)
@@ -501,11 +478,12 @@ func (m *Model) bindings() []key.Binding {
 
 func (m *Model) renderHelp() string {
 	st, k := m.c.styles, m.c.keys
-	groups := [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDn, k.Focus, k.Graph},
-		{k.Build, k.BuildAll, k.Cancel, k.NextStrategy, k.PrevStrategy},
-		{k.Reveal, k.NextLesson, k.Open, k.Back, k.Retry, k.Help, k.Quit},
+	groups := [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.NextLesson}}
+	if m.lesson != nil && m.screen == screenLesson {
+		groups = m.lesson.FullHelp()
+		groups = append(groups, []key.Binding{k.NextLesson, k.Back})
 	}
+	groups = append(groups, []key.Binding{k.Retry, k.Help, k.Quit})
 	fh := m.help
 	fh.ShowAll = true
 	body := st.Title.Render("docktutor — keys") + "\n\n" + fh.FullHelpView(groups) + "\n\n" +
@@ -519,9 +497,16 @@ func (m *Model) renderHelp() string {
 		m.c.styles.Pane.Padding(1, 2).Render(body))
 }
 
-func oneLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
+// renderWarnings shows the warnings found while starting, over the whole screen, until a key.
+func (m *Model) renderWarnings() string {
+	st := m.c.styles
+	width := min(m.c.width-8, 90)
+	var b strings.Builder
+	b.WriteString(st.Warn.Render("⚠ Before you start") + "\n")
+	for _, w := range m.warnings {
+		b.WriteString("\n" + wrapText(termtext.PlainLines(w), width) + "\n")
 	}
-	return termtext.Plain(s)
+	b.WriteString("\n" + st.Muted.Render("Nothing was lost. Press any key to continue."))
+	return lipgloss.Place(m.c.width, m.c.height, lipgloss.Center, lipgloss.Center,
+		st.Pane.Padding(1, 2).Render(b.String()))
 }

@@ -96,7 +96,7 @@ func benchBuilding(b *testing.B) (m *Model, job *buildJob, stop func()) {
 	m = benchModel(b, fe, benchW, benchH)
 	// Start the build without reading its messages: the benchmark plays the build's part.
 	m.Update(tea.KeyPressMsg{Code: 'b', Text: "b"})
-	job = m.lesson.job
+	job = m.lesson.runner.job
 	if job == nil {
 		b.Fatal("b did not start a build")
 	}
@@ -114,9 +114,9 @@ func benchLogText(i int) string {
 
 // benchBatch is one buildBatchMsg of n log events, as waitForBuild hands them to Update.
 func benchBatch(id, n, from int) buildBatchMsg {
-	items := make([]jobMsg, n)
+	items := make([]tea.Msg, n)
 	for i := range items {
-		items[i] = jobMsg{event: &engine.Event{Kind: engine.EventLog, Step: 3, Total: 3, Text: benchLogText(from + i)}}
+		items[i] = &buildEventMsg{ev: engine.Event{Kind: engine.EventLog, Step: 3, Total: 3, Text: benchLogText(from + i)}}
 	}
 	return buildBatchMsg{id: id, items: items}
 }
@@ -140,8 +140,8 @@ func BenchmarkEventsToModel(b *testing.B) {
 				lines += size
 			}
 			reportLines(b, lines, cpuTime()-cpu)
-			if got := m.lesson.log.n; got != min(maxLogLines, lines+1) {
-				b.Fatalf("the build pane holds %d lines after %d, want %d", got, lines, min(maxLogLines, lines+1))
+			if got := paneLog(m).n; got != min(maxLogLines, lines) {
+				b.Fatalf("the build pane holds %d lines after %d, want %d", got, lines, min(maxLogLines, lines))
 			}
 		})
 	}
@@ -155,19 +155,19 @@ func BenchmarkLogMillionLines(b *testing.B) {
 	m, job, stop := benchBuilding(b)
 	defer stop()
 	feed := func(from, n int) {
-		batch := buildBatchMsg{id: job.id, items: make([]jobMsg, size)}
-		events := make([]engine.Event, size)
+		batch := buildBatchMsg{id: job.id, items: make([]tea.Msg, size)}
+		events := make([]buildEventMsg, size)
 		for done := 0; done < n; {
 			k := min(size, n-done)
 			for i := 0; i < k; i++ {
-				events[i] = engine.Event{Kind: engine.EventLog, Step: 3, Total: 3, Text: benchLogText(from + done + i)}
-				batch.items[i] = jobMsg{event: &events[i]}
+				events[i] = buildEventMsg{ev: engine.Event{Kind: engine.EventLog, Step: 3, Total: 3, Text: benchLogText(from + done + i)}}
+				batch.items[i] = &events[i]
 			}
 			batch.items = batch.items[:k]
 			m.Update(batch)
 			// A real batch is fresh each time; reusing the arrays keeps the benchmark's own
 			// garbage out of the heap figures, and the model copies what it keeps.
-			events = make([]engine.Event, size)
+			events = make([]buildEventMsg, size)
 			batch.items = batch.items[:size]
 			done += k
 		}
@@ -186,10 +186,13 @@ func BenchmarkLogMillionLines(b *testing.B) {
 	b.ReportMetric(float64(before)/1e6, "heap-before-MB")
 	b.ReportMetric(float64(after)/1e6, "heap-after-MB")
 	b.ReportMetric((float64(after)-float64(before))/1e6, "heap-growth-MB")
-	if got := m.lesson.log.n; got != maxLogLines {
+	if got := paneLog(m).n; got != maxLogLines {
 		b.Fatalf("the build pane holds %d lines, want %d", got, maxLogLines)
 	}
 }
+
+// paneLog is the build pane's scrollback.
+func paneLog(m *Model) *buildLog { return &m.lesson.panes[2].(*logPane).log }
 
 // reportLines reports lines/s of wall time and of the process's CPU time.
 func reportLines(b *testing.B, lines int, cpu time.Duration) {
@@ -227,7 +230,7 @@ type streamEngine struct {
 
 func (e *streamEngine) Build(_ context.Context, _ engine.BuildRequest, emit func(engine.Event)) (engine.BuildResult, error) {
 	sum, err := engine.DecodeBuildStream(bytes.NewReader(e.stream), emit)
-	return engine.BuildResult{ImageID: sum.ImageID, Builder: sum.Builder, Steps: sum.Steps, CachedSteps: sum.CachedSteps}, err
+	return engine.BuildResult{ImageID: sum.ImageID, Builder: sum.Builder, Steps: sum.Steps, CachedSteps: sum.CachedSteps, StepLog: sum.StepLog}, err
 }
 
 // benchLegacyStream is a legacy builder's /build response: steps RUN steps printing lines
@@ -272,8 +275,8 @@ func BenchmarkStreamToModel(b *testing.B) {
 		builds++
 	}
 	reportLines(b, builds*steps*lines, cpuTime()-cpu)
-	if m.lesson.building() || m.lesson.log.n != maxLogLines {
-		b.Fatalf("after the builds: building %v, %d lines in the pane", m.lesson.building(), m.lesson.log.n)
+	if m.lesson.building() || paneLog(m).n != maxLogLines {
+		b.Fatalf("after the builds: building %v, %d lines in the pane", m.lesson.building(), paneLog(m).n)
 	}
 }
 
@@ -321,8 +324,8 @@ func BenchmarkLessonScreen(b *testing.B) {
 		fe.SetLogLines(100)
 		m := benchModel(b, fe, benchW, benchH)
 		benchKey(b, m, "B")
-		if len(m.lesson.results) != len(m.lesson.l.Strategies) {
-			b.Fatalf("%d results after B, want %d", len(m.lesson.results), len(m.lesson.l.Strategies))
+		if d := m.lesson.data; len(d.results) != len(d.l.Strategies) {
+			b.Fatalf("%d results after B, want %d", len(d.results), len(d.l.Strategies))
 		}
 		benchRender(b, m)
 	})

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
+	"github.com/docktutor/docktutor/internal/human"
 )
 
 // Bar is one row of the size chart.
@@ -23,18 +23,16 @@ func RenderChart(bars []Bar, st Styles, width int) string {
 		return st.Muted.Render("No images built yet.")
 	}
 	labelW, valueW := 0, 0
-	var max int64
+	var largest int64
 	for _, b := range bars {
-		labelW = maxInt(labelW, lipgloss.Width(b.Label))
-		valueW = maxInt(valueW, len(FormatSize(b.Value)))
-		if b.Value > max {
-			max = b.Value
-		}
+		labelW = max(labelW, lipgloss.Width(b.Label))
+		valueW = max(valueW, len(human.Size(b.Value)))
+		largest = max(largest, b.Value)
 	}
-	labelW = minInt(labelW, maxInt(8, width/3))
+	labelW = min(labelW, max(8, width/3))
 	noteW := 0
 	for _, b := range bars {
-		noteW = maxInt(noteW, lipgloss.Width(b.Note)+1)
+		noteW = max(noteW, lipgloss.Width(b.Note)+1)
 	}
 	barW := width - labelW - valueW - 2 - noteW
 	if barW < 4 {
@@ -54,59 +52,18 @@ func RenderChart(bars []Bar, st Styles, width int) string {
 			style = st.BarOther
 		}
 		n := 0
-		if max > 0 {
-			n = int(float64(b.Value) / float64(max) * float64(barW))
+		if largest > 0 {
+			n = int(float64(b.Value) / float64(largest) * float64(barW))
 		}
 		bar := strings.Repeat("█", n)
 		if n == 0 && b.Value > 0 {
 			bar = "▏"
 		}
 		label := truncate(b.Label, labelW)
-		fmt.Fprintf(&sb, "%-*s %*s %s", labelW, label, valueW, FormatSize(b.Value), style.Render(bar))
+		fmt.Fprintf(&sb, "%-*s %*s %s", labelW, label, valueW, human.Size(b.Value), style.Render(bar))
 		if b.Note != "" {
 			sb.WriteString(" " + st.Muted.Render(b.Note))
 		}
 	}
 	return sb.String()
-}
-
-// FormatSize formats a byte count the way `docker images` does (decimal units).
-func FormatSize(n int64) string {
-	switch {
-	case n <= 0:
-		return "-"
-	case n >= 1e9:
-		return fmt.Sprintf("%.2fGB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.1fMB", float64(n)/1e6)
-	case n >= 1e3:
-		return fmt.Sprintf("%.1fkB", float64(n)/1e3)
-	}
-	return fmt.Sprintf("%dB", n)
-}
-
-// truncate cuts s (which may hold colour sequences) to at most w columns, ending in "…" when
-// it had to cut.
-func truncate(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if ansi.StringWidth(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
-}
-
-func maxInt(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
-}
-
-func minInt(a, b int) int {
-	if a < b {
-		return a
-	}
-	return b
 }

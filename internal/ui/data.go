@@ -7,7 +7,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/inside"
 	"github.com/docktutor/docktutor/internal/lab"
@@ -36,7 +35,6 @@ type lessonData struct {
 	inside map[string]insideEvidence
 	images map[string]imagesEvidence
 
-	graphs   map[string]*dockerfile.Graph // nil when a Dockerfile has no graph
 	trackers map[string]*stagegraph.Tracker
 
 	progress *progress.Store
@@ -65,13 +63,7 @@ func newLessonData(c *common, l *lesson.Lesson, p *progress.Store, cache *progre
 		c: c, l: l, progress: p, cache: cache,
 		results: map[string]lab.Result{}, failed: map[string]string{}, measured: map[string]time.Time{},
 		inside: map[string]insideEvidence{}, images: map[string]imagesEvidence{},
-		graphs: map[string]*dockerfile.Graph{}, trackers: map[string]*stagegraph.Tracker{},
-	}
-	for _, s := range l.Strategies {
-		// The lesson loader already checked that every Dockerfile parses.
-		if g, err := dockerfile.Parse([]byte(s.Dockerfile), dockerfile.Options{Target: s.Target}); err == nil {
-			d.graphs[s.ID] = g
-		}
+		trackers: map[string]*stagegraph.Tracker{},
 	}
 	if cache != nil {
 		for _, cr := range cache.Lesson(l.ID) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/docktutor/docktutor/internal/termtext"
 )
@@ -14,7 +13,7 @@ import (
 func RenderDockerfile(src string, st Styles, width int) string {
 	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(src, "\r\n", "\n"), "\n"), "\n")
 	numW := len(fmt.Sprint(len(lines)))
-	textW := maxInt(1, width-numW-1)
+	textW := max(1, width-numW-1)
 	var sb strings.Builder
 	for i, line := range lines {
 		if i > 0 {
@@ -66,82 +65,3 @@ var instructions = map[string]bool{
 }
 
 func isInstruction(w string) bool { return instructions[strings.ToUpper(w)] }
-
-// paneBox draws a bordered pane with a title in its top border, exactly w×h cells.
-func paneBox(title, body string, w, h int, focused bool, st Styles) string {
-	if w < 4 || h < 3 {
-		return ""
-	}
-	style := st.Pane
-	if focused {
-		style = st.PaneFocus
-	}
-	// Drawn by hand rather than with Style.Width/Height/Render: the body is already cut to
-	// size, and measuring and wrapping every line again cost most of a frame.
-	innerW, innerH := w-2, h-2
-	border := style.GetBorderStyle()
-	bc := lipgloss.NewStyle().Foreground(style.GetBorderTopForeground())
-	left, right := bc.Render(border.Left)+" ", " "+bc.Render(border.Right)
-
-	var sb strings.Builder
-	sb.Grow(h * (w + 16))
-	// The title sits in the top border: "╭─ Title ───╮".
-	if title == "" {
-		sb.WriteString(bc.Render(border.TopLeft + strings.Repeat(border.Top, innerW) + border.TopRight))
-	} else {
-		t := " " + truncate(title, innerW-3) + " "
-		sb.WriteString(bc.Render(border.TopLeft+border.Top) + st.PaneTitle.Render(t) +
-			bc.Render(strings.Repeat(border.Top, maxInt(0, innerW-1-ansi.StringWidth(t)))+border.TopRight))
-	}
-	for _, line := range strings.Split(fitBlock(body, innerW-2, innerH), "\n") {
-		sb.WriteByte('\n')
-		sb.WriteString(left)
-		sb.WriteString(line)
-		if pad := innerW - 2 - ansi.StringWidth(line); pad > 0 {
-			sb.WriteString(strings.Repeat(" ", pad))
-		}
-		sb.WriteString(right)
-	}
-	sb.WriteByte('\n')
-	sb.WriteString(bc.Render(border.BottomLeft + strings.Repeat(border.Bottom, innerW) + border.BottomRight))
-	return sb.String()
-}
-
-// joinRow puts panes of equal height side by side, line by line.
-func joinRow(panes ...string) string {
-	split := make([][]string, len(panes))
-	n := 0
-	for i, p := range panes {
-		split[i] = strings.Split(p, "\n")
-		n = maxInt(n, len(split[i]))
-	}
-	var sb strings.Builder
-	for l := 0; l < n; l++ {
-		if l > 0 {
-			sb.WriteByte('\n')
-		}
-		for _, lines := range split {
-			if l < len(lines) {
-				sb.WriteString(lines[l])
-			}
-		}
-	}
-	return sb.String()
-}
-
-// fitBlock cuts or pads text to exactly w columns and h lines.
-func fitBlock(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if lipgloss.Width(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}

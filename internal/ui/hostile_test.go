@@ -39,7 +39,7 @@ func TestHostileBuildOutput(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			tag := "docktutor-test/ui:hostile-" + string(b)
 			t.Cleanup(func() { _ = c.Remove(context.Background(), tag) })
-			log := newBuildLog()
+			log := newTestLog()
 			fsys := fstest.MapFS{"Dockerfile": {Data: []byte("FROM alpine:3.22\n" + dockertest.HostileRun + "\n")}}
 			if _, err := c.Build(ctx, engine.BuildRequest{Context: fsys, Tag: tag, Builder: b, NoCache: true}, log.apply); err != nil {
 				t.Fatal(err)

@@ -2,8 +2,9 @@ package ui
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap is every key binding of the app. Bindings that do not apply on the current screen or in
-// the current state are disabled, so the help line only lists keys that do something.
+// KeyMap is every key binding of the app. The help line lists only the bindings that do
+// something on the current screen and in the current state: each pane and screen offers its
+// own (help.KeyMap).
 type KeyMap struct {
 	Up, Down       key.Binding
 	PageUp, PageDn key.Binding
@@ -15,7 +16,9 @@ type KeyMap struct {
 	PrevStrategy   key.Binding
 	Focus          key.Binding
 	Graph          key.Binding
+	Answer         key.Binding
 	Reveal         key.Binding
+	Recheck        key.Binding
 	NextLesson     key.Binding
 	Cancel         key.Binding
 	Retry          key.Binding
@@ -29,7 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PageUp:       key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDn:       key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn", "page down")),
+		PageDn:       key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
 		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Back:         key.NewBinding(key.WithKeys("esc", "m"), key.WithHelp("esc", "menu")),
 		Build:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build")),
@@ -38,7 +41,9 @@ func DefaultKeyMap() KeyMap {
 		PrevStrategy: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev strategy")),
 		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "focus")),
 		Graph:        key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "stage graph")),
+		Answer:       key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1–9", "answer")),
 		Reveal:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "show evidence")),
+		Recheck:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry evidence")),
 		NextLesson:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next lesson")),
 		Cancel:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel build")),
 		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry docker")),

@@ -87,9 +87,9 @@ func (m *menuModel) view(c *common, height int) string {
 	sb.WriteString(st.Title.Render("docktutor") + st.Muted.Render(" — learn how container images are built, by building them") + "\n\n")
 	idW, titleW := 0, 0
 	for _, l := range m.course.Lessons {
-		idW, titleW = maxInt(idW, len(l.ID)), maxInt(titleW, lipgloss.Width(l.Title))
+		idW, titleW = max(idW, len(l.ID)), max(titleW, lipgloss.Width(l.Title))
 	}
-	titleW = minInt(titleW, maxInt(10, c.width-idW-20))
+	titleW = min(titleW, max(10, c.width-idW-20))
 	for i, l := range m.course.Lessons {
 		cursor, title := "  ", truncate(l.Title, titleW)
 		line := fmt.Sprintf("%d. %-*s  %s%s", i+1, idW, l.ID, title, strings.Repeat(" ", titleW-lipgloss.Width(title)))

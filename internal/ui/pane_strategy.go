@@ -84,7 +84,7 @@ func graphTitle(s *lesson.Strategy) string {
 
 // graph draws the strategy's stage graph, lit with the states of its latest build.
 func (p *strategyPane) graph(s *lesson.Strategy, width, height int) string {
-	g := p.data.graphs[s.ID]
+	g := s.Graph
 	if g == nil {
 		return p.c.styles.Muted.Render("This Dockerfile has no stage graph.")
 	}
@@ -95,16 +95,12 @@ func (p *strategyPane) graph(s *lesson.Strategy, width, height int) string {
 	return stagegraph.Draw(g, states, p.c.styles.Graph, stagegraph.Options{Width: width, Height: height}).Text
 }
 
-// ShortHelp lists g on narrow screens, and the scroll keys while the pane has the focus.
+// ShortHelp lists the scroll keys while the pane has the focus (the lesson screen offers g).
 func (p *strategyPane) ShortHelp() []key.Binding {
-	var out []key.Binding
-	if p.narrow() {
-		out = append(out, p.c.keys.Graph)
+	if !p.focused {
+		return nil
 	}
-	if p.focused {
-		out = append(out, p.scroll.bindings()...)
-	}
-	return out
+	return p.scroll.bindings()
 }
 
 // FullHelp lists the pane's keys.

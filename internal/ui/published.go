@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/docktutor/docktutor/internal/human"
 	"github.com/docktutor/docktutor/internal/lesson"
 )
 
@@ -44,10 +45,10 @@ func RenderPublished(l *lesson.Lesson, c *lesson.Course, st Styles, width int) s
 	const valueW = 8 // "≈412.8MB"
 	labelW := 0
 	for _, r := range rows {
-		labelW = maxInt(labelW, len(r.image))
+		labelW = max(labelW, len(r.image))
 	}
-	labelW = minInt(labelW, maxInt(4, width-valueW-3))
-	barW := maxInt(4, width-labelW-valueW-2)
+	labelW = min(labelW, max(4, width-valueW-3))
+	barW := max(4, width-labelW-valueW-2)
 
 	heading := st.Subtitle.Render("Base images, as published") + st.Muted.Render(" · not measured here")
 	if width < len("Base images, as published · not measured here") {
@@ -61,7 +62,7 @@ func RenderPublished(l *lesson.Lesson, c *lesson.Course, st Styles, width int) s
 			lines = append(lines, label+" "+st.Muted.Render(fmt.Sprintf("%*s", valueW, "-")))
 			continue
 		}
-		value := FormatSize(r.p.Bytes)
+		value := human.Size(r.p.Bytes)
 		if r.p.Approx {
 			value = "≈" + value
 		}

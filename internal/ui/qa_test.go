@@ -101,8 +101,8 @@ func TestQAAnswerPaneScrolls(t *testing.T) {
 	d.key("down", "e") // the first question, its explanation and evidence revealed
 	before := d.screen()
 	d.key("f", "down", "down")
-	if d.m.lesson.qa.scroll != 2 {
-		t.Fatalf("answer pane scroll = %d after two downs, want 2", d.m.lesson.qa.scroll)
+	if off := d.m.lesson.panes[1].(*answerPane).scroll.vp.YOffset(); off != 2 {
+		t.Fatalf("answer pane scroll = %d after two downs, want 2", off)
 	}
 	if d.screen() == before {
 		t.Errorf("the screen did not change when scrolling the answer pane")

@@ -201,7 +201,7 @@ func (r *buildRunner) take(b buildBatchMsg) tea.Cmd {
 
 // track starts the stage graph's tracker for the job's build.
 func (r *buildRunner) track(job *buildJob) {
-	if g := r.data.graphs[job.strategy.ID]; g != nil {
+	if g := job.strategy.Graph; g != nil {
 		r.data.trackers[job.strategy.ID] = stagegraph.NewTracker(g, job.steps)
 	}
 }

@@ -54,8 +54,8 @@ func (s State) String() string {
 // far each stage is.
 //
 // The legacy builder numbers every instruction ("Step 3/7 : FROM alpine:3.22 AS runtime") and
-// names no stage; engine.Steps names it by counting FROM steps (a step with no instruction
-// text is placed by its number instead), and the legacy builder builds every stage up to the
+// names no stage; engine.Steps numbers its stages by counting FROM steps (a step with no
+// instruction text is placed by its number instead), and the legacy builder builds every stage up to the
 // target, needed or not. BuildKit names the stage of each step ("[build 2/4] RUN …"), runs
 // stages in parallel and skips the stages the target does not need; its internal steps name no
 // stage and are ignored. Call Finish when the build ends so that stages never built read as
@@ -209,7 +209,7 @@ func (t *Tracker) stageOf(ev engine.Event) int {
 		case st.Name == "":
 			i = t.g.LegacyStage(ev.Step)
 		default:
-			i = t.g.StageByProgressName(st.Stage)
+			i = st.StageNumber
 		}
 		if i >= len(t.states) {
 			i = -1

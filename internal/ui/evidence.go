@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/human"
+	"github.com/docktutor/docktutor/internal/inside"
+	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/termtext"
+)
+
+// evidenceView is what the learner's builds show for a question: computed from the results,
+// the stage graphs, the image listings and the analyses gathered so far, and followed by the
+// question's caption from the lesson. What is missing says how to get it; what failed says
+// why, and that r retries.
+func evidenceView(d *lessonData, qu *lesson.Question, st Styles, width int) string {
+	out := evidenceBody(d, qu, st, width)
+	if qu.Caption != "" {
+		out += "\n" + st.Muted.Render(wrapText(stripMarkdown(qu.Caption), width))
+	}
+	return out
+}
+
+func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) string {
+	res, built := d.results[qu.Strategy]
+	need := func(id string) string {
+		return st.Warn.Render(wrapText(fmt.Sprintf("Not measured yet: build %s (tab to it, then b), or press B to build everything.", id), width))
+	}
+	failed := func(what string, err error) string {
+		return st.Error.Render("✗ ") + wrapText(what+": "+oneLine(err.Error())+" — r retries.", width-2)
+	}
+	switch qu.Evidence {
+	case lesson.EvidenceStages:
+		s, _ := d.l.Strategy(qu.Strategy)
+		g := s.Graph
+		if g == nil {
+			return st.Muted.Render("No stage graph for this Dockerfile.")
+		}
+		lines := []string{fmt.Sprintf("%s — one file, %s:", s.DockerfilePath, human.Plural(len(g.Stages), "FROM line", ""))}
+		for _, stg := range g.Stages {
+			name := ""
+			if stg.Name != "" {
+				name = " AS " + stg.Name
+			}
+			mark := "discarded after the build"
+			if stg.Index == g.Target {
+				mark = "THE IMAGE"
+			}
+			lines = append(lines, truncate(fmt.Sprintf("  line %d: FROM %s%s  → %s", stg.Line, stg.Base, name, mark), width))
+		}
+		if built {
+			lines = append(lines, fmt.Sprintf("One docker build ran all %d steps (%d from cache).", res.Steps, res.CachedSteps))
+		}
+		return strings.Join(lines, "\n")
+	case lesson.EvidenceImages:
+		if !built {
+			return need(qu.Strategy)
+		}
+		ev := d.images[qu.Strategy]
+		cmd := fmt.Sprintf("$ docker images --filter label=%s=%s --filter reference=%s", engine.LabelStrategy, qu.Strategy, ev.repo)
+		switch {
+		case ev.err != nil:
+			return cmd + "\n" + failed("Could not list the images", ev.err)
+		case ev.pending:
+			return cmd + "\n" + st.Muted.Render("  Counting images…")
+		}
+		return cmd + "\n" + fmt.Sprintf("  %s: %s", human.Plural(ev.n, "image", ""), res.Image)
+	case lesson.EvidenceHistory:
+		if !built {
+			return need(qu.Strategy)
+		}
+		lines := []string{fmt.Sprintf("$ docker history %s", res.Image)}
+		for _, l := range res.Info.Layers {
+			if !l.Empty {
+				lines = append(lines, fmt.Sprintf("  %9s  %s", human.Size(l.Size), truncate(oneLine(termtext.Line(l.CreatedBy)), width-14)))
+			}
+		}
+		if ev := d.inside[qu.Strategy]; ev.err == nil && !ev.pending && ev.imageID != "" {
+			lines = append(lines, insideLine("Compilers", ev.report.Compilers, st))
+		}
+		return strings.Join(lines, "\n")
+	case lesson.EvidenceFiles, lesson.EvidenceInside:
+		ids := []string{qu.Strategy}
+		if qu.Compare != "" {
+			ids = append(ids, qu.Compare)
+		}
+		var parts []string
+		for _, id := range ids {
+			ev, ok := d.inside[id]
+			switch {
+			case d.results[id].Image == "":
+				parts = append(parts, need(id))
+			case !ok:
+				parts = append(parts, st.Muted.Render("Not looked inside "+id+" yet — r looks."))
+			default:
+				parts = append(parts, insideView(id, ev, qu.Evidence == lesson.EvidenceFiles, st, width))
+			}
+		}
+		return strings.Join(parts, "\n\n")
+	case lesson.EvidenceSizes:
+		bars := sizeBars(d)
+		if len(bars) == 0 {
+			return need(qu.Strategy)
+		}
+		out := RenderChart(bars, st, width)
+		a, okA := d.results[qu.Strategy]
+		b, okB := d.results[qu.Compare]
+		if okA && okB && a.SizeBytes > 0 {
+			out += "\n" + wrapText(fmt.Sprintf("%s is %.0f× the size of %s: %s more to push, pull, store and scan.",
+				qu.Compare, float64(b.SizeBytes)/float64(a.SizeBytes), qu.Strategy, human.Size(b.SizeBytes-a.SizeBytes)), width)
+		}
+		return out
+	}
+	return ""
+}
+
+// insideView says what an image holds, or that the analysis is under way or failed: file count
+// and weight, shell, compilers, package managers, and with files the biggest top-level folders.
+func insideView(title string, ev insideEvidence, files bool, st Styles, width int) string {
+	switch {
+	case ev.err != nil:
+		return st.Subtitle.Render(title) + "\n" + st.Error.Render("✗ ") +
+			wrapText("Could not look inside: "+oneLine(ev.err.Error())+" — r retries.", width-2)
+	case ev.pending:
+		return st.Subtitle.Render(title) + "\n" + st.Muted.Render("  Looking inside…")
+	}
+	rep := ev.report
+	lines := []string{st.Subtitle.Render(title) + st.Muted.Render(fmt.Sprintf(" — %d files, %s", rep.Files, human.Size(rep.Bytes)))}
+	lines = append(lines,
+		insideLine("Shell", rep.Shells, st),
+		insideLine("Compilers", rep.Compilers, st),
+		insideLine("Package managers", rep.PackageManagers, st))
+	if files {
+		for i, u := range rep.Top {
+			if i == 5 {
+				break
+			}
+			lines = append(lines, fmt.Sprintf("  %9s  %s (%d files)", human.Size(u.Bytes), u.Path, u.Files))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func insideLine(label string, tools []inside.Tool, st Styles) string {
+	if len(tools) == 0 {
+		return "  " + label + ": " + st.OK.Render("none")
+	}
+	// Names only: the paths are in `docker run --entrypoint` reach, and a pane is narrow.
+	names := make([]string, len(tools))
+	for i, t := range tools {
+		names[i] = t.Name
+	}
+	return "  " + label + ": " + st.Warn.Render(strings.Join(names, ", "))
+}

@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docktutor/docktutor/internal/lab"
+	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/progress"
+)
+
+// lessonScreen is a lesson: four panes — the text (or the question list) and the strategy (or
+// the answer) on top, the build log and the results below — over the lesson's data and its
+// build runner. It routes messages to the panes and moves the focus between them; the panes
+// draw themselves.
+type lessonScreen struct {
+	c      *common
+	data   *lessonData
+	runner *buildRunner
+	qa     *qaState // nil for a lesson without questions
+	text   *textPane
+
+	strategy *strategyPane // nil in a lesson with questions
+	panes    []pane        // in focus order: top left, top right, build log, results
+	focus    int
+}
+
+// cannotBuildMsg tells the build pane why b did nothing.
+type cannotBuildMsg struct{ reason string }
+
+func newLessonScreen(c *common, l *lesson.Lesson, opts lab.Options, p *progress.Store, cache *progress.ResultsCache) *lessonScreen {
+	data := newLessonData(c, l, p, cache)
+	s := &lessonScreen{c: c, data: data, runner: newBuildRunner(c, data, opts)}
+	s.text = newTextPane(c, l.ID, l.ID+" · "+l.Title, l.Text)
+	log, results := newLogPane(c, data, s.runner), newResultsPane(c, data)
+	if len(l.Questions) > 0 {
+		var answers map[string]int
+		if p != nil {
+			answers = map[string]int{}
+			for id, a := range p.Lesson(l.ID).Answers {
+				answers[id] = a.Choice
+			}
+		}
+		s.qa = newQAState(l, answers)
+		s.panes = []pane{newQuestionsPane(c, s.qa), newAnswerPane(c, s.qa, data, s.text), log, results}
+	} else {
+		s.strategy = newStrategyPane(c, data)
+		s.panes = []pane{s.text, s.strategy, log, results}
+	}
+	s.panes[0].SetFocused(true)
+	return s
+}
+
+func (s *lessonScreen) lesson() *lesson.Lesson { return s.data.l }
+
+func (s *lessonScreen) building() bool { return s.runner.building() }
+
+func (s *lessonScreen) cancelBuilds() { s.runner.cancel() }
+
+// resize renders the lesson text for the width of the pane that shows it.
+func (s *lessonScreen) resize() tea.Cmd {
+	lay := layoutFor(s.c.width, s.c.height-2)
+	w := lay.leftW
+	if s.qa != nil {
+		w = lay.rightW // the introduction shows in the answer pane
+	}
+	inner, _ := paneInner(w, 0)
+	return s.text.resize(inner)
+}
+
+// saveLast records the lesson and strategy on screen, so the menu resumes here next time.
+func (s *lessonScreen) saveLast() tea.Cmd {
+	if s.data.progress == nil {
+		return nil
+	}
+	s.data.progress.SetLast(s.data.l.ID, s.data.strategy().ID)
+	return saveCmd(s.data.progress, nil)
+}
+
+// Update routes a message and reports whether it changed anything on screen.
+func (s *lessonScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return s.handleKey(msg), true
+	case buildBatchMsg:
+		if !s.runner.current(msg) {
+			return nil, false // a cancelled build's leftovers
+		}
+		cmd := s.runner.take(msg)
+		cmds := append([]tea.Cmd{cmd}, s.broadcast(msg))
+		return tea.Batch(append(cmds, s.runner.after(msg))...), true
+	case spinner.TickMsg:
+		return s.runner.tick(msg)
+	case insideMsg, imagesMsg:
+		s.data.apply(msg)
+		return nil, true
+	case markdownMsg:
+		if msg.lesson != s.data.l.ID {
+			return nil, false
+		}
+		return s.broadcast(msg), true
+	case questionMsg, strategyMsg, cannotBuildMsg:
+		return s.broadcast(msg), true
+	}
+	return nil, false
+}
+
+// broadcast hands a message to every pane.
+func (s *lessonScreen) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, p := range s.panes {
+		var cmd tea.Cmd
+		s.panes[i], cmd = p.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (s *lessonScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k, d := s.c.keys, s.data
+	n := len(d.l.Strategies)
+	switch {
+	case key.Matches(msg, k.NextStrategy), key.Matches(msg, k.PrevStrategy):
+		step := 1
+		if key.Matches(msg, k.PrevStrategy) {
+			step = n - 1
+		}
+		d.cur = (d.cur + step) % n
+		return tea.Batch(s.broadcast(strategyMsg{}), s.saveLast())
+	case key.Matches(msg, k.Build):
+		return s.build(d.strategy())
+	case key.Matches(msg, k.BuildAll):
+		return s.build(d.l.Strategies...)
+	case key.Matches(msg, k.Focus):
+		s.panes[s.focus].SetFocused(false)
+		s.focus = (s.focus + 1) % len(s.panes)
+		s.panes[s.focus].SetFocused(true)
+		return nil
+	case key.Matches(msg, k.Graph) && s.strategy != nil:
+		_, cmd := s.strategy.Update(msg)
+		return cmd
+	case key.Matches(msg, k.Recheck):
+		return d.retry(d.failedEvidence(s.evidenceShown()...)...)
+	case s.qa != nil && (key.Matches(msg, k.Answer) || key.Matches(msg, k.Reveal)):
+		return s.answer(msg)
+	}
+	var cmd tea.Cmd
+	s.panes[s.focus], cmd = s.panes[s.focus].Update(msg)
+	return cmd
+}
+
+// build queues strategies, or says why it cannot.
+func (s *lessonScreen) build(strategies ...*lesson.Strategy) tea.Cmd {
+	if s.runner.building() {
+		return nil
+	}
+	if s.c.eng == nil {
+		reason := "still connecting to Docker; try again in a moment"
+		if s.c.engErr != nil {
+			reason = s.c.engErr.Error()
+		}
+		return s.broadcast(cannotBuildMsg{reason: reason})
+	}
+	return s.runner.enqueue(strategies)
+}
+
+// answer records an answer (a digit) or reveals the evidence (e) of the selected question.
+func (s *lessonScreen) answer(msg tea.KeyPressMsg) tea.Cmd {
+	qu := s.qa.question()
+	if qu == nil {
+		return nil
+	}
+	if key.Matches(msg, s.c.keys.Reveal) {
+		s.qa.revealed[qu.ID] = true
+		return nil
+	}
+	c := int(msg.String()[0] - '0')
+	if c > len(qu.Choices) {
+		return nil
+	}
+	s.qa.answers[qu.ID] = c
+	s.qa.revealed[qu.ID] = true
+	if p := s.data.progress; p != nil {
+		p.RecordAnswer(s.data.l.ID, qu.ID, c, qu.Correct(c))
+		return saveCmd(p, nil)
+	}
+	return nil
+}
+
+// evidenceShown lists the strategies whose evidence is on screen: the selected question's, or
+// the strategy's in the results pane.
+func (s *lessonScreen) evidenceShown() []string {
+	ids := []string{s.data.strategy().ID}
+	if s.qa != nil {
+		if qu := s.qa.question(); qu != nil && s.qa.shown(qu) {
+			ids = append(ids, qu.Strategy)
+			if qu.Compare != "" {
+				ids = append(ids, qu.Compare)
+			}
+		}
+	}
+	return ids
+}
+
+// View draws the screen's body, height lines tall.
+func (s *lessonScreen) View(height int) string {
+	lay := layoutFor(s.c.width, height)
+	return joinRow(s.panes[0].View(lay.leftW, lay.topH), s.panes[1].View(lay.rightW, lay.topH)) + "\n" +
+		joinRow(s.panes[2].View(lay.logW, lay.botH), s.panes[3].View(lay.resW, lay.botH))
+}
+
+// bindings lists the lesson's keys that do something now, most useful first, then the
+// focused pane's.
+func (s *lessonScreen) bindings() []key.Binding {
+	k := s.c.keys
+	var out []key.Binding
+	if s.runner.building() {
+		out = []key.Binding{k.Cancel, k.NextStrategy, k.Focus}
+	} else {
+		out = []key.Binding{k.Build, k.BuildAll, k.NextStrategy, k.Focus}
+	}
+	if s.qa != nil {
+		if qu := s.qa.question(); qu != nil {
+			out = append(out, k.Answer)
+			if !s.qa.shown(qu) {
+				out = append(out, k.Reveal)
+			}
+		}
+	}
+	if s.strategy != nil && s.strategy.narrow() {
+		out = append(out, k.Graph)
+	}
+	if len(s.data.failedEvidence(s.evidenceShown()...)) > 0 {
+		out = append(out, k.Recheck)
+	}
+	return append(out, s.panes[s.focus].ShortHelp()...)
+}
+
+// FullHelp groups every key of the lesson screen and its panes, for the help screen.
+func (s *lessonScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	groups := [][]key.Binding{{k.Build, k.BuildAll, k.Cancel, k.NextStrategy, k.PrevStrategy, k.Focus}}
+	seen := map[string]bool{}
+	var panes []key.Binding
+	for _, p := range s.panes {
+		for _, g := range p.FullHelp() {
+			for _, b := range g {
+				if h := b.Help().Key; !seen[h] {
+					seen[h] = true
+					panes = append(panes, b)
+				}
+			}
+		}
+	}
+	return append(groups, panes)
+}

@@ -1,0 +1,257 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/docktutor/docktutor/internal/lesson"
+)
+
+// qaState is where a learner is in a lesson's questions: the question selected (0 is the
+// lesson's introduction, i is question i-1), their answers and the questions whose evidence
+// they asked to see without answering. The question list and the answer pane share it.
+type qaState struct {
+	l        *lesson.Lesson
+	cursor   int
+	answers  map[string]int // question id → chosen choice, 1-based
+	revealed map[string]bool
+}
+
+func newQAState(l *lesson.Lesson, answers map[string]int) *qaState {
+	if answers == nil {
+		answers = map[string]int{}
+	}
+	return &qaState{l: l, answers: answers, revealed: map[string]bool{}}
+}
+
+// question is the selected question, nil on the introduction.
+func (q *qaState) question() *lesson.Question {
+	if q.cursor == 0 {
+		return nil
+	}
+	return q.l.Questions[q.cursor-1]
+}
+
+// shown reports whether the selected question's explanation and evidence are on screen.
+func (q *qaState) shown(qu *lesson.Question) bool {
+	_, answered := q.answers[qu.ID]
+	return answered || q.revealed[qu.ID]
+}
+
+func maxChoices(l *lesson.Lesson) int {
+	n := 2
+	for _, q := range l.Questions {
+		n = max(n, len(q.Choices))
+	}
+	return n
+}
+
+// questionsPane is the list of a lesson's questions, a mark beside each one answered; ↑/↓
+// choose while it has the focus.
+type questionsPane struct {
+	c       *common
+	qa      *qaState
+	scroll  scroller
+	focused bool
+}
+
+// questionMsg says that another question is selected.
+type questionMsg struct{}
+
+func newQuestionsPane(c *common, qa *qaState) *questionsPane {
+	return &questionsPane{c: c, qa: qa, scroll: newScroller(c.keys)}
+}
+
+// Update moves the selection on ↑/↓ while the pane has the focus; the cmd it returns then
+// tells the other panes (questionMsg).
+func (p *questionsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok || !p.focused {
+		return p, nil
+	}
+	was := p.qa.cursor
+	switch {
+	case key.Matches(k, p.c.keys.Up):
+		p.qa.cursor = max(0, p.qa.cursor-1)
+	case key.Matches(k, p.c.keys.Down):
+		p.qa.cursor = min(len(p.qa.l.Questions), p.qa.cursor+1)
+	default:
+		p.scroll.scroll(k)
+	}
+	if p.qa.cursor == was {
+		return p, nil
+	}
+	return p, func() tea.Msg { return questionMsg{} }
+}
+
+func (p *questionsPane) SetFocused(f bool) { p.focused = f }
+
+// View draws the list, scrolled to keep the selected question in view.
+func (p *questionsPane) View(width, height int) string {
+	st, qa := p.c.styles, p.qa
+	w, h := paneInner(width, height)
+	var lines []string
+	cursorLine := 0
+	row := func(i int, text, mark string) {
+		if i == qa.cursor {
+			cursorLine = len(lines)
+		}
+		for j, l := range strings.Split(wrapText(text, w-4), "\n") {
+			switch {
+			case i == qa.cursor && j == 0:
+				l = st.Accent.Render("▸ ") + mark + st.Selected.Render(l)
+			case i == qa.cursor:
+				l = "    " + st.Selected.Render(l)
+			case j == 0:
+				l = "  " + mark + l
+			default:
+				l = "    " + l
+			}
+			lines = append(lines, l)
+		}
+	}
+	row(0, "About this lesson", "  ")
+	answered := 0
+	for i, qu := range qa.l.Questions {
+		mark := "  "
+		if c, ok := qa.answers[qu.ID]; ok {
+			answered++
+			mark = st.Error.Render("✗ ")
+			if qu.Correct(c) {
+				mark = st.OK.Render("✓ ")
+			}
+		}
+		row(i+1, fmt.Sprintf("%d. %s", i+1, stripMarkdown(qu.Question)), mark)
+	}
+	lines = append(lines, "", st.Muted.Render(wrapText(fmt.Sprintf("%d of %d answered · ↑/↓ choose · 1–%d answer · e evidence",
+		answered, len(qa.l.Questions), maxChoices(qa.l)), w)))
+	p.scroll.setLines(lines, h)
+	p.scroll.show(cursorLine)
+	return paneBox(qa.l.ID+" · Questions", p.scroll.view(), width, height, p.focused, st)
+}
+
+// ShortHelp lists ↑/↓ while the pane has the focus.
+func (p *questionsPane) ShortHelp() []key.Binding {
+	if !p.focused {
+		return nil
+	}
+	return []key.Binding{p.c.keys.Up, p.c.keys.Down}
+}
+
+// FullHelp lists the pane's keys.
+func (p *questionsPane) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	return [][]key.Binding{{k.Up, k.Down, k.Answer, k.Reveal}}
+}
+
+// answerPane is the selected question, its choices and, once answered or revealed, the
+// explanation and the evidence from the learner's own builds. On the introduction it is the
+// lesson's text.
+type answerPane struct {
+	c       *common
+	qa      *qaState
+	data    *lessonData
+	text    *textPane // the lesson's introduction, shown while no question is selected
+	scroll  scroller
+	focused bool
+}
+
+func newAnswerPane(c *common, qa *qaState, data *lessonData, text *textPane) *answerPane {
+	return &answerPane{c: c, qa: qa, data: data, text: text, scroll: newScroller(c.keys)}
+}
+
+// Update scrolls while the pane has the focus, and goes back to the top for another question.
+func (p *answerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case questionMsg:
+		p.scroll.top()
+	case markdownMsg:
+		p.text.Update(msg)
+	case tea.KeyPressMsg:
+		if p.focused {
+			if p.qa.question() == nil {
+				p.text.Update(msg)
+			} else {
+				p.scroll.scroll(msg)
+			}
+		}
+	}
+	return p, nil
+}
+
+func (p *answerPane) SetFocused(f bool) {
+	p.focused = f
+	p.text.SetFocused(f)
+}
+
+// View draws the answer, or the introduction.
+func (p *answerPane) View(width, height int) string {
+	qu := p.qa.question()
+	if qu == nil {
+		return p.text.View(width, height)
+	}
+	w, h := paneInner(width, height)
+	p.scroll.setText(p.body(qu, w), h)
+	return paneBox("Answer & evidence"+p.scroll.hint(p.focused), p.scroll.view(), width, height, p.focused, p.c.styles)
+}
+
+// body is the question, its choices marked, and what follows an answer.
+func (p *answerPane) body(qu *lesson.Question, width int) string {
+	st, qa := p.c.styles, p.qa
+	var b strings.Builder
+	b.WriteString(st.Title.Render(wrapText(stripMarkdown(qu.Question), width)) + "\n\n")
+	chosen, answered := qa.answers[qu.ID]
+	for i, c := range qu.Choices {
+		n := i + 1
+		mark, style := "  ", st.Subtitle
+		switch {
+		case qa.shown(qu) && qu.Correct(n):
+			mark, style = "✓ ", st.OK
+		case answered && n == chosen:
+			mark, style = "✗ ", st.Error
+		}
+		lines := strings.Split(wrapText(fmt.Sprintf("%d) %s", n, stripMarkdown(c)), width-2), "\n")
+		for j, l := range lines {
+			if j > 0 {
+				mark = "  "
+				l = "   " + l
+			}
+			b.WriteString(style.Render(mark+l) + "\n")
+		}
+	}
+	if !qa.shown(qu) {
+		b.WriteString("\n" + st.Muted.Render(wrapText(fmt.Sprintf("Press 1–%d to answer; the explanation and the evidence from your own builds follow. e shows them without answering.", len(qu.Choices)), width)))
+		return b.String()
+	}
+	switch {
+	case answered && qu.Correct(chosen):
+		b.WriteString("\n" + st.OK.Render("Right.") + "\n")
+	case answered:
+		b.WriteString("\n" + st.Error.Render(fmt.Sprintf("Not quite: the answer is %d.", qu.Answer)) + "\n")
+	default:
+		b.WriteString("\n")
+	}
+	b.WriteString(wrapText(stripMarkdown(qu.Explain), width) + "\n\n")
+	b.WriteString(st.PaneTitle.Render("Evidence") + st.Muted.Render(" — from your build of "+qu.Strategy) + "\n")
+	b.WriteString(evidenceView(p.data, qu, st, width))
+	return b.String()
+}
+
+// ShortHelp lists the scroll keys while the pane has the focus.
+func (p *answerPane) ShortHelp() []key.Binding {
+	if !p.focused {
+		return nil
+	}
+	if p.qa.question() == nil {
+		return p.text.ShortHelp()
+	}
+	return p.scroll.bindings()
+}
+
+// FullHelp lists the pane's keys.
+func (p *answerPane) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn}}
+}
