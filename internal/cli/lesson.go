@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	"github.com/charmbracelet/x/term"
@@ -67,13 +66,18 @@ func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, lessonID, b
 	if f, ok := g.streams.Out.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
 		return exitf(2, "the tutorial needs a terminal; for scripts use 'docktutor build %s' or 'docktutor list'", orDefault(lessonID, "<lesson>"))
 	}
-	store, err := g.openProgress()
+	// Warnings go on the TUI's first screen: printed here, the alternate screen would hide them.
+	var warnings []string
+	collect := func(w string) { warnings = append(warnings, w) }
+	store, err := g.openProgressWarning(collect)
 	if err != nil {
 		return err
 	}
+	results := g.openResultsWarning(collect)
 	err = ui.Run(ctx, ui.Options{
 		Progress:  store,
-		Results:   g.openResults(),
+		Results:   results,
+		Warnings:  warnings,
 		Course:    c,
 		Lesson:    lessonID,
 		Connect:   g.connect,
@@ -114,18 +118,21 @@ func orDefault(s, def string) string {
 // openResults opens the cache of last measured results. It is a convenience, not a
 // requirement: when it cannot be opened, lessons simply start without earlier results, and
 // the reason goes to standard error.
-func (g *globalOptions) openResults() *progress.ResultsCache {
+func (g *globalOptions) openResults() *progress.ResultsCache { return g.openResultsWarning(g.warn) }
+
+// openResultsWarning is openResults handing its warnings to warn.
+func (g *globalOptions) openResultsWarning(warn func(string)) *progress.ResultsCache {
 	dir, err := progress.DefaultCacheDir()
 	if err != nil {
-		fmt.Fprintf(g.streams.Err, "docktutor: warning: results cache: %v\n", err)
+		warn("results cache: " + err.Error())
 		return nil
 	}
 	rc, warnings, err := progress.OpenResults(dir)
 	for _, w := range warnings {
-		fmt.Fprintf(g.streams.Err, "docktutor: warning: %s\n", w)
+		warn(w.String())
 	}
 	if err != nil {
-		fmt.Fprintf(g.streams.Err, "docktutor: warning: results cache: %v\n", err)
+		warn("results cache: " + err.Error())
 		return nil
 	}
 	return rc

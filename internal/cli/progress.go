@@ -66,7 +66,11 @@ so you can go through it again. Measured results and images are left alone
 
 // openProgress opens the learner's progress store, telling them on stderr about any file that
 // had to be moved aside.
-func (g *globalOptions) openProgress() (*progress.Store, error) {
+func (g *globalOptions) openProgress() (*progress.Store, error) { return g.openProgressWarning(g.warn) }
+
+// openProgressWarning opens the learner's progress store and hands warn what it had to warn
+// about: the TUI shows it on screen, where stderr would be hidden by the alternate screen.
+func (g *globalOptions) openProgressWarning(warn func(string)) (*progress.Store, error) {
 	dir, err := progress.DefaultDir()
 	if err != nil {
 		return nil, err
@@ -76,10 +80,13 @@ func (g *globalOptions) openProgress() (*progress.Store, error) {
 		return nil, fmt.Errorf("progress: %w", err)
 	}
 	for _, w := range warnings {
-		fmt.Fprintf(g.streams.Err, "docktutor: warning: %s\n", w)
+		warn(w.String())
 	}
 	return s, nil
 }
+
+// warn tells the learner on stderr about something docktutor worked around.
+func (g *globalOptions) warn(msg string) { fmt.Fprintf(g.streams.Err, "docktutor: warning: %s\n", msg) }
 
 // Lesson statuses as `progress --json` reports them.
 const (

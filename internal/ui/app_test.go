@@ -347,3 +347,21 @@ func TestWatchTerminalQuitsWhenItGoes(t *testing.T) {
 		t.Fatal("the watch did not quit the program on a descriptor that is no terminal")
 	}
 }
+
+// TestWarningsShownUntilAKey: warnings found while starting cover the first screen until a
+// key, and that key only dismisses them (q does not quit).
+func TestWarningsShownUntilAKey(t *testing.T) {
+	d := newDriver(t, Options{Course: loadCourse(t), Warnings: []string{"/x/progress.json is unreadable (bad JSON); moved it to /x/progress.json.corrupt and started afresh"}}, 100, 30)
+	if s := d.screen(); !strings.Contains(s, "progress.json is unreadable") || !strings.Contains(s, "Press any key") {
+		t.Fatalf("the warning is not on screen:\n%s", s)
+	}
+	_, cmd := d.m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	if cmd != nil {
+		if _, quit := cmd().(tea.QuitMsg); quit {
+			t.Fatal("q quit instead of dismissing the warning")
+		}
+	}
+	if s := d.screen(); strings.Contains(s, "unreadable") || !strings.Contains(s, "Multi-stage builds") {
+		t.Errorf("the warning stayed, or the menu did not come back:\n%s", s)
+	}
+}
