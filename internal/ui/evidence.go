@@ -59,23 +59,31 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 			return need(qu.Strategy)
 		}
 		ev := d.images[qu.Strategy]
-		cmd := fmt.Sprintf("$ docker images --filter label=%s=%s --filter reference=%s", engine.LabelStrategy, qu.Strategy, ev.repo)
+		cmd := commandText(fmt.Sprintf("docker images --filter label=%s=%s --filter reference=%s", engine.LabelStrategy, qu.Strategy, ev.repo), width, st)
 		switch {
 		case ev.err != nil:
 			return cmd + "\n" + failed("Could not list the images", ev.err)
 		case ev.pending:
-			return cmd + "\n" + st.Muted.Render("  Counting images…")
+			return cmd + "\n" + st.Muted.Render("    Counting images…")
 		}
-		return cmd + "\n" + fmt.Sprintf("  %s: %s", human.Plural(ev.n, "image", ""), res.Image)
+		return cmd + "\n" + fmt.Sprintf("    %s: %s", human.Plural(ev.n, "image", ""), res.Image)
 	case lesson.EvidenceHistory:
 		if !built {
 			return need(qu.Strategy)
 		}
-		lines := []string{fmt.Sprintf("$ docker history %s", res.Image)}
+		lines := []string{commandText("docker history "+res.Image, width, st)}
 		for _, l := range res.Info.Layers {
-			if !l.Empty {
-				lines = append(lines, fmt.Sprintf("  %9s  %s", human.Size(l.Size), truncate(oneLine(termtext.Line(l.CreatedBy)), width-14)))
+			if l.Empty {
+				continue
 			}
+			size, by := human.Size(l.Size), oneLine(termtext.Line(l.CreatedBy))
+			if l.Size == 0 {
+				size = "0B"
+			}
+			if strings.TrimSpace(by) == "" {
+				by = st.Muted.Render("(imported, no instruction: the bottom of the base image)")
+			}
+			lines = append(lines, fmt.Sprintf("  %9s  %s", size, truncate(by, width-13)))
 		}
 		if ev := d.inside[qu.Strategy]; ev.err == nil && !ev.pending && ev.imageID != "" {
 			lines = append(lines, insideLine("Compilers", ev.report.Compilers, st))
@@ -137,7 +145,7 @@ func insideView(title string, ev insideEvidence, files bool, st Styles, width in
 			if i == 5 {
 				break
 			}
-			lines = append(lines, fmt.Sprintf("  %9s  %s (%d files)", human.Size(u.Bytes), u.Path, u.Files))
+			lines = append(lines, truncate(fmt.Sprintf("  %9s  %s (%s)", human.Size(u.Bytes), u.Path, human.Plural(u.Files, "file", "")), width))
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -159,3 +159,29 @@ func oneLine(s string) string {
 	}
 	return termtext.Plain(s)
 }
+
+// commandText shows a command line a learner can type, "  $ " first, broken at spaces to fit
+// width, each broken line ending in a shell continuation so the whole still pastes.
+func commandText(cmd string, width int, st Styles) string {
+	const indent = "      "
+	words := strings.Fields(cmd)
+	var lines []string
+	line := "  $"
+	for _, w := range words {
+		if ansi.StringWidth(line)+1+ansi.StringWidth(w) > width-2 && strings.TrimSpace(line) != "$" && line != indent {
+			lines = append(lines, line+" \\")
+			line = indent + w
+			continue
+		}
+		if line == indent {
+			line += w
+		} else {
+			line += " " + w
+		}
+	}
+	lines = append(lines, line)
+	for i, l := range lines {
+		lines[i] = st.Muted.Render(truncate(l, width))
+	}
+	return strings.Join(lines, "\n")
+}

@@ -172,7 +172,7 @@ func (s *lessonScreen) answer(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if key.Matches(msg, s.c.keys.Reveal) {
 		s.qa.revealed[qu.ID] = true
-		return nil
+		return s.broadcast(answeredMsg{})
 	}
 	c := int(msg.String()[0] - '0')
 	if c > len(qu.Choices) {
@@ -180,11 +180,12 @@ func (s *lessonScreen) answer(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	s.qa.answers[qu.ID] = c
 	s.qa.revealed[qu.ID] = true
+	cmd := s.broadcast(answeredMsg{})
 	if p := s.data.progress; p != nil {
 		p.RecordAnswer(s.data.l.ID, qu.ID, c, qu.Correct(c))
-		return saveCmd(p, nil)
+		cmd = tea.Batch(cmd, saveCmd(p, nil))
 	}
-	return nil
+	return cmd
 }
 
 // evidenceShown lists the strategies whose evidence is on screen: the selected question's, or

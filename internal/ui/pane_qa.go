@@ -156,7 +156,13 @@ type answerPane struct {
 	text    *textPane // the lesson's introduction, shown while no question is selected
 	scroll  scroller
 	focused bool
+	// toVerdict asks the next View to scroll to the verdict: after an answer the learner reads
+	// on from there, and on a small screen the evidence would start out of sight.
+	toVerdict bool
 }
+
+// answeredMsg says that the selected question was answered or its evidence revealed.
+type answeredMsg struct{}
 
 func newAnswerPane(c *common, qa *qaState, data *lessonData, text *textPane) *answerPane {
 	return &answerPane{c: c, qa: qa, data: data, text: text, scroll: newScroller(c.keys)}
@@ -167,6 +173,8 @@ func (p *answerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case questionMsg:
 		p.scroll.top()
+	case answeredMsg:
+		p.toVerdict = true
 	case markdownMsg:
 		p.text.Update(msg)
 	case tea.KeyPressMsg:
@@ -193,12 +201,18 @@ func (p *answerPane) View(width, height int) string {
 		return p.text.View(width, height)
 	}
 	w, h := paneInner(width, height)
-	p.scroll.setText(p.body(qu, w), h)
+	body, verdict := p.body(qu, w)
+	p.scroll.setText(body, h)
+	if p.toVerdict {
+		p.toVerdict = false
+		p.scroll.vp.SetYOffset(verdict)
+	}
 	return paneBox("Answer & evidence"+p.scroll.hint(p.focused), p.scroll.view(), width, height, p.focused, p.c.styles)
 }
 
-// body is the question, its choices marked, and what follows an answer.
-func (p *answerPane) body(qu *lesson.Question, width int) string {
+// body is the question, its choices marked, and what follows an answer; verdict is the line
+// where that begins.
+func (p *answerPane) body(qu *lesson.Question, width int) (text string, verdict int) {
 	st, qa := p.c.styles, p.qa
 	var b strings.Builder
 	b.WriteString(st.Title.Render(wrapText(stripMarkdown(qu.Question), width)) + "\n\n")
@@ -223,20 +237,21 @@ func (p *answerPane) body(qu *lesson.Question, width int) string {
 	}
 	if !qa.shown(qu) {
 		b.WriteString("\n" + st.Muted.Render(wrapText(fmt.Sprintf("Press 1–%d to answer; the explanation and the evidence from your own builds follow. e shows them without answering.", len(qu.Choices)), width)))
-		return b.String()
+		return b.String(), 0
 	}
+	verdict = strings.Count(b.String(), "\n") + 1
 	switch {
 	case answered && qu.Correct(chosen):
 		b.WriteString("\n" + st.OK.Render("Right.") + "\n")
 	case answered:
-		b.WriteString("\n" + st.Error.Render(fmt.Sprintf("Not quite: the answer is %d.", qu.Answer)) + "\n")
+		b.WriteString("\n" + st.Error.Render(fmt.Sprintf("Not quite: you chose %d; the answer is %d.", chosen, qu.Answer)) + "\n")
 	default:
 		b.WriteString("\n")
 	}
 	b.WriteString(wrapText(stripMarkdown(qu.Explain), width) + "\n\n")
 	b.WriteString(st.PaneTitle.Render("Evidence") + st.Muted.Render(" — from your build of "+qu.Strategy) + "\n")
 	b.WriteString(evidenceView(p.data, qu, st, width))
-	return b.String()
+	return b.String(), verdict
 }
 
 // ShortHelp lists the scroll keys while the pane has the focus.

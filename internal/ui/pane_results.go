@@ -80,7 +80,7 @@ func sizeBars(d *lessonData) []Bar {
 		}
 		note := ""
 		if base, ok := baseline[s.App]; ok && base > 0 {
-			note = fmt.Sprintf("%+.0f%%", (float64(r.SizeBytes)/float64(base)-1)*100)
+			note = sizeChange(r.SizeBytes, base)
 		} else {
 			baseline[s.App] = r.SizeBytes
 		}
@@ -95,6 +95,16 @@ func sizeBars(d *lessonData) []Bar {
 	return bars
 }
 
+// sizeChange says how a size compares with a baseline: -74%, +35%, or from twice as large on,
+// ×107 (a percentage of thousands reads as noise).
+func sizeChange(size, base int64) string {
+	ratio := float64(size) / float64(base)
+	if ratio >= 2 {
+		return fmt.Sprintf("×%.0f", ratio)
+	}
+	return fmt.Sprintf("%+.0f%%", (ratio-1)*100)
+}
+
 // detail is what was measured of the strategy on screen.
 func (p *resultsPane) detail(width int) string {
 	st, d := p.c.styles, p.data
@@ -103,9 +113,9 @@ func (p *resultsPane) detail(width int) string {
 	if r, ok := d.results[s.ID]; ok {
 		lines = append(lines,
 			st.Subtitle.Render(s.ID)+st.Muted.Render(" on "+r.BaseImage),
-			st.Muted.Render(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s", human.Size(r.SizeBytes),
-				human.Plural(r.Layers, "layer", ""), human.Duration(human.Seconds(r.BuildSeconds)), r.CachedSteps, r.Steps, r.Builder)),
-			st.Muted.Render("  $ docker image inspect -f '{{.Size}}' "+r.Image+"; docker history "+r.Image))
+			st.Muted.Render(wrapText(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s", human.Size(r.SizeBytes),
+				human.Plural(r.Layers, "layer", ""), human.Duration(human.Seconds(r.BuildSeconds)), r.CachedSteps, r.Steps, r.Builder), width)),
+			commandText("docker image inspect -f '{{.Size}}' "+r.Image, width, st))
 		if r.StandIn {
 			// Its own line: it must not be cut off the end of a long base image name.
 			lines = append(lines, st.Warn.Render(wrapText("Built on a test stand-in for "+r.BaseImage+", not the published image.", width)))
@@ -114,7 +124,7 @@ func (p *resultsPane) detail(width int) string {
 		if !r.Passed {
 			mark = st.Error.Render("✗ output:")
 		}
-		lines = append(lines, mark, st.Muted.Render("  $ "+lab.DockerRun(r.Image, nil, s.Args)))
+		lines = append(lines, mark, commandText(lab.DockerRun(r.Image, nil, s.Args), width, st))
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
 			lines = append(lines, "  "+termtext.Line(line))
 		}
@@ -126,7 +136,7 @@ func (p *resultsPane) detail(width int) string {
 			if !c.Passed {
 				mark = st.Error.Render("✗ ")
 			}
-			lines = append(lines, "", mark+c.Title, st.Muted.Render("  $ "+c.Command))
+			lines = append(lines, "", mark+c.Title, commandText(c.Command, width, st))
 			for _, line := range strings.Split(strings.TrimSpace(c.Output), "\n") {
 				lines = append(lines, "  "+truncate(termtext.Line(line), width-2))
 			}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -68,8 +69,8 @@ func TestQASideBySide(t *testing.T) {
 	if !strings.Contains(s, "Compilers: go") || !strings.Contains(s, "Compilers: none") {
 		t.Errorf("evidence does not compare the builder (go) with the shipped image (none):\n%s", s)
 	}
-	if !strings.Contains(s, "✗ "+string(rune('0'+wrong))) {
-		t.Errorf("the list does not mark the wrong answer:\n%s", s)
+	if !strings.Contains(s, fmt.Sprintf("✗ %d. ", idx+1)) || !strings.Contains(s, fmt.Sprintf("you chose %d", wrong)) {
+		t.Errorf("the list does not mark the wrong answer, or the verdict does not say which it was:\n%s", s)
 	}
 }
 
@@ -100,8 +101,13 @@ func TestQAAnswerPaneScrolls(t *testing.T) {
 	d := newDriver(t, Options{Course: c, Lesson: "qa"}, 80, 24)
 	d.key("down", "e") // the first question, its explanation and evidence revealed
 	before := d.screen()
+	answer := d.m.lesson.panes[1].(*answerPane)
+	if answer.scroll.vp.YOffset() == 0 {
+		t.Errorf("revealing did not scroll the answer pane to its verdict:\n%s", before)
+	}
+	answer.scroll.top()
 	d.key("f", "down", "down")
-	if off := d.m.lesson.panes[1].(*answerPane).scroll.vp.YOffset(); off != 2 {
+	if off := answer.scroll.vp.YOffset(); off != 2 {
 		t.Fatalf("answer pane scroll = %d after two downs, want 2", off)
 	}
 	if d.screen() == before {
