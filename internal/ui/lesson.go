@@ -99,8 +99,6 @@ func (s *lessonScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		return s.broadcast(msg), true
-	case questionMsg, strategyMsg, cannotBuildMsg:
-		return s.broadcast(msg), true
 	}
 	return nil, false
 }
@@ -144,9 +142,21 @@ func (s *lessonScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case s.qa != nil && (key.Matches(msg, k.Answer) || key.Matches(msg, k.Reveal)):
 		return s.answer(msg)
 	}
+	question := s.question()
 	var cmd tea.Cmd
 	s.panes[s.focus], cmd = s.panes[s.focus].Update(msg)
+	if s.question() != question {
+		cmd = tea.Batch(cmd, s.broadcast(questionMsg{}))
+	}
 	return cmd
+}
+
+// question is the selected question of a lesson with questions (-1 without).
+func (s *lessonScreen) question() int {
+	if s.qa == nil {
+		return -1
+	}
+	return s.qa.cursor
 }
 
 // build queues strategies, or says why it cannot.

@@ -64,14 +64,13 @@ func newQuestionsPane(c *common, qa *qaState) *questionsPane {
 	return &questionsPane{c: c, qa: qa, scroll: newScroller(c.keys)}
 }
 
-// Update moves the selection on ↑/↓ while the pane has the focus; the cmd it returns then
-// tells the other panes (questionMsg).
+// Update moves the selection on ↑/↓ while the pane has the focus (the lesson screen tells the
+// other panes, with questionMsg).
 func (p *questionsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok || !p.focused {
 		return p, nil
 	}
-	was := p.qa.cursor
 	switch {
 	case key.Matches(k, p.c.keys.Up):
 		p.qa.cursor = max(0, p.qa.cursor-1)
@@ -80,10 +79,7 @@ func (p *questionsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	default:
 		p.scroll.scroll(k)
 	}
-	if p.qa.cursor == was {
-		return p, nil
-	}
-	return p, func() tea.Msg { return questionMsg{} }
+	return p, nil
 }
 
 func (p *questionsPane) SetFocused(f bool) { p.focused = f }
@@ -244,7 +240,7 @@ func (p *answerPane) body(qu *lesson.Question, width int) (text string, verdict 
 	case answered && qu.Correct(chosen):
 		b.WriteString("\n" + st.OK.Render("Right.") + "\n")
 	case answered:
-		b.WriteString("\n" + st.Error.Render(fmt.Sprintf("Not quite: you chose %d; the answer is %d.", chosen, qu.Answer)) + "\n")
+		b.WriteString("\n" + st.Error.Render(wrapText(fmt.Sprintf("Not quite: you chose %d; the answer is %d.", chosen, qu.Answer), width)) + "\n")
 	default:
 		b.WriteString("\n")
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"context"
 	"errors"
 	"fmt"
@@ -211,5 +212,20 @@ func TestQAEvidenceErrors(t *testing.T) {
 	d.key("r")
 	if s := d.screen(); strings.Contains(s, "the daemon hung up") || !strings.Contains(s, "Compilers: none") {
 		t.Errorf("r did not gather the evidence again:\n%s", s)
+	}
+}
+
+// TestQAVerdictAfterQuickKeys: ↓ then an answer typed before the program ran ↓'s commands
+// still shows the verdict; moving the selection once told the other panes through a command
+// that arrived after the answer and scrolled the answer pane back to the top.
+func TestQAVerdictAfterQuickKeys(t *testing.T) {
+	d, _ := qaDriver(t, enginefake.New(nil), 80, 24)
+	_, down := d.m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	d.m.Update(tea.KeyPressMsg{Code: '1', Text: "1"})
+	d.screen() // the program draws after every message
+	d.run(down)
+	d.screen()
+	if off := d.m.lesson.panes[1].(*answerPane).scroll.vp.YOffset(); off == 0 {
+		t.Errorf("the answer pane is at its top, not at the verdict:\n%s", d.screen())
 	}
 }
