@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"maps"
 	"net"
@@ -33,10 +32,6 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	what := req.Tag
-	if what == "" {
-		what = "image"
-	}
 	builder := req.Builder
 	switch builder {
 	case "", BuilderAuto:
@@ -46,7 +41,7 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 		return BuildResult{}, &UsageError{Msg: "unknown builder " + quote(string(builder))}
 	}
 	if req.Context == nil {
-		return BuildResult{}, &UsageError{Msg: "build " + what + ": no build context"}
+		return BuildResult{}, &UsageError{Msg: "no build context"}
 	}
 	c.removeLeftovers(ctx)
 	dockerfile := req.Dockerfile
@@ -54,7 +49,7 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 		dockerfile = defaultDockerfile
 	}
 	if err := checkDockerfile(req.Context, dockerfile); err != nil {
-		return BuildResult{}, fmt.Errorf("build %s: %w", what, err)
+		return BuildResult{}, err
 	}
 
 	labels := make(map[string]string, len(req.Labels)+1)
@@ -96,17 +91,17 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 		tarErr := stopTar()
 		switch {
 		case tarErr != nil:
-			return BuildResult{Builder: builder}, fmt.Errorf("build %s: %w", what, tarErr)
+			return BuildResult{Builder: builder}, tarErr
 		case ctx.Err() != nil:
-			return BuildResult{Builder: builder}, fmt.Errorf("build %s: %w", what, ctx.Err())
+			return BuildResult{Builder: builder}, ctx.Err()
 		case client.IsErrConnectionFailed(err):
-			return BuildResult{Builder: builder}, fmt.Errorf("build %s: %w", what, c.daemonError(ctx, err))
+			return BuildResult{Builder: builder}, c.daemonError(ctx, err)
 		}
 		// The daemon refused the request itself (on some versions a Dockerfile syntax error
 		// arrives this way rather than in the stream): the learner's problem, reported as such.
 		berr := &BuildError{Msg: daemonMessage(err)}
 		emit(Event{Kind: EventError, Text: berr.Msg})
-		return BuildResult{Builder: builder}, fmt.Errorf("build %s: %w", what, berr)
+		return BuildResult{Builder: builder}, berr
 	}
 
 	stopWatch := context.AfterFunc(ctx, func() {
@@ -145,17 +140,17 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	}
 	if ctx.Err() != nil {
 		c.removeBuildContainer(ctx, sum.container)
-		return res, fmt.Errorf("build %s: %w", what, ctx.Err())
+		return res, ctx.Err()
 	}
 	if lost := c.lostDuringBuild(ctx, err, res.ImageID, sum.container); lost != nil {
 		emit(Event{Kind: EventError, Text: lost.Error()})
-		return res, fmt.Errorf("build %s: %w", what, lost)
+		return res, lost
 	}
 	if err != nil {
-		return res, fmt.Errorf("build %s: %w", what, err)
+		return res, err
 	}
 	if res.ImageID == "" {
-		return res, fmt.Errorf("build %s: the daemon ended the build without reporting an image", what)
+		return res, errors.New("the daemon ended the build without reporting an image")
 	}
 	return res, nil
 }

@@ -206,6 +206,10 @@ func TestIntegrationBuildFailingRun(t *testing.T) {
 			if !strings.HasPrefix(be.Name, "RUN ") {
 				t.Errorf("BuildError.Name = %q", be.Name)
 			}
+			// The caller knows the tag and says it; the engine adds only the failing step.
+			if err.Error() != be.Error() || strings.Contains(err.Error(), tag) {
+				t.Errorf("error %q, want the BuildError's own %q", err, be.Error())
+			}
 			if errs := eventsOf(events, EventError); len(errs) != 1 || errs[0].Step == 0 {
 				t.Errorf("error events %v", errs)
 			}
@@ -381,6 +385,9 @@ CMD ["sh", "-c", "echo to stdout; echo to stderr >&2; echo again; exit 7"]
 		var se *StartError
 		if !errors.As(err, &se) || !strings.Contains(se.Reason, "no-such-command") {
 			t.Errorf("error %v (%T), want a *StartError naming the command", err, err)
+		}
+		if want := "cannot start the container: " + se.Reason; err.Error() != want {
+			t.Errorf("error %q, want %q: the caller names the image", err, want)
 		}
 		gone(t)
 	})

@@ -12,11 +12,11 @@ import (
 func (c *Client) Inspect(ctx context.Context, ref string) (ImageInfo, error) {
 	img, err := c.api.ImageInspect(ctx, ref)
 	if err != nil {
-		return ImageInfo{}, fmt.Errorf("inspect %s: %w", ref, c.wrap(ctx, err))
+		return ImageInfo{}, c.wrap(ctx, err)
 	}
 	hist, err := c.api.ImageHistory(ctx, ref)
 	if err != nil {
-		return ImageInfo{}, fmt.Errorf("history of %s: %w", ref, c.wrap(ctx, err))
+		return ImageInfo{}, fmt.Errorf("history: %w", c.wrap(ctx, err))
 	}
 	info := ImageInfo{
 		ID:   img.ID,

@@ -40,14 +40,14 @@ func (c *Client) Run(ctx context.Context, req RunRequest) (res RunResult, err er
 	if err != nil {
 		if ctx.Err() != nil {
 			c.removeAbandoned(ctx, name)
-			return RunResult{}, fmt.Errorf("run %s: %w", req.Image, ctx.Err())
+			return RunResult{}, ctx.Err()
 		}
-		return RunResult{}, fmt.Errorf("run %s: %w", req.Image, c.wrap(ctx, err))
+		return RunResult{}, fmt.Errorf("create container: %w", c.wrap(ctx, err))
 	}
 	id := created.ID
 	defer func() {
 		if _, rerr := c.removeNow(ctx, id); rerr != nil && err == nil {
-			err = fmt.Errorf("run %s: remove container %.12s: %w", req.Image, id, rerr)
+			err = fmt.Errorf("remove container %.12s: %w", id, rerr)
 		}
 	}()
 
@@ -59,9 +59,9 @@ func (c *Client) Run(ctx context.Context, req RunRequest) (res RunResult, err er
 	started := time.Now()
 	if _, err := c.api.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
 		if ctx.Err() == nil && !client.IsErrConnectionFailed(err) {
-			return RunResult{}, fmt.Errorf("run %s: %w", req.Image, &StartError{Image: req.Image, Reason: daemonMessage(err)})
+			return RunResult{}, &StartError{Image: req.Image, Reason: daemonMessage(err)}
 		}
-		return RunResult{}, fmt.Errorf("run %s: %w", req.Image, c.wrap(ctx, err))
+		return RunResult{}, fmt.Errorf("start container: %w", c.wrap(ctx, err))
 	}
 
 	timer := time.NewTimer(timeout)
@@ -70,20 +70,20 @@ func (c *Client) Run(ctx context.Context, req RunRequest) (res RunResult, err er
 	select {
 	case exit = <-wait.Result:
 	case err := <-wait.Error:
-		return RunResult{}, fmt.Errorf("run %s: wait: %w", req.Image, c.wrap(ctx, err))
+		return RunResult{}, fmt.Errorf("wait: %w", c.wrap(ctx, err))
 	case <-ctx.Done():
-		return RunResult{}, fmt.Errorf("run %s: %w", req.Image, ctx.Err())
+		return RunResult{}, ctx.Err()
 	case <-timer.C:
 		res.TimedOut = true
 		if _, err := c.api.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "KILL"}); err != nil && !cerrdefs.IsConflict(err) {
-			return res, fmt.Errorf("run %s: kill after %s: %w", req.Image, timeout, c.wrap(ctx, err))
+			return res, fmt.Errorf("kill after %s: %w", timeout, c.wrap(ctx, err))
 		}
 		select {
 		case exit = <-wait.Result:
 		case err := <-wait.Error:
-			return res, fmt.Errorf("run %s: wait: %w", req.Image, c.wrap(ctx, err))
+			return res, fmt.Errorf("wait: %w", c.wrap(ctx, err))
 		case <-ctx.Done():
-			return res, fmt.Errorf("run %s: %w", req.Image, ctx.Err())
+			return res, ctx.Err()
 		}
 	}
 	res.Duration = time.Since(started)
@@ -91,14 +91,14 @@ func (c *Client) Run(ctx context.Context, req RunRequest) (res RunResult, err er
 
 	logs, err := c.api.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true})
 	if err != nil {
-		return res, fmt.Errorf("run %s: logs: %w", req.Image, c.wrap(ctx, err))
+		return res, fmt.Errorf("logs: %w", c.wrap(ctx, err))
 	}
 	defer logs.Close()
 	out := &cappedBuffer{max: MaxRunOutput}
 	// Without a TTY the daemon multiplexes stdout and stderr in frames; one writer for both
 	// keeps them interleaved as delivered.
 	if _, err := stdcopy.StdCopy(out, out, logs); err != nil && !errors.Is(err, errCapped) {
-		return res, fmt.Errorf("run %s: read logs: %w", req.Image, c.wrap(ctx, err))
+		return res, fmt.Errorf("read logs: %w", c.wrap(ctx, err))
 	}
 	res.Output = out.String()
 	res.Truncated = out.capped
