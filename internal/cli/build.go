@@ -109,7 +109,7 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 			}
 		}
 		if err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v", s.ID, err))
+			failed = append(failed, err.Error()) // lab's errors name the strategy or its image
 			if ctx.Err() != nil {
 				break // interrupted: do not start the next build
 			}

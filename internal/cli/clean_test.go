@@ -150,8 +150,7 @@ func TestCleanNoDaemon(t *testing.T) {
 // docktutor's image that the learner also tagged for themselves.
 func TestCleanRealDaemon(t *testing.T) {
 	d := dockertest.Start(t)
-	requireRealDaemon(t)
-	d.Load(t, "alpine:3.22")
+	d.Load(t, "alpine:3.22") // from the shared daemon, which has the stand-in
 	t.Setenv("DOCKER_HOST", d.Host)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -473,15 +472,9 @@ func TestCleanNamespace(t *testing.T) {
 	}
 }
 
-// requireAlpine needs the real daemon and alpine:3.22 on it (CI's stand-in): it skips without
+// requireAlpine needs the shared daemon and alpine:3.22 on it (CI's stand-in): it skips without
 // them, and fails with CI=true.
 func requireAlpine(t *testing.T) {
 	t.Helper()
-	requireRealDaemon(t)
-	if out, err := exec.Command("docker", "image", "inspect", "alpine:3.22").CombinedOutput(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no alpine:3.22 (run .ci/standins): %s", out)
-		}
-		t.Skipf("no alpine:3.22: %s", out)
-	}
+	dockertest.NeedImage(t, dockertest.Connect(t, engine.New).Inspect, "alpine:3.22")
 }

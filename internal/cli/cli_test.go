@@ -184,3 +184,22 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("ErrorText = %q, want %q", got, want)
 	}
 }
+
+// TestBuildErrorSaysEachThingOnce: a failed build reads "build <strategy>: <what failed>" in the
+// summary and in the table, with nothing said twice (bug 9: it read "go-single: build
+// go-single: build docktutor/multistage:go-single: RUN …").
+func TestBuildErrorSaysEachThingOnce(t *testing.T) {
+	const reason = "RUN go build -o /app .: The command '/bin/sh -c go build -o /app .' returned a non-zero code: 1"
+	fe := enginefake.New(nil)
+	fe.Fail = map[string]string{"docktutor/multistage:go-single": reason}
+	out, stderr, code := run(t, fe, "build", "multistage", "-s", "go-single", "-q")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if want := "docktutor: 1 of 1 strategies failed:\n  build go-single: " + reason + "\n"; !strings.HasSuffix(stderr, want) {
+		t.Errorf("stderr\n%s\nwant it to end with\n%s", stderr, want)
+	}
+	if !strings.Contains(out, "FAILED: build go-single: RUN go build") {
+		t.Errorf("the table does not say what failed:\n%s", out)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/docktutor/docktutor/internal/dockertest"
 	"github.com/docktutor/docktutor/internal/engine"
 )
 
@@ -65,21 +65,8 @@ func diagnosis(t *testing.T, out string) (map[string]engine.Check, bool) {
 	return byName, *d.OK
 }
 
-// requireRealDaemon skips unless a daemon answers (fails under CI=true).
-func requireRealDaemon(t *testing.T) {
-	t.Helper()
-	c, err := engine.New(context.Background())
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but no Docker daemon answers: %v", err)
-		}
-		t.Skipf("no Docker daemon: %v", err)
-	}
-	_ = c.Close()
-}
-
 func TestDoctorDaemonUp(t *testing.T) {
-	requireRealDaemon(t)
+	dockertest.Connect(t, engine.New)
 	out, stderr, code := execute(t, newDoctorCmd, nil, "--json")
 	checks, ok := diagnosis(t, out)
 	if code != 0 || !ok {

@@ -4,15 +4,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
@@ -187,17 +190,98 @@ func terminalFile(w io.Writer) (*os.File, bool) {
 }
 
 // textOutput picks the styles for a text drawing and the writer to print it with: colours
-// only on a terminal and without NO_COLOR, downsampled to what the terminal shows.
+// only on a terminal and without NO_COLOR, downsampled to what the terminal shows, for a dark
+// background unless the terminal says, at once, that its background is light.
 func (o *graphOptions) textOutput() (stagegraph.Styles, io.Writer) {
 	out, ok := terminalFile(o.streams.Out)
 	if !ok || os.Getenv("NO_COLOR") != "" {
 		return stagegraph.PlainStyles(), o.streams.Out
 	}
 	dark := true
-	if in, ok := o.streams.In.(*os.File); ok && term.IsTerminal(in.Fd()) {
-		dark = lipgloss.HasDarkBackground(in, out)
+	// A dumb terminal (or one nothing is known of) would print the question, not answer it.
+	if t := os.Getenv("TERM"); t != "" && t != "dumb" {
+		dark = darkBackground(backgroundQueryTimeout)
 	}
 	return stagegraph.DefaultStyles(dark), colorprofile.NewWriter(out, os.Environ())
+}
+
+// backgroundQueryTimeout bounds the wait for a terminal to say its background colour. A
+// terminal that answers does so within milliseconds; lipgloss waits 2 s, twice, for one
+// that does not.
+const backgroundQueryTimeout = 100 * time.Millisecond
+
+// darkBackground asks the controlling terminal for its background colour and reports whether
+// it is dark; dark when the terminal cannot be asked or does not answer within timeout.
+// It asks on /dev/tty opened for the purpose, not on standard input: only a file of its own
+// can be given a read deadline and closed, so that nothing is left reading, and stealing the
+// user's keys, after the timeout.
+func darkBackground(timeout time.Duration) bool {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return true
+	}
+	defer tty.Close()
+	dark, _ := queryBackground(tty, timeout)
+	return dark
+}
+
+// queryBackground sends the terminal the background colour query (OSC 11), followed by the
+// primary device attributes query that every terminal answers, and reads the answers until
+// that second answer or the timeout. It never calls tty.Fd, which would make the file
+// blocking and its deadline void; a file without deadlines (not a terminal, or a platform
+// that cannot poll one) is not asked at all.
+func queryBackground(tty *os.File, timeout time.Duration) (dark, answered bool) {
+	if err := tty.SetReadDeadline(time.Now().Add(timeout)); err != nil {
+		return true, false
+	}
+	conn, err := tty.SyscallConn()
+	if err != nil {
+		return true, false
+	}
+	var state *term.State
+	if cerr := conn.Control(func(fd uintptr) { state, err = term.MakeRaw(fd) }); cerr != nil || err != nil {
+		return true, false // not a terminal
+	}
+	defer conn.Control(func(fd uintptr) { _ = term.Restore(fd, state) })
+	if _, err := io.WriteString(tty, ansi.RequestBackgroundColor+ansi.RequestPrimaryDeviceAttributes); err != nil {
+		return true, false
+	}
+	return readBackground(tty)
+}
+
+// Answers to the queries: the background colour (OSC 11, ended by BEL or ST) and the
+// primary device attributes (DA1).
+var (
+	backgroundAnswer = regexp.MustCompile(`\x1b\]11;([^\x07\x1b]*)(?:\x07|\x1b\\)`)
+	attributesAnswer = regexp.MustCompile(`\x1b\[\?[0-9;]*c`)
+)
+
+// readBackground reads a terminal's answers to the background colour and device attributes
+// queries until the device attributes (or an error, such as a passed deadline) end them. An
+// answer may come in pieces, so the pieces are put together before they are read.
+func readBackground(r io.Reader) (dark, answered bool) {
+	var got []byte
+	buf := make([]byte, 256)
+	for len(got) < 4096 { // far more than two answers: the terminal is saying something else
+		n, err := r.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil || attributesAnswer.Match(got) {
+			break
+		}
+	}
+	if m := backgroundAnswer.FindSubmatch(got); m != nil {
+		if c := ansi.XParseColor(string(m[1])); c != nil {
+			return isDark(c), true
+		}
+	}
+	return true, false
+}
+
+// isDark reports whether c's lightness (HSL) is under one half, as lipgloss decides it.
+func isDark(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	hi, lo := max(r, g, b), min(r, g, b)
+	return hi+lo < 0xffff // (hi+lo)/2 < 0xffff/2
 }
 
 // textWidth is --width, else the terminal's width, else 80.

@@ -1,13 +1,21 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -344,5 +352,164 @@ func TestGraphErrorNamesFile(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit 1, %q", code, stderr, tc.want)
 			}
 		})
+	}
+}
+
+// graphHelperEnv, when set, makes TestGraphHelperProcess run `docktutor graph -f $value` on the
+// process's own standard streams.
+const graphHelperEnv = "DOCKTUTOR_GRAPH_HELPER"
+
+// TestGraphHelperProcess is not a test of its own: TestGraphSilentTerminal runs the test binary
+// with it as `docktutor graph` on a terminal.
+func TestGraphHelperProcess(t *testing.T) {
+	file := os.Getenv(graphHelperEnv)
+	switch file {
+	case "":
+		return
+	case "query":
+		// Ask the terminal, with time to spare for a slow test machine, and say the answer.
+		tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dark, answered := queryBackground(tty, 10*time.Second)
+		tty.Close()
+		fmt.Printf("\ndark=%v answered=%v\n", dark, answered)
+		os.Exit(0)
+	}
+	g := &globalOptions{streams: Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}}
+	cmd := newGraphCmd(g)
+	cmd.SetArgs([]string{"-f", file})
+	err := cmd.Execute()
+	os.Exit(ExitCode(err))
+}
+
+// scriptCommand runs the test binary's TestGraphHelperProcess under script(1), on a terminal
+// of its own, with helper as graphHelperEnv and TERM=term; tests skip where script is not
+// util-linux's.
+func scriptCommand(t *testing.T, helper, term string) *exec.Cmd {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("script(1) from util-linux gives the command a terminal")
+	}
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("no script(1) to run graph on a terminal")
+	}
+	self := "'" + strings.ReplaceAll(os.Args[0], "'", `'\''`) + "'"
+	cmd := exec.Command(script, "-q", "-e", "-c", self+" -test.run=^TestGraphHelperProcess$", "/dev/null")
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NO_COLOR=") && !strings.HasPrefix(kv, "TERM=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, graphHelperEnv+"="+helper, "TERM="+term)
+	return cmd
+}
+
+// TestGraphSilentTerminal runs graph on a terminal that never answers the background-colour
+// query (script(1) gives it a pty nobody answers on): it must not wait for the answer more
+// than a moment (it took 4 s), and must not ask at all when TERM=dumb (issue 10, bug 8).
+func TestGraphSilentTerminal(t *testing.T) {
+	file, err := filepath.Abs(corpusFile("go-multistage"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range []string{"xterm-256color", "dumb"} {
+		t.Run(term, func(t *testing.T) {
+			cmd := scriptCommand(t, file, term)
+			// A pipe nobody writes to: the terminal's keyboard stays silent, and script
+			// does not end the session on end of input.
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stdin.Close()
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			start := time.Now()
+			err = cmd.Run()
+			took := time.Since(start)
+			if err != nil {
+				t.Fatalf("%v after %s: %q", err, took, out.String())
+			}
+			if !strings.Contains(out.String(), "THE IMAGE") {
+				t.Errorf("no drawing: %q", out.String())
+			}
+			if took > time.Second {
+				t.Errorf("graph took %s on a terminal that does not answer, want well under 1s", took.Round(time.Millisecond))
+			}
+			if asked, want := strings.Contains(out.String(), "\x1b]11;?"), term != "dumb"; asked != want {
+				t.Errorf("TERM=%s: asked for the background colour: %v, want %v", term, asked, want)
+			}
+		})
+	}
+}
+
+// TestGraphBackgroundAnswer: a terminal that answers is heard, at once, on a terminal of its
+// own: the query is answered as soon as it is seen, with a light background.
+func TestGraphBackgroundAnswer(t *testing.T) {
+	cmd := scriptCommand(t, "query", "xterm-256color")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait() //nolint:errcheck // the output says how it went
+	var seen bytes.Buffer
+	r := bufio.NewReader(io.TeeReader(stdout, &seen))
+	for !bytes.Contains(seen.Bytes(), []byte("\x1b[c")) { // the query's last part
+		if _, err := r.ReadByte(); err != nil {
+			t.Fatalf("no query: %q", seen.String())
+		}
+	}
+	if _, err := io.WriteString(stdin, "\x1b]11;rgb:ffff/ffff/eeee\x1b\\\x1b[?62;22c"); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(r)
+	if !bytes.Contains(rest, []byte("dark=false answered=true")) {
+		t.Errorf("after the answer: %q", rest)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %s: the answer was not heard, the timeout ended the wait", took)
+	}
+}
+
+func TestReadBackground(t *testing.T) {
+	tests := []struct {
+		name, answer   string
+		dark, answered bool
+	}{
+		{"light, ST", "\x1b]11;rgb:ffff/ffff/ffff\x1b\\\x1b[?62;22c", false, true},
+		{"light, BEL", "\x1b]11;rgb:eeee/eeee/e0e0\x07\x1b[?1;2c", false, true},
+		{"dark", "\x1b]11;rgb:1c1c/1c1c/1c1c\x07\x1b[?62c", true, true},
+		{"device attributes only", "\x1b[?62;22c", true, false},
+		{"nothing", "", true, false},
+		{"garbage then light", "abc\x1b[1;1R\x1b]11;rgb:ffff/ffff/ffff\x07\x1b[?62c", false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dark, answered := readBackground(strings.NewReader(tc.answer))
+			if dark != tc.dark || answered != tc.answered {
+				t.Errorf("dark %v answered %v, want %v %v", dark, answered, tc.dark, tc.answered)
+			}
+		})
+	}
+	// One byte at a time, as a slow terminal may send it.
+	dark, answered := readBackground(iotest.OneByteReader(strings.NewReader(tests[0].answer)))
+	if dark || !answered {
+		t.Errorf("one byte at a time: dark %v answered %v", dark, answered)
+	}
+	if isDark(color.White) || !isDark(color.Black) {
+		t.Error("isDark has black and white the wrong way round")
 	}
 }

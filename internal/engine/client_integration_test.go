@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/docktutor/docktutor/internal/dockertest"
 )
 
 // These tests talk to the real daemon (requireDaemon). The images they build are tagged
@@ -101,7 +103,7 @@ CMD ["/app.bin"]
 
 func TestIntegrationBuildMultiStage(t *testing.T) {
 	c := requireDaemon(t)
-	requireImage(t, c, testBase)
+	dockertest.NeedImage(t, c.Inspect, testBase)
 	files := multistage()
 	fsys := mapFS("Dockerfile", files["Dockerfile"], "app.txt", files["app.txt"])
 	for _, b := range builders {
@@ -179,7 +181,7 @@ func TestIntegrationBuildMultiStage(t *testing.T) {
 
 func TestIntegrationBuildFailingRun(t *testing.T) {
 	c := requireDaemon(t)
-	requireImage(t, c, testBase)
+	dockertest.NeedImage(t, c.Inspect, testBase)
 	marker := nonce()
 	fsys := mapFS("Dockerfile", "FROM alpine:3.22\nRUN echo \"go: cannot find main module "+marker+"\" >&2 && exit 3\n")
 	for _, b := range builders {
@@ -203,6 +205,10 @@ func TestIntegrationBuildFailingRun(t *testing.T) {
 			}
 			if !strings.HasPrefix(be.Name, "RUN ") {
 				t.Errorf("BuildError.Name = %q", be.Name)
+			}
+			// The caller knows the tag and says it; the engine adds only the failing step.
+			if err.Error() != be.Error() || strings.Contains(err.Error(), tag) {
+				t.Errorf("error %q, want the BuildError's own %q", err, be.Error())
 			}
 			if errs := eventsOf(events, EventError); len(errs) != 1 || errs[0].Step == 0 {
 				t.Errorf("error events %v", errs)
@@ -237,7 +243,7 @@ func TestIntegrationBuildBadInstruction(t *testing.T) {
 
 func TestIntegrationBuildCancel(t *testing.T) {
 	c := requireDaemon(t)
-	requireImage(t, c, testBase)
+	dockertest.NeedImage(t, c.Inspect, testBase)
 	for _, b := range builders {
 		t.Run(string(b), func(t *testing.T) {
 			marker := "docktutor-cancel-" + nonce()
@@ -298,7 +304,7 @@ func processesWith(s string) int {
 
 func TestIntegrationRun(t *testing.T) {
 	c := requireDaemon(t)
-	requireImage(t, c, testBase)
+	dockertest.NeedImage(t, c.Inspect, testBase)
 	tag := testTag(t, c, "run")
 	fsys := mapFS("Dockerfile", `FROM alpine:3.22
 CMD ["sh", "-c", "echo to stdout; echo to stderr >&2; echo again; exit 7"]
@@ -380,6 +386,9 @@ CMD ["sh", "-c", "echo to stdout; echo to stderr >&2; echo again; exit 7"]
 		if !errors.As(err, &se) || !strings.Contains(se.Reason, "no-such-command") {
 			t.Errorf("error %v (%T), want a *StartError naming the command", err, err)
 		}
+		if want := "cannot start the container: " + se.Reason; err.Error() != want {
+			t.Errorf("error %q, want %q: the caller names the image", err, want)
+		}
 		gone(t)
 	})
 }
@@ -400,7 +409,7 @@ func TestIntegrationManaged(t *testing.T) {
 
 	// An image without the label must be refused. A second tag of the managed image's content
 	// would carry the label, so make an unmanaged one with the CLI.
-	requireImage(t, c, testBase)
+	dockertest.NeedImage(t, c.Inspect, testBase)
 	other := testRepo + ":unmanaged-" + nonce()
 	dockerCLI(t, "tag", testBase, other)
 	t.Cleanup(func() { dockerCLI(t, "rmi", other) })

@@ -3,8 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/docktutor/docktutor/internal/inside"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 )
 
 // Contents looks inside the image ref. It creates a container of the image without starting
@@ -33,7 +36,7 @@ func (c *Client) contents(ctx context.Context, ref string, created func(id strin
 		return inside.Report{}, fmt.Errorf("contents of %s: create container: %w", ref, err)
 	}
 	defer func() {
-		if rerr := c.removeNow(ctx, id); rerr != nil && err == nil {
+		if _, rerr := c.removeNow(ctx, id); rerr != nil && err == nil {
 			err = fmt.Errorf("contents of %s: remove container %.12s: %w", ref, id, rerr)
 		}
 	}()
@@ -55,4 +58,32 @@ func (c *Client) contents(ctx context.Context, ref string, created func(id strin
 		return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, ctx.Err())
 	}
 	return inside.Report{}, fmt.Errorf("contents of %s: export: %w", ref, err)
+}
+
+// createForExport creates, without starting it, a container of ref named name and carrying
+// LabelManaged, so that its filesystem can be exported. The daemon never pulls here: a missing
+// image is an error.
+func (c *Client) createForExport(ctx context.Context, ref, name string) (string, error) {
+	cfg := &container.Config{
+		Image:  ref,
+		Labels: map[string]string{LabelManaged: "true"},
+		// Never run. The daemon refuses to create a container without a command, which an
+		// image with neither CMD nor ENTRYPOINT (a builder stage, distroless static) lacks.
+		Cmd: []string{"/nonexistent"},
+	}
+	created, err := c.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, Name: name})
+	if err != nil {
+		return "", c.wrap(ctx, err)
+	}
+	return created.ID, nil
+}
+
+// exportContainer streams a container's root filesystem as a tar. The caller closes it;
+// cancelling ctx closes it too.
+func (c *Client) exportContainer(ctx context.Context, id string) (io.ReadCloser, error) {
+	rc, err := c.api.ContainerExport(ctx, id, client.ContainerExportOptions{})
+	if err != nil {
+		return nil, c.wrap(ctx, err)
+	}
+	return rc, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docktutor/docktutor/internal/dockertest"
 	"github.com/docktutor/docktutor/internal/inside"
 )
 
@@ -40,7 +41,7 @@ func TestIntegrationContents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.ref, func(t *testing.T) {
-			requireImage(t, c, tt.ref)
+			dockertest.NeedImage(t, c.Inspect, tt.ref)
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			var id string
@@ -115,7 +116,7 @@ func TestIntegrationContentsCleanUp(t *testing.T) {
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {
-		requireImage(t, c, golangToolchain)
+		dockertest.NeedImage(t, c.Inspect, golangToolchain)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		var id string

@@ -5,12 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/docktutor/docktutor/internal/dockertest"
 )
 
 // testBase is the small image with a shell the integration tests build on. CI makes a local
@@ -20,35 +21,11 @@ const testBase = "alpine:3.22"
 // testRepo namespaces every image the tests create.
 const testRepo = "docktutor-test/engine"
 
-// requireDaemon connects to the daemon, or skips the test when none answers — unless CI=true,
-// where a missing daemon is a broken CI machine and fails the test.
+// requireDaemon connects to the shared daemon, or skips the test when none answers (fails it
+// under CI=true).
 func requireDaemon(t testing.TB) *Client {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	c, err := New(ctx)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but no Docker daemon answers: %v", err)
-		}
-		t.Skipf("no Docker daemon: %v", err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-// requireImage skips (fails with CI=true) when ref is not present locally: the daemon cannot
-// pull here, so base images must have been prepared.
-func requireImage(t testing.TB, c *Client, ref string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if _, err := c.Inspect(ctx, ref); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but base image %s is missing (run .ci/standins first): %v", ref, err)
-		}
-		t.Skipf("base image %s not present: %v", ref, err)
-	}
+	return dockertest.Connect(t, New)
 }
 
 // testTag returns a unique tag under testRepo and removes the image when the test ends.

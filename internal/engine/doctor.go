@@ -10,6 +10,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+
+	"github.com/moby/moby/client"
 )
 
 // CheckStatus is the verdict of one doctor check.
@@ -349,4 +353,39 @@ func orDash(s string) string {
 		return "another machine"
 	}
 	return s
+}
+
+// systemFacts reads what docktutor doctor reports about the daemon beyond DaemonInfo.
+func (c *Client) systemFacts(ctx context.Context) (systemFacts, error) {
+	res, err := c.api.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return systemFacts{}, c.wrap(ctx, err)
+	}
+	i := res.Info
+	return systemFacts{
+		Name:            i.Name,
+		OperatingSystem: i.OperatingSystem,
+		Architecture:    i.Architecture,
+		StorageDriver:   i.Driver,
+		RootDir:         i.DockerRootDir,
+		Images:          i.Images,
+	}, nil
+}
+
+// imageStatus says whether ref is present and, when it is, its size and whether it is one of
+// docktutor's offline test stand-ins (labelled io.docktutor.fixture=standin by .ci/standins).
+func (c *Client) imageStatus(ctx context.Context, ref string) (ImageStatus, error) {
+	st := ImageStatus{Ref: ref}
+	img, err := c.api.ImageInspect(ctx, ref)
+	if cerrdefs.IsNotFound(err) {
+		return st, nil
+	}
+	if err != nil {
+		return st, c.wrap(ctx, err)
+	}
+	st.Present, st.Size = true, img.Size
+	if img.Config != nil {
+		st.StandIn = img.Config.Labels[labelFixture] == "standin"
+	}
+	return st, nil
 }

@@ -245,6 +245,10 @@ type Managed struct {
 
 // Engine is what the rest of docktutor needs from a daemon. Client implements it against a real
 // daemon; tests use a fake.
+//
+// Errors say what only the engine knows — the failing step, the daemon's reason — and not the
+// image or tag the caller passed in: the caller knows it, and adds it once ("build <strategy>:",
+// "run <image>:").
 type Engine interface {
 	// Info describes the daemon; it fails with a *DaemonError when none answers.
 	Info(ctx context.Context) (DaemonInfo, error)

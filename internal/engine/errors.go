@@ -76,13 +76,13 @@ func (e *BuildError) Error() string {
 // StartError says the daemon created a container but could not start its process, typically
 // because the command does not exist in the image: `sh` in a distroless image.
 type StartError struct {
-	Image  string
+	Image  string // the image as the RunRequest named it
 	Reason string // the daemon's message
 }
 
-// Error names the image and gives the daemon's reason.
+// Error gives the daemon's reason. It does not name the image: the caller, who chose it, does.
 func (e *StartError) Error() string {
-	return "cannot start a container from " + e.Image + ": " + e.Reason
+	return "cannot start the container: " + e.Reason
 }
 
 // ErrNotManaged is returned when asked to remove something docktutor did not create: clean-up

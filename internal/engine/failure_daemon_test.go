@@ -19,7 +19,7 @@ import (
 // container of the killed step survives the daemon's restart, exited: the retry removes it).
 func TestFailureDaemonDiesMidBuild(t *testing.T) {
 	d := dockertest.Start(t)
-	requireImage(t, requireDaemon(t), testBase)
+	dockertest.NeedImage(t, requireDaemon(t).Inspect, testBase)
 	d.Load(t, testBase)
 	t.Setenv("DOCKER_HOST", d.Host)
 

@@ -16,7 +16,7 @@ import (
 // names and error messages carry no escape at all. The printed words survive.
 func TestFailureHostileOutput(t *testing.T) {
 	c := requireDaemon(t)
-	requireImage(t, c, testBase)
+	dockertest.NeedImage(t, c.Inspect, testBase)
 	for _, b := range builders {
 		t.Run(string(b), func(t *testing.T) {
 			tag := testTag(t, c, "hostile-"+string(b))

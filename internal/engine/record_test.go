@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
+
+	"github.com/docktutor/docktutor/internal/dockertest"
 )
 
 var record = flag.Bool("record", false, "re-record testdata/*.stream from the Docker daemon (go test -run TestRecord -record)")
@@ -59,7 +61,7 @@ func TestRecord(t *testing.T) {
 		t.Skip("run with -record to re-record testdata/*.stream from the daemon")
 	}
 	c := requireDaemon(t)
-	requireImage(t, c, testBase)
+	dockertest.NeedImage(t, c.Inspect, testBase)
 	if err := os.MkdirAll("testdata", 0o755); err != nil {
 		t.Fatal(err)
 	}

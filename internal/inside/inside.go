@@ -202,7 +202,7 @@ func Analyze(r io.Reader, opts ...Option) (Report, error) {
 		}
 		e := Entry{Path: p, Mode: fileMode(hdr.Mode)}
 		switch hdr.Typeflag {
-		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse, tar.TypeCont:
+		case tar.TypeReg, tar.TypeGNUSparse, tar.TypeCont: // tar.Reader reads TypeRegA as TypeReg
 			e.Kind, e.Size = KindFile, max(hdr.Size, 0)
 		case tar.TypeDir:
 			e.Kind = KindDir

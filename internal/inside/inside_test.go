@@ -3,6 +3,7 @@ package inside
 import (
 	"archive/tar"
 	"bytes"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -530,4 +531,36 @@ func cmpInt(a, b int) int {
 		return 1
 	}
 	return 0
+}
+
+// TestAnalyzeLegacyRegularFiles: pre-POSIX archives mark a regular file with a NUL type flag
+// (tar.TypeRegA). archive/tar reads those as tar.TypeReg, or tar.TypeDir for a name ending in
+// "/", so Analyze needs no case of its own for them (staticcheck SA1019, issue 10 bug 11).
+func TestAnalyzeLegacyRegularFiles(t *testing.T) {
+	raw := tarOf(t, data("etc/motd", 5), dir("srv/"))
+	// Rewrite both headers' type flags to NUL and fix their checksums.
+	for _, off := range []int{0, 1024} { // motd's 5 bytes take one 512-byte block
+		h := raw[off : off+512]
+		h[156] = 0
+		copy(h[148:156], "        ")
+		sum := 0
+		for _, b := range h {
+			sum += int(b)
+		}
+		copy(h[148:156], fmt.Sprintf("%06o\x00 ", sum))
+	}
+	r, err := Analyze(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Entry{}
+	for _, e := range r.Entries {
+		got[e.Path] = e
+	}
+	if e := got["/etc/motd"]; e.Kind != KindFile || e.Size != 5 {
+		t.Errorf("/etc/motd: %+v, want a 5-byte file", e)
+	}
+	if e := got["/srv"]; e.Kind != KindDir {
+		t.Errorf("/srv: %+v, want a directory", e)
+	}
 }

@@ -179,7 +179,7 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 			cr, err := runCheck(ctx, eng, s, res.Image, res.ref(), c)
 			res.Checks = append(res.Checks, cr)
 			if err != nil {
-				return res.fail(fmt.Errorf("check %q: %w", c.Title, err))
+				return res.fail(fmt.Errorf("check %q of %s: %w", c.Title, s.ID, err))
 			}
 			if !cr.Passed {
 				failed = append(failed, checkFailure(c, cr))
@@ -278,7 +278,7 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 	case err != nil:
 		return res.fail(fmt.Errorf("run %s: %w", res.Image, err))
 	case rr.TimedOut:
-		return res.fail(fmt.Errorf("run %s: still running after %s", res.Image, s.Timeout))
+		return res.fail(fmt.Errorf("run %s: still running after %s", res.Image, runTimeout(s)))
 	case rr.ExitCode != s.ExpectExit && s.ExpectExit == 0:
 		return res.fail(fmt.Errorf("run %s: exited with code %d: %s", res.Image, rr.ExitCode, lastLine(rr.Output)))
 	case rr.ExitCode != s.ExpectExit:
@@ -289,6 +289,15 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 	res.Passed = true
 	res.Finished = time.Now()
 	return res, nil
+}
+
+// runTimeout is how long a run of the strategy may take: its own timeout, or the engine's
+// default when it sets none (a zero Timeout goes to the engine as it is).
+func runTimeout(s *lesson.Strategy) time.Duration {
+	if s.Timeout > 0 {
+		return s.Timeout
+	}
+	return engine.DefaultRunTimeout
 }
 
 // runCheck runs one check. Only a daemon that cannot be used is an error; a container that

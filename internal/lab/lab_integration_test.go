@@ -3,43 +3,26 @@ package lab_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/docktutor/docktutor/internal/dockertest"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/lessons"
 )
 
-// connect returns a client for the test daemon. Without one, the test is skipped on a developer's
-// machine and fails in CI, where a daemon is part of the contract.
-func connect(t *testing.T) *engine.Client {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	c, err := engine.New(ctx)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and no Docker daemon answers: %v", err)
-		}
-		t.Skipf("no Docker daemon: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 // onDaemon prepares a test that builds real images: skipped with -short, it needs the daemon
-// (see connect) and the built-in course.
+// (dockertest.Connect) and the built-in course.
 func onDaemon(t *testing.T) (*engine.Client, *lesson.Course) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds real images; skipped with -short")
 	}
-	eng := connect(t)
+	eng := dockertest.Connect(t, engine.New)
 	course, err := lesson.Load(lessons.FS)
 	if err != nil {
 		t.Fatal(err)

@@ -117,9 +117,9 @@ func (e *cacheEngine) Inspect(_ context.Context, ref string) (engine.ImageInfo, 
 func (e *cacheEngine) Run(_ context.Context, req engine.RunRequest) (engine.RunResult, error) {
 	e.runs = append(e.runs, req)
 	if len(req.Entrypoint) > 0 && slices.Contains(e.missing, req.Entrypoint[0]) {
-		return engine.RunResult{}, fmt.Errorf("run %s: %w", req.Image, &engine.StartError{
+		return engine.RunResult{}, &engine.StartError{
 			Image: req.Image, Reason: fmt.Sprintf("exec: %q: executable file not found in $PATH", req.Entrypoint[0]),
-		})
+		}
 	}
 	return e.answers[strings.Join(append(slices.Clone(req.Entrypoint), req.Args...), " ")], nil
 }

@@ -18,23 +18,9 @@ import (
 // contextFolder is a lessons folder whose one strategy edits hello.py in an app with a
 // subfolder, an executable, a read-only file and the leftovers an editor leaves behind.
 func contextFolder() fstest.MapFS {
-	return fstest.MapFS{
-		"course.yaml": {Data: []byte("lessons: [one]\n")},
-		"one/lesson.yaml": {Data: []byte(`title: One
-text: one.md
-strategies:
-  - id: a
-    title: A
-    app: py
-    dockerfile: a.Dockerfile
-    explain: x
-    expect: hi
-    edit:
-      file: hello.py
-      append: print("{time}")
-`)},
-		"one/one.md":              {Data: []byte("# One\n")},
-		"one/a.Dockerfile":        {Data: []byte("FROM scratch\nCOPY . /app\n")},
+	f := oneLesson()
+	addToStrategy(f, "edit:\n  file: hello.py\n  append: print(\"{time}\")\n")
+	for name, file := range map[string]*fstest.MapFile{
 		"apps/py/hello.py":        {Data: []byte("print('hi')\n"), Mode: 0o600, ModTime: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)},
 		"apps/py/run.sh":          {Data: []byte("#!/bin/sh\n"), Mode: 0o755},
 		"apps/py/.dockerignore":   {Data: []byte("*.md\n"), Mode: 0o444},
@@ -44,7 +30,10 @@ strategies:
 		"apps/py/lib/.DS_Store":   {Data: []byte("mac")},
 		"apps/py/lib/#util.py#":   {Data: []byte("autosave")},
 		"apps/other/unrelated.py": {Data: []byte("")},
+	} {
+		f[name] = file
 	}
+	return f
 }
 
 // TestContext: the build context is the app's folder plus the Dockerfile, walks like a folder,

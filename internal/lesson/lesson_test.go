@@ -282,16 +282,20 @@ questions:
 	}
 }
 
-func TestLoadReportsProblems(t *testing.T) {
-	good := func() fstest.MapFS {
-		return fstest.MapFS{
-			"course.yaml":      {Data: []byte("lessons: [one]\n")},
-			"one/lesson.yaml":  {Data: []byte("title: One\ntext: one.md\nstrategies:\n  - id: a\n    title: A\n    app: py\n    dockerfile: a.Dockerfile\n    explain: x\n    expect: hi\n")},
-			"one/one.md":       {Data: []byte("# One\n")},
-			"one/a.Dockerfile": {Data: []byte("FROM scratch\nCOPY x /x\n")},
-			"apps/py/hello.py": {Data: []byte("print('hi')\n")},
-		}
+// oneLesson is the smallest valid lessons folder: lesson "one" with strategy "a", which builds
+// apps/py. addToStrategy and addQuestion extend it.
+func oneLesson() fstest.MapFS {
+	return fstest.MapFS{
+		"course.yaml":      {Data: []byte("lessons: [one]\n")},
+		"one/lesson.yaml":  {Data: []byte("title: One\ntext: one.md\nstrategies:\n  - id: a\n    title: A\n    app: py\n    dockerfile: a.Dockerfile\n    explain: x\n    expect: hi\n")},
+		"one/one.md":       {Data: []byte("# One\n")},
+		"one/a.Dockerfile": {Data: []byte("FROM scratch\nCOPY x /x\n")},
+		"apps/py/hello.py": {Data: []byte("print('hi')\n")},
 	}
+}
+
+func TestLoadReportsProblems(t *testing.T) {
+	good := oneLesson
 	if _, err := lesson.Load(good()); err != nil {
 		t.Fatalf("a valid folder fails: %v", err)
 	}

@@ -55,10 +55,10 @@ type Strategy struct {
 	// Edit, when set, makes the lab change one source file after the first build and build
 	// again, to show which steps the cache reuses.
 	Edit *Edit
-	// Graph is the Dockerfile's stage graph as built for Target, parsed once by Load: what the
-	// stage graph pane draws, what BaseImage reads, what the build log follows. It is never nil
-	// in a loaded course (a Dockerfile that does not parse fails Load) and is shared by every
-	// reader: read it, never change it.
+	// Graph is the Dockerfile's stage graph as built for Target, parsed once by Load, so that
+	// BaseImage, the stage graph and every other reader agree without parsing again. It is
+	// never nil in a loaded course (a Dockerfile that does not parse fails Load) and is shared
+	// by every reader: read it, never change it.
 	Graph *dockerfile.Graph
 
 	lesson string

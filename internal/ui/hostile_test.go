@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -18,23 +17,10 @@ import (
 // nothing else may act on the terminal. Needs a daemon with alpine:3.22 (CI's stand-in); skipped
 // without one, unless CI=true.
 func TestHostileBuildOutput(t *testing.T) {
-	need := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf(format, args...)
-		}
-		t.Skipf(format, args...)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	c, err := engine.New(ctx)
-	if err != nil {
-		need("no Docker daemon: %v", err)
-	}
-	defer c.Close()
-	if _, err := c.Inspect(ctx, "alpine:3.22"); err != nil {
-		need("no alpine:3.22 (run .ci/standins): %v", err)
-	}
+	c := dockertest.Connect(t, engine.New)
+	dockertest.NeedImage(t, c.Inspect, "alpine:3.22")
 	for _, b := range []engine.Builder{engine.BuilderLegacy, engine.BuilderBuildKit} {
 		t.Run(string(b), func(t *testing.T) {
 			tag := "docktutor-test/ui:hostile-" + string(b)

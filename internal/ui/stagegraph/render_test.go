@@ -2,6 +2,7 @@ package stagegraph
 
 import (
 	"flag"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,22 @@ func parseCorpus(t testing.TB, file, target string) *dockerfile.Graph {
 		t.Fatal(err)
 	}
 	return g
+}
+
+// corpusGraphs yields the name and graph of every Dockerfile of the corpus, in name order.
+func corpusGraphs(t testing.TB) iter.Seq2[string, *dockerfile.Graph] {
+	files, err := filepath.Glob(filepath.Join(corpusDir, "*.Dockerfile"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("corpus: %v, %d files", err, len(files))
+	}
+	return func(yield func(string, *dockerfile.Graph) bool) {
+		for _, f := range files {
+			name := strings.TrimSuffix(filepath.Base(f), ".Dockerfile")
+			if !yield(name, parseCorpus(t, name, "")) {
+				return
+			}
+		}
+	}
 }
 
 // golden compares got with testdata/<name>.golden, rewriting it under -update.
@@ -120,13 +137,7 @@ func checkWidth(t *testing.T, s string, width int) {
 // TestRenderFits draws every corpus file in every layout at every width from 30 to 130, with and
 // without states, and checks that nothing overflows and every stage is where StageLines says.
 func TestRenderFits(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(corpusDir, "*.Dockerfile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".Dockerfile")
-		g := parseCorpus(t, name, "")
+	for name, g := range corpusGraphs(t) {
 		states := map[int]State{}
 		for i := range g.Stages {
 			states[i] = State(i % int(numStates))
@@ -263,13 +274,7 @@ func TestDrawShowsWhatFits(t *testing.T) {
 // TestDrawNeverOneMore: at every height and width, with and without a height, "… N more"
 // never counts a single instruction, and a drawing given a height fits it when boxes do.
 func TestDrawNeverOneMore(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(corpusDir, "*.Dockerfile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".Dockerfile")
-		g := parseCorpus(t, name, "")
+	for name, g := range corpusGraphs(t) {
 		for _, width := range []int{40, 80} {
 			for height := 0; height <= 80; height++ {
 				d := Draw(g, nil, PlainStyles(), Options{Width: width, Height: height})
