@@ -57,13 +57,8 @@ func (o *doctorOptions) run(ctx context.Context) error {
 		lessonsCheck.Status, lessonsCheck.Detail = engine.CheckFail, err.Error()
 		lessonsCheck.Fix = "fix the lessons folder given with --lessons, or leave --lessons out for the built-in lessons"
 	} else {
-		var bad []string
-		images, bad = baseImages(c)
+		images = baseImages(c)
 		lessonsCheck.Detail = fmt.Sprintf("%d lessons, %d base images", len(c.Lessons), len(images))
-		if len(bad) > 0 {
-			lessonsCheck.Status = engine.CheckWarn
-			lessonsCheck.Detail += "; cannot read " + strings.Join(bad, "; ")
-		}
 	}
 
 	d := o.diagnose(ctx, engine.DoctorOptions{BaseImages: images})
@@ -85,10 +80,10 @@ func (o *doctorOptions) run(ctx context.Context) error {
 
 // baseImages lists the images the course's Dockerfiles start FROM or copy --from, each once in
 // course order: every FROM that is neither an earlier stage nor scratch. All stages count, not
-// only those the target needs: the legacy builder builds every stage before the target. bad
-// names the Dockerfiles that do not parse (the lesson loader lets through some that BuildKit's
-// stage rules refuse).
-func baseImages(c *lesson.Course) (images, bad []string) {
+// only those the target needs: the legacy builder builds every stage before the target. It
+// reads each strategy's graph, parsed once by the lesson loader.
+func baseImages(c *lesson.Course) []string {
+	var images []string
 	seen := map[string]bool{}
 	add := func(ref string) {
 		if ref != "" && !strings.EqualFold(ref, "scratch") && !seen[ref] {
@@ -98,9 +93,8 @@ func baseImages(c *lesson.Course) (images, bad []string) {
 	}
 	for _, l := range c.Lessons {
 		for _, s := range l.Strategies {
-			g, err := dockerfile.Parse([]byte(s.Dockerfile), dockerfile.Options{Target: s.Target})
-			if err != nil {
-				bad = append(bad, fmt.Sprintf("%s: %v", s.DockerfilePath, err))
+			g := s.Graph
+			if g == nil {
 				continue
 			}
 			for _, st := range g.Stages {
@@ -113,7 +107,7 @@ func baseImages(c *lesson.Course) (images, bad []string) {
 			}
 		}
 	}
-	return images, bad
+	return images
 }
 
 // printDiagnosis writes the report: one line per check, its fix on the next, and the verdict.

@@ -201,10 +201,7 @@ func TestDoctorBaseImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	images, bad := baseImages(c)
-	if len(bad) > 0 {
-		t.Errorf("lesson Dockerfiles that do not parse: %v", bad)
-	}
+	images := baseImages(c)
 	for _, want := range []string{"python:3.13", "python:3.13-slim", "golang:1.25", "alpine:3.22", "gcr.io/distroless/static-debian12", "gcr.io/distroless/python3-debian13"} {
 		if !slices.Contains(images, want) {
 			t.Errorf("%s missing from %v", want, images)
