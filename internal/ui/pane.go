@@ -112,23 +112,25 @@ func (s *scroller) show(line int) {
 // scrollable reports whether there is more than fits.
 func (s *scroller) scrollable() bool { return len(s.lines) > s.vp.Height() }
 
-// hint is what a pane's title adds about scrolling: how far down, or that more lies below.
+// hint is what a pane's title adds about scrolling: that more lies below, and with the focus
+// how far down the pane is.
 func (s *scroller) hint(focused bool) string {
 	switch {
 	case !s.scrollable():
 		return ""
-	case s.vp.AtBottom():
-		return " · end"
 	case focused:
-		return fmt.Sprintf(" · %d%% · ↓ more", int(s.vp.ScrollPercent()*100))
+		return fmt.Sprintf(" · %d%%", int(s.vp.ScrollPercent()*100))
+	case s.vp.AtBottom():
+		return ""
 	}
-	return " · f, ↓ for more"
+	return " · ↓ more"
 }
 
-// bindings are the scroll keys, for a pane's help while it has the focus and can scroll.
+// bindings is the scroll keys as one entry, for a pane's help while it has the focus and can
+// scroll; the full help lists them one by one.
 func (s *scroller) bindings() []key.Binding {
 	if !s.scrollable() {
 		return nil
 	}
-	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.PageDn}
+	return []key.Binding{key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓/pgdn", "scroll"))}
 }

@@ -170,7 +170,9 @@ func (p *logPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case cannotBuildMsg:
 		p.log.reset()
-		p.log.note(logError, "Cannot build: "+oneLine(msg.reason))
+		if p.c.engErr == nil { // with no daemon the empty pane explains in full
+			p.log.note(logError, "Cannot build: "+oneLine(msg.reason))
+		}
 	case buildBatchMsg:
 		if msg.id != p.job { // a new build starts on a clean page
 			p.job = msg.id

@@ -112,7 +112,7 @@ func (p *resultsPane) detail(width int) string {
 	var lines []string
 	if r, ok := d.results[s.ID]; ok {
 		lines = append(lines,
-			st.Subtitle.Render(s.ID)+st.Muted.Render(" on "+r.BaseImage),
+			st.Subtitle.Render(wrapText(s.ID+" on "+r.BaseImage, width)),
 			st.Muted.Render(wrapText(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s", human.Size(r.SizeBytes),
 				human.Plural(r.Layers, "layer", ""), human.Duration(human.Seconds(r.BuildSeconds)), r.CachedSteps, r.Steps, r.Builder), width)),
 			commandText("docker image inspect -f '{{.Size}}' "+r.Image, width, st))

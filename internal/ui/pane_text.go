@@ -94,11 +94,7 @@ func (p *textPane) View(width, height int) string {
 		p.lines, p.linesFor = strings.Split(fitWidth(p.body(), w), "\n"), k
 	}
 	p.scroll.setLines(p.lines, h)
-	title := p.title
-	if p.scroll.scrollable() {
-		title += fmt.Sprintf(" · %d%%", int(p.scroll.vp.ScrollPercent()*100))
-	}
-	return paneBox(title, p.scroll.view(), width, height, p.focused, p.c.styles)
+	return paneBox(p.title+p.scroll.hint(p.focused), p.scroll.view(), width, height, p.focused, p.c.styles)
 }
 
 // fitWidth cuts every line of s to width; raw markdown shown before Glamour's answer can be
