@@ -49,11 +49,12 @@ func newCleanCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "clean [--dry-run]",
 		Short: "Remove the images and containers docktutor made, and nothing else",
-		Long: `Remove every container and image that carries docktutor's label
-(io.docktutor.managed=true), list them and the space freed. Nothing without that label
-is touched: not your images, not your containers, not the base images the lessons pulled.
-An image of docktutor's that you tagged yourself (docker tag docktutor/... myapp) loses
-only docktutor's tags and stays.
+		Long: `Remove the containers docktutor created and the images it built (they carry its label,
+io.docktutor.managed=true), list them and the space freed. Nothing else is touched: not
+your images, not your containers, not the base images the lessons pulled. An image of
+docktutor's that you tagged yourself (docker tag docktutor/... myapp) loses only
+docktutor's tags and stays; one that a container of yours uses (docker run
+docktutor/...) stays as it is, and so does the container.
 
 Builds also leave untagged images without the label (the legacy builder's stages, and
 everyone else's builds) and a build cache; clean counts them but leaves them to you:
@@ -114,10 +115,13 @@ type cleanedImage struct {
 	SizeBytes  int64    `json:"size_bytes"`
 	FreedBytes int64    `json:"freed_bytes"`
 	Removed    bool     `json:"removed"`
-	// Kept says why the image stays although docktutor's tags went (or would go): the
-	// learner's own tags on it.
-	Kept  string `json:"kept,omitempty"`
-	Error string `json:"error,omitempty"`
+	// Kept says why the image stays: the learner's own tags on it (docktutor's went, or would
+	// go), or the learner's containers using it (then nothing of it is touched, not even a tag).
+	Kept string `json:"kept,omitempty"`
+	// InUseBy names the learner's own containers that use the image: started from it with
+	// docker run, not by docktutor.
+	InUseBy []string `json:"in_use_by,omitempty"`
+	Error   string   `json:"error,omitempty"`
 }
 
 func (o *cleanOptions) run(ctx context.Context) error {
@@ -134,6 +138,7 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("clean: %w", err)
 	}
+	m, inUse := splitLearners(m)
 	others := 0
 	if !o.allUsers {
 		m, others = ownedBy(m)
@@ -155,7 +160,7 @@ func (o *cleanOptions) run(ctx context.Context) error {
 		}
 	}
 
-	// Containers first: a container holds its image.
+	// Containers first: a container holds its image. Only docktutor's own are left in m.
 	failed := 0
 	for _, c := range m.Containers {
 		cc := cleanedContainer{ID: c.ID, Name: c.Name, Image: c.Image, State: c.State}
@@ -174,11 +179,11 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	// succeeds once that one is gone, hence a second pass.
 	images := make([]cleanedImage, len(m.Images))
 	for i, im := range m.Images {
-		images[i] = cleanedImage{ID: im.ID, Tags: realTags(im.Tags), SizeBytes: im.Size}
+		images[i] = cleanedImage{ID: im.ID, Tags: realTags(im.Tags), SizeBytes: im.Size, InUseBy: inUse[im.ID]}
 	}
 	for pass := 0; pass < 2 && !o.dryRun; pass++ {
 		for i := range images {
-			if pass == 1 && images[i].Error == "" {
+			if pass == 1 && images[i].Error == "" || len(images[i].InUseBy) > 0 {
 				continue
 			}
 			images[i].Error = ""
@@ -188,10 +193,13 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	for i := range images {
 		im := &images[i]
 		own, foreign := splitTags(im.Tags)
-		if len(foreign) > 0 {
+		switch {
+		case len(im.InUseBy) > 0:
+			im.Kept = inUseReason(im.InUseBy)
+		case len(foreign) > 0:
 			im.Kept = "also tagged " + strings.Join(foreign, ", ") + " (not docktutor's): the image stays, only " + orNone(own) + " is untagged"
 		}
-		gone := im.Removed || (o.dryRun && len(foreign) == 0)
+		gone := im.Removed || (o.dryRun && len(foreign) == 0 && len(im.InUseBy) == 0)
 		if gone {
 			im.FreedBytes = space[im.ID]
 			rep.FreedBytes += im.FreedBytes
@@ -230,6 +238,37 @@ func (o *cleanOptions) removeImage(ctx context.Context, cl cleaner, im *cleanedI
 		}
 	}
 	im.Removed = len(foreign) == 0
+}
+
+// splitLearners keeps in m.Containers the containers docktutor created, and maps the image ID of
+// every other container to the names of the containers using it: the learner's own, started
+// from docktutor's images (they carry the label only because their image does). Those
+// containers, and their images, stay.
+func splitLearners(m engine.Managed) (engine.Managed, map[string][]string) {
+	inUse := map[string][]string{}
+	ours := m.Containers[:0:0]
+	for _, c := range m.Containers {
+		if c.MadeByDocktutor() {
+			ours = append(ours, c)
+			continue
+		}
+		name := c.Name
+		if name == "" {
+			name = engine.ShortID(c.ID)
+		}
+		inUse[c.ImageID] = append(inUse[c.ImageID], name)
+	}
+	m.Containers = ours
+	return m, inUse
+}
+
+// inUseReason says why an image stays, and the way out.
+func inUseReason(containers []string) string {
+	word := "container"
+	if len(containers) > 1 {
+		word = "containers"
+	}
+	return fmt.Sprintf("in use by your %s %s — left; `docker rm -f %s` to remove", word, strings.Join(containers, ", "), strings.Join(containers, " "))
 }
 
 // isNoSuchImage recognises an image already gone (a second tag of an image removed with its
@@ -283,11 +322,13 @@ func printClean(w io.Writer, rep cleanReport) {
 	default:
 		fmt.Fprintln(w, "Nothing of docktutor's to remove: no container or image carries "+engine.LabelManaged+"=true.")
 	}
-	var gone, kept, failed []cleanedImage
+	var gone, kept, inUse, failed []cleanedImage
 	for _, im := range rep.Images {
 		switch {
 		case im.Error != "":
 			failed = append(failed, im)
+		case len(im.InUseBy) > 0:
+			inUse = append(inUse, im)
 		case im.Kept != "":
 			kept = append(kept, im)
 		default:
@@ -328,6 +369,12 @@ func printClean(w io.Writer, rep cleanReport) {
 		fmt.Fprintf(w, "%s (also tagged by you, not by docktutor):\n", untag)
 		for _, im := range kept {
 			fmt.Fprintln(w, imageLine(im))
+		}
+	}
+	if len(inUse) > 0 {
+		fmt.Fprintln(w, "Left in place (your own containers use them):")
+		for _, im := range inUse {
+			fmt.Fprintln(w, imageLine(im)+"  "+p(im.Kept))
 		}
 	}
 	if len(ctrsFailed)+len(failed) > 0 {

@@ -53,6 +53,7 @@ func (f *fakeCleaner) RemoveContainer(_ context.Context, id string) error {
 }
 
 func newFakeCleaner() *fakeCleaner {
+	managed := map[string]string{engine.LabelManaged: "true"}
 	return &fakeCleaner{
 		Engine: enginefake.New(nil),
 		managed: engine.Managed{
@@ -61,10 +62,15 @@ func newFakeCleaner() *fakeCleaner {
 				{ID: "sha256:bbb", Tags: []string{"docktutor/multistage:go-multistage", "docktutor/me/multistage:go-multistage"}, Size: 8_500_000},
 				{ID: "sha256:ccc", Tags: []string{"<none>:<none>"}, Size: 50_000_000},
 				{ID: "sha256:ddd", Tags: []string{"docktutor/multistage:python-normal", "myapp:latest"}, Size: 809_000_000},
+				{ID: "sha256:eee", Tags: []string{"docktutor/multistage:go-static"}, Size: 9_000_000},
 			},
-			Containers: []engine.ManagedContainer{{ID: "c0ffee000000aaaa", Name: "crashed-run", Image: "docktutor/multistage:go-single", State: "exited"}},
+			Containers: []engine.ManagedContainer{
+				{ID: "c0ffee000000aaaa", Name: "docktutor-run-c0ffee", Image: "docktutor/multistage:go-single", State: "exited", Labels: managed},
+				// The learner's own, from docktutor's image: it and the image stay.
+				{ID: "beef00000000bbbb", Name: "my-play", Image: "docktutor/multistage:go-static", ImageID: "sha256:eee", State: "running", Labels: managed},
+			},
 		},
-		space: map[string]int64{"sha256:aaa": 20_000_000, "sha256:bbb": 6_000_000, "sha256:ccc": 1_000_000, "sha256:ddd": 3_000_000,
+		space: map[string]int64{"sha256:aaa": 20_000_000, "sha256:bbb": 6_000_000, "sha256:ccc": 1_000_000, "sha256:ddd": 3_000_000, "sha256:eee": 4_000_000,
 			"sha256:u1": 100_000_000, "sha256:u2": 23_000_000},
 		untagged: []string{"sha256:u1", "sha256:u2", "sha256:u3"},
 	}
@@ -81,8 +87,9 @@ func TestCleanWithFake(t *testing.T) {
 		wantFreed   int64
 	}{
 		{name: "dry run", args: []string{"--dry-run"}, code: 0, wantRemoved: nil, wantFreed: 27_000_000,
-			wantText: []string{"Would remove 1 container:", "crashed-run", "Would remove 3 images:", "docktutor/multistage:go-single", "<untagged> ccc",
-				"Would untag but keep (also tagged by you, not by docktutor):\n  docktutor/multistage:python-normal, myapp:latest", "Would free at least 27.0MB", "3 untagged images without docktutor's label (123.0MB of their own)", "docker image prune", "docker builder prune", "Nothing was removed (--dry-run)."}},
+			wantText: []string{"Would remove 1 container:", "docktutor-run-c0ffee", "Would remove 3 images:", "docktutor/multistage:go-single", "<untagged> ccc",
+				"Would untag but keep (also tagged by you, not by docktutor):\n  docktutor/multistage:python-normal, myapp:latest",
+				"Left in place (your own containers use them):\n  docktutor/multistage:go-static", "in use by your container my-play — left; `docker rm -f my-play` to remove", "Would free at least 27.0MB", "3 untagged images without docktutor's label (123.0MB of their own)", "docker image prune", "docker builder prune", "Nothing was removed (--dry-run)."}},
 		{name: "clean", code: 0, wantFreed: 27_000_000,
 			wantRemoved: []string{"container c0ffee000000aaaa", "docktutor/multistage:go-single", "docktutor/multistage:go-multistage", "docktutor/me/multistage:go-multistage",
 				"sha256:ccc", "docktutor/multistage:python-normal"},
@@ -110,8 +117,9 @@ func TestCleanWithFake(t *testing.T) {
 			if tt.wantRemoved != nil && !slices.Equal(fc.removed, tt.wantRemoved) {
 				t.Errorf("removed %q\nwant    %q", fc.removed, tt.wantRemoved)
 			}
-			if slices.Contains(fc.removed, "myapp:latest") {
-				t.Error("removed the learner's own tag")
+			if slices.Contains(fc.removed, "myapp:latest") || slices.Contains(fc.removed, "docktutor/multistage:go-static") ||
+				slices.Contains(fc.removed, "container beef00000000bbbb") {
+				t.Error("removed the learner's own tag, container or the image it uses")
 			}
 
 			jsonOut, _, _ := execute(t, newCleanCmd, &globalOptions{connect: g.connect}, append(tt.args, "--json")...)
@@ -119,7 +127,7 @@ func TestCleanWithFake(t *testing.T) {
 			if err := json.Unmarshal([]byte(jsonOut), &rep); err != nil {
 				t.Fatalf("--json: %v\n%s", err, jsonOut)
 			}
-			if rep.FreedBytes != tt.wantFreed || rep.UntaggedImages != 3 || len(rep.Images) != 4 || len(rep.Containers) != 1 {
+			if rep.FreedBytes != tt.wantFreed || rep.UntaggedImages != 3 || len(rep.Images) != 5 || len(rep.Containers) != 1 {
 				t.Errorf("report %+v, want %d bytes freed", rep, tt.wantFreed)
 			}
 		})
@@ -178,10 +186,10 @@ func TestCleanRealDaemon(t *testing.T) {
 	build("docktutor/cleantest:gone", "gone")
 	adopted := build("docktutor/cleantest:adopted", "adopted")
 	d.Docker(t, "tag", "docktutor/cleantest:adopted", "mine:adopted")
-	d.Docker(t, "create", "--name", "docktutor-leftover", "--label", engine.LabelManaged+"=true", "docktutor/cleantest:gone", "true")
+	d.Docker(t, "create", "--name", "docktutor-run-leftover", "--label", engine.LabelManaged+"=true", "docktutor/cleantest:gone", "true")
 	// Another learner's, on this shared daemon: left alone unless --all-users.
 	build("docktutor/someone/cleantest:theirs", "theirs", engine.LabelOwner, "someone@elsewhere")
-	d.Docker(t, "create", "--name", "someone-leftover", "--label", engine.LabelManaged+"=true",
+	d.Docker(t, "create", "--name", "docktutor-run-someone", "--label", engine.LabelManaged+"=true",
 		"--label", engine.LabelOwner+"=someone@elsewhere", "docktutor/someone/cleantest:theirs", "true")
 
 	snapshot := func() (images, containers string) {
@@ -196,7 +204,7 @@ func TestCleanRealDaemon(t *testing.T) {
 
 	out, stderr, code := execute(t, newCleanCmd, nil, "--dry-run")
 	t.Logf("docktutor clean --dry-run:\n%s", out)
-	if code != 0 || !strings.Contains(out, "docktutor/cleantest:gone") || !strings.Contains(out, "docktutor-leftover") || !strings.Contains(out, "Nothing was removed") {
+	if code != 0 || !strings.Contains(out, "docktutor/cleantest:gone") || !strings.Contains(out, "docktutor-run-leftover") || !strings.Contains(out, "Nothing was removed") {
 		t.Errorf("dry run: exit %d\n%s%s", code, out, stderr)
 	}
 	if imgs, ctrs := snapshot(); imgs != imgsBefore || ctrs != ctrsBefore {
@@ -219,8 +227,8 @@ func TestCleanRealDaemon(t *testing.T) {
 			t.Errorf("%s is still there:\n%s", gone, imgs)
 		}
 	}
-	if ctrs != "someone-leftover\nunrelated-ctr" {
-		t.Errorf("containers after clean: %q, want only someone-leftover and unrelated-ctr", ctrs)
+	if ctrs != "docktutor-run-someone\nunrelated-ctr" {
+		t.Errorf("containers after clean: %q, want only docktutor-run-someone and unrelated-ctr", ctrs)
 	}
 	if !strings.Contains(out, "Left alone: 2 images and containers of other learners") {
 		t.Errorf("the output does not say it left the other learner's objects:\n%s", out)
@@ -230,7 +238,7 @@ func TestCleanRealDaemon(t *testing.T) {
 	first := out
 	out, stderr, code = execute(t, newCleanCmd, nil, "--all-users")
 	t.Logf("docktutor clean --all-users:\n%s", out)
-	if code != 0 || !strings.Contains(out, "docktutor/someone/cleantest:theirs") || !strings.Contains(out, "someone-leftover") {
+	if code != 0 || !strings.Contains(out, "docktutor/someone/cleantest:theirs") || !strings.Contains(out, "docktutor-run-someone") {
 		t.Fatalf("--all-users: exit %d:\n%s%s", code, out, stderr)
 	}
 	if imgs, ctrs := snapshot(); ctrs != "unrelated-ctr" || !strings.Contains(imgs, "unrelated-test:keep") {
@@ -245,6 +253,73 @@ func TestCleanRealDaemon(t *testing.T) {
 	}
 	if !strings.Contains(first, "Untagged but kept (also tagged by you, not by docktutor):\n  docktutor/cleantest:adopted, mine:adopted") || !strings.Contains(first, "docker image prune") {
 		t.Errorf("the output does not say what it kept and why:\n%s", first)
+	}
+}
+
+// TestCleanLeavesLearnersContainers (bug 4): a container the learner started from docktutor's
+// image carries docktutor's label (containers inherit their image's labels), but clean removes
+// only the containers docktutor itself created, by name and label. The learner's container stays,
+// running, and so does its image, untouched, with a way out in the report. On a daemon of its
+// own, like TestCleanRealDaemon.
+func TestCleanLeavesLearnersContainers(t *testing.T) {
+	d := dockertest.Start(t)
+	d.Load(t, "alpine:3.22")
+	t.Setenv("DOCKER_HOST", d.Host)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	eng, err := engine.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	for _, tag := range []string{"docktutor/cleantest:played", "docktutor/cleantest:crashed"} {
+		fsys := fstest.MapFS{"Dockerfile": {Data: []byte("FROM alpine:3.22\nRUN echo " + tag + " > /f\n")}}
+		if _, err := eng.Build(ctx, engine.BuildRequest{Context: fsys, Tag: tag}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Docker(t, "run", "-d", "--name", "my-play", "docktutor/cleantest:played", "sleep", "300")
+	// What a crash leaves of docktutor's own: a run container, with the name Run gives it.
+	d.Docker(t, "create", "--name", "docktutor-run-0123456789abcdef", "docktutor/cleantest:crashed", "true")
+	const way = "in use by your container my-play — left; `docker rm -f my-play` to remove"
+
+	out, stderr, code := execute(t, newCleanCmd, nil, "--dry-run")
+	t.Logf("docktutor clean --dry-run:\n%s", out)
+	if code != 0 || strings.Contains(out, "my-play  ") || !strings.Contains(out, "Would remove 1 container:") ||
+		!strings.Contains(out, "docktutor-run-0123456789abcdef") || !strings.Contains(out, way) {
+		t.Errorf("dry run: exit %d, want the run container listed for removal and my-play left:\n%s%s", code, out, stderr)
+	}
+	jsonOut, _, _ := execute(t, newCleanCmd, nil, "--dry-run", "--json")
+	var rep cleanReport
+	if err := json.Unmarshal([]byte(jsonOut), &rep); err != nil {
+		t.Fatalf("--json: %v\n%s", err, jsonOut)
+	}
+	if len(rep.Containers) != 1 || rep.Containers[0].Name != "docktutor-run-0123456789abcdef" {
+		t.Errorf("containers to remove: %+v", rep.Containers)
+	}
+	for _, im := range rep.Images {
+		if slices.Contains(im.Tags, "docktutor/cleantest:played") && (im.Kept != way || im.FreedBytes != 0) {
+			t.Errorf("the learner's container's image: %+v, want kept: %s", im, way)
+		}
+	}
+
+	out, stderr, code = execute(t, newCleanCmd, nil)
+	t.Logf("docktutor clean:\n%s", out)
+	if code != 0 || !strings.Contains(out, way) {
+		t.Errorf("exit %d:\n%s%s", code, out, stderr)
+	}
+	if state := d.Docker(t, "inspect", "--format", "{{.State.Status}}", "my-play"); state != "running" {
+		t.Errorf("my-play is %s after clean, want running", state)
+	}
+	if tags := d.Docker(t, "images", "--format", "{{.Repository}}:{{.Tag}}", "docktutor/cleantest"); tags != "docktutor/cleantest:played" {
+		t.Errorf("docktutor/cleantest images after clean: %q, want only the learner's container's", tags)
+	}
+	if ctrs := d.Docker(t, "ps", "-a", "--format", "{{.Names}}"); ctrs != "my-play" {
+		t.Errorf("containers after clean: %q, want only my-play", ctrs)
+	}
+	// Asked directly, the engine refuses too: the label is the image's, not proof.
+	if err := eng.RemoveContainer(ctx, "my-play"); !errors.Is(err, engine.ErrNotManaged) {
+		t.Errorf("RemoveContainer(my-play) = %v, want ErrNotManaged", err)
 	}
 }
 

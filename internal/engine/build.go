@@ -69,7 +69,7 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	}
 	if builder == BuilderBuildKit {
 		opts.Version = build.BuilderBuildKit
-		opts.BuildID = randomID("build") // lets a cancel name the build to the daemon
+		opts.BuildID = randomID(kindBuild) // lets a cancel name the build to the daemon
 	}
 
 	// The context is tarred while it is sent; the goroutine ends when the tar is written or

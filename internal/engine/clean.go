@@ -23,7 +23,7 @@ func (c *Client) Remove(ctx context.Context, ref string) error {
 		return fmt.Errorf("remove %s: %w", ref, c.wrap(ctx, err))
 	}
 	if img.Config == nil || img.Config.Labels[LabelManaged] != "true" {
-		return fmt.Errorf("remove %s: %w", ref, ErrNotManaged)
+		return fmt.Errorf("remove %s: %w (no %s label)", ref, ErrNotManaged, LabelManaged)
 	}
 	if _, err := c.api.ImageRemove(ctx, ref, client.ImageRemoveOptions{PruneChildren: true}); err != nil {
 		return fmt.Errorf("remove %s: %w", ref, c.wrap(ctx, err))
@@ -32,22 +32,30 @@ func (c *Client) Remove(ctx context.Context, ref string) error {
 }
 
 // RemoveContainer force-removes a container that docktutor created (one a crash left behind),
-// and refuses (ErrNotManaged) any other.
+// and refuses (ErrNotManaged) any other: one without LabelManaged, and one that carries it only
+// because its image does (see ManagedContainer.MadeByDocktutor). A container already gone is no
+// error.
 func (c *Client) RemoveContainer(ctx context.Context, id string) error {
 	ctr, err := c.api.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	if err != nil {
 		return fmt.Errorf("remove container %s: %w", id, c.wrap(ctx, err))
 	}
-	if ctr.Container.Config == nil || ctr.Container.Config.Labels[LabelManaged] != "true" {
+	var labels map[string]string
+	if ctr.Container.Config != nil {
+		labels = ctr.Container.Config.Labels
+	}
+	if !madeByDocktutor(ctr.Container.Name, labels) {
 		return fmt.Errorf("remove container %s: %w", id, ErrNotManaged)
 	}
-	if _, err := c.api.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
-		return fmt.Errorf("remove container %s: %w", id, c.wrap(ctx, err))
+	if _, err := c.removeNow(ctx, id); err != nil {
+		return fmt.Errorf("remove container %s: %w", id, err)
 	}
 	return nil
 }
 
-// ListManaged lists the images and containers carrying LabelManaged.
+// ListManaged lists the images and containers carrying LabelManaged: the containers the
+// learner made from docktutor's images too, since they inherit it (ManagedContainer.MadeByDocktutor
+// tells them apart).
 func (c *Client) ListManaged(ctx context.Context) (Managed, error) {
 	filter := make(client.Filters).Add("label", LabelManaged+"=true")
 	imgs, err := c.api.ImageList(ctx, client.ImageListOptions{Filters: filter})
@@ -70,7 +78,7 @@ func (c *Client) ListManaged(ctx context.Context) (Managed, error) {
 			name = strings.TrimPrefix(ct.Names[0], "/")
 		}
 		m.Containers = append(m.Containers, ManagedContainer{
-			ID: ct.ID, Name: name, Image: ct.Image, State: string(ct.State), Labels: ct.Labels,
+			ID: ct.ID, Name: name, Image: ct.Image, ImageID: ct.ImageID, State: string(ct.State), Labels: ct.Labels,
 		})
 	}
 	return m, nil

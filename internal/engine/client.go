@@ -2,9 +2,7 @@ package engine
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -196,12 +194,4 @@ func withDefaultTimeout(ctx context.Context, d time.Duration) (context.Context, 
 		return context.WithCancel(ctx)
 	}
 	return context.WithTimeout(ctx, d)
-}
-
-// randomID names one thing docktutor asks the daemon for, by kind and never twice:
-// docktutor-run-<random> for a run container, docktutor-build-<random> for a build.
-func randomID(kind string) string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return "docktutor-" + kind + "-" + hex.EncodeToString(b[:])
 }

@@ -26,7 +26,7 @@ func (c *Client) Contents(ctx context.Context, ref string) (inside.Report, error
 func (c *Client) contents(ctx context.Context, ref string, created func(id string)) (rep inside.Report, err error) {
 	// A name of our own lets a create that reached the daemon just as ctx was cancelled (the
 	// reply, with the ID, lost) be removed all the same.
-	name := randomID("contents")
+	name := randomID(kindContents)
 	id, err := c.createForExport(ctx, ref, name)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -227,14 +227,16 @@ type ManagedImage struct {
 	Labels  map[string]string
 }
 
-// ManagedContainer is a container docktutor created (it carries LabelManaged). Run removes its
-// containers, so one listed here was left behind by a crash.
+// ManagedContainer is a container that carries LabelManaged: one docktutor created (Run and
+// Contents remove theirs, so one listed here was left behind by a crash), or one the learner
+// started from docktutor's image, which inherits the label (MadeByDocktutor tells them apart).
 type ManagedContainer struct {
-	ID     string
-	Name   string
-	Image  string
-	State  string // e.g. running, exited
-	Labels map[string]string
+	ID      string
+	Name    string
+	Image   string // the image as the container was created from it: a reference or an ID
+	ImageID string // the image's ID, "sha256:…"
+	State   string // e.g. running, exited
+	Labels  map[string]string
 }
 
 // Managed lists what docktutor has left on a daemon.

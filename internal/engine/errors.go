@@ -86,8 +86,8 @@ func (e *StartError) Error() string {
 }
 
 // ErrNotManaged is returned when asked to remove something docktutor did not create: clean-up
-// only ever touches objects carrying LabelManaged.
-var ErrNotManaged = errors.New("not created by docktutor (no " + LabelManaged + " label)")
+// only ever touches images carrying LabelManaged, and containers docktutor named and labelled.
+var ErrNotManaged = errors.New("not created by docktutor")
 
 func errString(err error) string {
 	if err == nil {

@@ -35,7 +35,7 @@ func (c *Client) Run(ctx context.Context, req RunRequest) (res RunResult, err er
 	hostCfg := &container.HostConfig{NetworkMode: container.NetworkMode(req.Network)}
 
 	// A name of its own, so that a create cut short by a cancel can still be found and removed.
-	name := randomID("run")
+	name := randomID(kindRun)
 	created, err := c.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hostCfg, Name: name})
 	if err != nil {
 		if ctx.Err() != nil {

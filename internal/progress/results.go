@@ -21,14 +21,20 @@ type CachedResult struct {
 	Result   lab.Result `json:"result"`
 }
 
-// resultsFile is the JSON document in results.json: results by lesson, then by strategy.
+// resultsFile is the JSON document in results.json: results by lesson, then by strategy, and
+// the stage images docktutor's builds left.
 type resultsFile struct {
 	Version int                                `json:"version"`
 	Results map[string]map[string]CachedResult `json:"results"`
+	// StageImages are the IDs of the untagged stage images docktutor's legacy builds made
+	// (lab.Result.StageImages), oldest first, until docktutor clean removes them.
+	StageImages []string `json:"stage_images,omitempty"`
 }
 
-// ResultsCache keeps the last successful lab.Result of every strategy the learner built. It is a
-// cache: deleting it loses nothing but the numbers shown while the daemon is away. It is safe
+// ResultsCache keeps the last successful lab.Result of every strategy the learner built, and the
+// IDs of the stage images docktutor's builds left for docktutor clean. It is a cache: deleting it
+// loses the numbers shown while the daemon is away, and leaves those stage images to
+// `docker image prune`. It is safe
 // for use by several goroutines, and saved the same way as Store: several processes may share
 // it, and a result measured by one is not lost when another saves.
 type ResultsCache struct {
@@ -36,7 +42,14 @@ type ResultsCache struct {
 	path    string
 	data    resultsFile
 	pending []CachedResult // results put since the last save
+	staged  []stageChange  // stage images added or forgotten since the last save, in order
 	now     func() time.Time
+}
+
+// stageChange is one stage image recorded (add) or forgotten.
+type stageChange struct {
+	id  string
+	add bool
 }
 
 // OpenResults loads results.json from dir, with the same rules as Open: a missing file gives an
@@ -126,7 +139,7 @@ func (c *ResultsCache) Lesson(lesson string) []CachedResult {
 func (c *ResultsCache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.pending) == 0 {
+	if len(c.pending) == 0 && len(c.staged) == 0 {
 		return nil
 	}
 	merged, err := merge(c.path, c.data, emptyResults, func(f *resultsFile) {
@@ -136,10 +149,57 @@ func (c *ResultsCache) Save() error {
 		for _, cr := range c.pending {
 			f.put(cr)
 		}
+		for _, ch := range c.staged {
+			f.stage(ch)
+		}
 	})
 	if err != nil {
 		return err
 	}
-	c.data, c.pending = merged, nil
+	c.data, c.pending, c.staged = merged, nil, nil
 	return nil
+}
+
+// AddStageImages records the IDs of stage images a build of docktutor's made and left untagged
+// (lab.Result.StageImages, of every build, failed or not), so that docktutor clean can remove
+// them later. An ID already recorded stays once. Save writes them.
+func (c *ResultsCache) AddStageImages(ids ...string) {
+	c.changeStages(true, ids)
+}
+
+// ForgetStageImages drops the IDs of stage images that are gone (docktutor clean removed them,
+// or someone else did). Save writes the change.
+func (c *ResultsCache) ForgetStageImages(ids ...string) {
+	c.changeStages(false, ids)
+}
+
+func (c *ResultsCache) changeStages(add bool, ids []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		ch := stageChange{id: id, add: add}
+		c.data.stage(ch)
+		c.staged = append(c.staged, ch)
+	}
+}
+
+// StageImages returns the IDs of the stage images recorded and not forgotten, oldest first.
+func (c *ResultsCache) StageImages() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.data.StageImages)
+}
+
+// stage applies one change to the recorded stage images.
+func (f *resultsFile) stage(ch stageChange) {
+	i := slices.Index(f.StageImages, ch.id)
+	switch {
+	case ch.add && i < 0:
+		f.StageImages = append(f.StageImages, ch.id)
+	case !ch.add && i >= 0:
+		f.StageImages = slices.Delete(f.StageImages, i, i+1)
+	}
 }

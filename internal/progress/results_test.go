@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +122,89 @@ func TestResultsCorruptFileIsMovedAside(t *testing.T) {
 	}
 	if _, ok := openResults(t, dir).Get("multistage", "go-multistage"); !ok {
 		t.Error("result saved after recovery was not read back")
+	}
+}
+
+// TestStageImages: the stage images docktutor's builds left are recorded once each, survive a
+// restart, and are forgotten once gone.
+func TestStageImages(t *testing.T) {
+	dir := t.TempDir()
+	c := openResults(t, dir)
+	c.AddStageImages("sha256:a", "sha256:b")
+	c.AddStageImages("sha256:b", "", "sha256:c") // b again, and an empty ID: neither recorded twice
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	r := openResults(t, dir)
+	if got, want := r.StageImages(), []string{"sha256:a", "sha256:b", "sha256:c"}; !slices.Equal(got, want) {
+		t.Fatalf("after a restart: %q, want %q", got, want)
+	}
+	r.ForgetStageImages("sha256:b", "sha256:unknown")
+	r.StageImages()[0] = "changed" // a copy: the cache's own list stays
+	if err := r.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := openResults(t, dir).StageImages(), []string{"sha256:a", "sha256:c"}; !slices.Equal(got, want) {
+		t.Errorf("after forgetting b: %q, want %q", got, want)
+	}
+}
+
+// TestStageImagesTwoProcesses: `docktutor build` records stage images while the TUI, opened
+// before, records its own and docktutor clean forgets one: every change survives every save.
+func TestStageImagesTwoProcesses(t *testing.T) {
+	dir := t.TempDir()
+	seed := openResults(t, dir)
+	seed.AddStageImages("sha256:old")
+	if err := seed.Save(); err != nil {
+		t.Fatal(err)
+	}
+	tui, build, clean := openResults(t, dir), openResults(t, dir), openResults(t, dir)
+	tui.AddStageImages("sha256:tui")
+	build.AddStageImages("sha256:build")
+	build.Put(lab.Result{Lesson: "multistage", Strategy: "go-multistage", Passed: true})
+	clean.ForgetStageImages("sha256:old")
+	clean.AddStageImages("sha256:readded")
+	clean.ForgetStageImages("sha256:readded") // the last change to an ID wins
+	for _, c := range []*ResultsCache{build, clean, tui} {
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := openResults(t, dir).StageImages(), []string{"sha256:build", "sha256:tui"}; !slices.Equal(got, want) {
+		t.Errorf("stage images %q, want %q", got, want)
+	}
+	if got, want := tui.StageImages(), []string{"sha256:build", "sha256:tui"}; !slices.Equal(got, want) {
+		t.Errorf("the last process to save sees %q, want %q", got, want)
+	}
+	if _, ok := openResults(t, dir).Get("multistage", "go-multistage"); !ok {
+		t.Error("the build's result was lost")
+	}
+}
+
+// TestStageImagesCorruptFile: a results.json gone bad is moved aside, and the stage images
+// recorded meanwhile are saved in a fresh one.
+func TestStageImagesCorruptFile(t *testing.T) {
+	dir := t.TempDir()
+	c := openResults(t, dir)
+	c.AddStageImages("sha256:a")
+	path := filepath.Join(dir, ResultsFileName)
+	if err := os.WriteFile(path, []byte(`{"version": 1, "stage_images": "not a list"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if moved, _ := filepath.Glob(path + ".corrupt-*"); len(moved) != 1 {
+		t.Errorf("moved aside: %v, want one file", moved)
+	}
+	if got := openResults(t, dir).StageImages(); !slices.Equal(got, []string{"sha256:a"}) {
+		t.Errorf("stage images %q after recovery", got)
+	}
+	if err := os.WriteFile(path, []byte(`{"version": 1, "stage_images": 3}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, warnings, err := OpenResults(dir)
+	if err != nil || len(warnings) != 1 || len(r.StageImages()) != 0 {
+		t.Errorf("open a corrupt file: %v, warnings %v, stage images %q", err, warnings, r.StageImages())
 	}
 }
