@@ -158,7 +158,8 @@ type logPane struct {
 	focused bool
 	// synced is the number of lines the scroller last counted, and the height it was given.
 	synced, height int
-	job            int // the build whose lines the pane holds
+	job            int  // the build whose lines the pane holds
+	refused        bool // b was pressed with no daemon to build on
 }
 
 func newLogPane(c *common, data *lessonData, runner *buildRunner) *logPane {
@@ -170,6 +171,7 @@ func (p *logPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case cannotBuildMsg:
 		p.log.reset()
+		p.refused = true
 		if p.c.engErr == nil { // with no daemon the empty pane explains in full
 			p.log.note(logError, "Cannot build: "+oneLine(msg.reason))
 		}
@@ -260,7 +262,11 @@ func (p *logPane) View(width, height int) string {
 	switch {
 	case p.log.n == 0 && p.c.engErr != nil:
 		// Nothing built yet and no daemon: the pane says why, in full, and the way out.
-		body = st.Error.Render("Builds are unavailable.") + "\n" + wrapText(termtext.PlainLines(p.c.engErr.Error()), w) + "\n\n" +
+		head := "Builds are unavailable."
+		if p.refused {
+			head = "Cannot build: Docker is unavailable."
+		}
+		body = st.Error.Render(head) + "\n" + wrapText(termtext.PlainLines(p.c.engErr.Error()), w) + "\n\n" +
 			st.Muted.Render(wrapText("Everything else in the lesson works without Docker. Press r to try again once that is fixed; `docktutor doctor` checks the whole set-up.", w))
 	case p.log.n == 0:
 		body = st.Muted.Render(wrapText("Press b to build this strategy, B to build them all.", w))
