@@ -365,3 +365,45 @@ func TestWarningsShownUntilAKey(t *testing.T) {
 		t.Errorf("the warning stayed, or the menu did not come back:\n%s", s)
 	}
 }
+
+// TestRedrawUnlessKnownQuiet drives Update and View as Bubble Tea does: a message known to
+// change nothing leaves the frame as it was, anything else draws it again — a message of a
+// kind the model has never heard of included — and a build's batch shows on the next frame.
+func TestRedrawUnlessKnownQuiet(t *testing.T) {
+	fe := enginefake.New(nil)
+	fe.Hang = true
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe)}, 120, 40)
+	t.Cleanup(d.m.shutdown)
+	frame := func() string { return d.m.View().Content }
+	frame()
+	// b starts a build whose messages this test hands to Update itself.
+	d.m.Update(tea.KeyPressMsg{Code: 'b', Text: "b"})
+	job := d.m.lesson.runner.job
+	if job == nil {
+		t.Fatal("b started no build")
+	}
+	frame()
+	for _, msg := range []tea.Msg{
+		tea.KeyboardEnhancementsMsg{}, tea.ModeReportMsg{}, tea.TerminalVersionMsg{}, connectNowMsg{},
+		buildBatchMsg{id: job.id + 1}, // another build's leftovers
+		spinner.TickMsg{ID: -1},       // a spinner that is not the build's
+	} {
+		d.m.Update(msg)
+		if d.m.dirty {
+			t.Errorf("%T, known to change nothing, asks for a new frame", msg)
+		}
+	}
+	type neverHeardOf struct{}
+	d.m.Update(neverHeardOf{})
+	if !d.m.dirty {
+		t.Error("a message the model does not know does not ask for a new frame")
+	}
+	frame()
+	d.m.Update(buildBatchMsg{id: job.id, items: []tea.Msg{
+		&buildEventMsg{ev: engine.Event{Kind: engine.EventStepStarted, Step: 1, Total: 2, Name: "FROM redraw-test"}},
+		&buildEventMsg{ev: engine.Event{Kind: engine.EventLog, Step: 1, Total: 2, Text: "a line from the batch"}},
+	}})
+	if s := ansi.Strip(frame()); !strings.Contains(s, "step 1/2  FROM redraw-test") || !strings.Contains(s, "a line from the batch") {
+		t.Errorf("the batch is not on the next frame:\n%s", s)
+	}
+}

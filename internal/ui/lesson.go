@@ -77,7 +77,8 @@ func (s *lessonScreen) saveLast() tea.Cmd {
 	return saveCmd(s.data.progress, nil)
 }
 
-// Update routes a message and reports whether it changed anything on screen.
+// Update routes a message and reports whether it may have changed anything on screen: every
+// message may, but those it knows did not (a cancelled build's leftovers, a stale tick).
 func (s *lessonScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
@@ -100,7 +101,7 @@ func (s *lessonScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return s.broadcast(msg), true
 	}
-	return nil, false
+	return nil, true // not known to change nothing
 }
 
 // broadcast hands a message to every pane.
