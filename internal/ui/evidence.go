@@ -116,7 +116,7 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 		a, okA := d.results[qu.Strategy]
 		b, okB := d.results[qu.Compare]
 		if okA && okB && a.SizeBytes > 0 {
-			out += "\n" + wrapText(fmt.Sprintf("%s is %.0f× the size of %s: %s more to push, pull, store and scan.",
+			out += "\n" + wrapText(fmt.Sprintf("%s is %.0f× the size of %s: %s more.",
 				qu.Compare, float64(b.SizeBytes)/float64(a.SizeBytes), qu.Strategy, human.Size(b.SizeBytes-a.SizeBytes)), width)
 		}
 		return out
