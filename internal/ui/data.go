@@ -93,12 +93,16 @@ func (d *lessonData) show(id string) {
 	}
 }
 
-// status is the learner's progress in the lesson, when progress is kept.
-func (d *lessonData) status() (progress.Status, bool) {
+// statusTitle is what a pane title says of the learner's progress in the lesson: " · ✓ done",
+// " · 2/6 built"; "" before anything is done or when progress is not kept.
+func (d *lessonData) statusTitle() string {
 	if d.progress == nil {
-		return progress.Status{}, false
+		return ""
 	}
-	return d.progress.Status(d.l), true
+	if mark := statusText(d.progress.Status(d.l)); mark != "" {
+		return " · " + mark
+	}
+	return ""
 }
 
 // finish records how a strategy's run ended and starts gathering the evidence about its image.

@@ -42,8 +42,9 @@ func newLessonScreen(c *common, l *lesson.Lesson, opts lab.Options, p *progress.
 			}
 		}
 		s.qa = newQAState(l, answers)
-		s.panes = []pane{newQuestionsPane(c, s.qa), newAnswerPane(c, s.qa, data, s.text), log, results}
+		s.panes = []pane{newQuestionsPane(c, data, s.qa), newAnswerPane(c, s.qa, data, s.text), log, results}
 	} else {
+		s.text.status = data.statusTitle
 		s.strategy = newStrategyPane(c, data)
 		s.panes = []pane{s.text, s.strategy, log, results}
 	}

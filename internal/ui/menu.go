@@ -40,12 +40,20 @@ func (m *menuModel) status(l *lesson.Lesson, st Styles) string {
 	return statusMark(m.progress.Status(l), st)
 }
 
-// statusMark says how far a learner is in a lesson, in the words the menu and the lesson screen
-// share: "✓ done", "2/6 built", "2/2 built · 0/6 answered"; "" before anything is done.
+// statusMark is statusText styled for the menu.
 func statusMark(s progress.Status, st Styles) string {
+	if s.Done() {
+		return st.OK.Render(statusText(s))
+	}
+	return st.Muted.Render(statusText(s))
+}
+
+// statusText says how far a learner is in a lesson, in the words the menu and the lesson screen
+// share: "✓ done", "2/6 built", "2/2 built · 0/6 answered"; "" before anything is done.
+func statusText(s progress.Status) string {
 	switch {
 	case s.Done():
-		return st.OK.Render("✓ done")
+		return "✓ done"
 	case !s.Started():
 		return ""
 	}
@@ -56,7 +64,7 @@ func statusMark(s progress.Status, st Styles) string {
 	if s.Questions > 0 {
 		parts = append(parts, fmt.Sprintf("%d/%d answered", s.Answered, s.Questions))
 	}
-	return st.Muted.Render(strings.Join(parts, " · "))
+	return strings.Join(parts, " · ")
 }
 
 // update moves the cursor; it returns the lesson to open when the learner picks one.

@@ -52,6 +52,7 @@ func maxChoices(l *lesson.Lesson) int {
 // choose while it has the focus.
 type questionsPane struct {
 	c       *common
+	data    *lessonData
 	qa      *qaState
 	scroll  scroller
 	focused bool
@@ -60,8 +61,8 @@ type questionsPane struct {
 // questionMsg says that another question is selected.
 type questionMsg struct{}
 
-func newQuestionsPane(c *common, qa *qaState) *questionsPane {
-	return &questionsPane{c: c, qa: qa, scroll: newScroller(c.keys)}
+func newQuestionsPane(c *common, data *lessonData, qa *qaState) *questionsPane {
+	return &questionsPane{c: c, data: data, qa: qa, scroll: newScroller(c.keys)}
 }
 
 // Update moves the selection on ↑/↓ while the pane has the focus (the lesson screen tells the
@@ -125,7 +126,11 @@ func (p *questionsPane) View(width, height int) string {
 		answered, len(qa.l.Questions), maxChoices(qa.l)), w)))
 	p.scroll.setLines(lines, h)
 	p.scroll.show(cursorLine)
-	return paneBox(qa.l.ID+" · Questions", p.scroll.view(), width, height, p.focused, st)
+	title := qa.l.ID + " · Questions"
+	if status := p.data.statusTitle(); status != "" {
+		title = qa.l.ID + status // the list says which questions; the title says how far
+	}
+	return paneBox(title, p.scroll.view(), width, height, p.focused, st)
 }
 
 // ShortHelp lists ↑/↓ while the pane has the focus.

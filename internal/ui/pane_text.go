@@ -23,6 +23,8 @@ type textPane struct {
 	linesFor string            // the rendering and inner width lines were made for
 	scroll   scroller
 	focused  bool
+	// status, when set, adds the learner's progress to the title.
+	status func() string
 }
 
 // markdownMsg carries Glamour's rendering of a lesson's text for one style and width.
@@ -94,7 +96,11 @@ func (p *textPane) View(width, height int) string {
 		p.lines, p.linesFor = strings.Split(fitWidth(p.body(), w), "\n"), k
 	}
 	p.scroll.setLines(p.lines, h)
-	return paneBox(p.title+p.scroll.hint(p.focused), p.scroll.view(), width, height, p.focused, p.c.styles)
+	title := p.title
+	if p.status != nil {
+		title += p.status()
+	}
+	return paneBox(title+p.scroll.hint(p.focused), p.scroll.view(), width, height, p.focused, p.c.styles)
 }
 
 // fitWidth cuts every line of s to width; raw markdown shown before Glamour's answer can be

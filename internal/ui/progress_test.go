@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,12 +67,44 @@ func TestMenuDoneNeedsAnswers(t *testing.T) {
 		return qaEngine{fe}, fe.DaemonInfo, nil
 	}
 	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "qa", Connect: connect, Progress: store}, 120, 40)
-	d.key("B", "esc")
+	d.key("B")
+	if s := d.screen(); !strings.Contains(s, "qa · 2/2 built · 0/6 answered") {
+		t.Errorf("the lesson screen does not say what is left:\n%s", s)
+	}
+	d.key("esc")
 	s := d.screen()
 	if !strings.Contains(s, "qa") || strings.Contains(s, "✓ done") {
 		t.Errorf("qa is done in the menu with no question answered:\n%s", s)
 	}
 	if !strings.Contains(s, "2/2 built · 0/6 answered") {
 		t.Errorf("the menu does not say what is left in qa:\n%s", s)
+	}
+}
+
+// TestLessonDoneOnceAnswered: answering every question after building both strategies makes
+// qa done, in the lesson screen and in the menu alike.
+func TestLessonDoneOnceAnswered(t *testing.T) {
+	store, _, err := progress.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "GET / -> 200 OK"
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
+		return qaEngine{fe}, fe.DaemonInfo, nil
+	}
+	c := loadCourse(t)
+	qa, _ := c.Find("qa")
+	d := newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect, Progress: store}, 120, 40)
+	d.key("B")
+	for range qa.Questions {
+		d.key("down", "1")
+	}
+	if s := d.screen(); !strings.Contains(s, "qa · ✓ done") {
+		t.Errorf("qa is not done in the lesson screen after every answer:\n%s", s)
+	}
+	d.key("esc")
+	if s := d.screen(); !regexp.MustCompile(`qa .*✓ done`).MatchString(s) {
+		t.Errorf("qa is not done in the menu:\n%s", s)
 	}
 }
