@@ -177,14 +177,7 @@ func TestProgressInCourseOrderWithOtherLessons(t *testing.T) {
 	c := testCourse(t)
 	dir := progressDir(t)
 	record(t, dir, func(s *progress.Store) { s.MarkBuilt("retired-lesson", "old") })
-	out, _, code := runProgress(t, "--json")
-	if code != 0 {
-		t.Fatalf("exit %d", code)
-	}
-	var rep progressJSON
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := progressReportJSON(t)
 	var ids []string
 	for _, l := range rep.Lessons {
 		ids = append(ids, l.ID)
@@ -300,14 +293,7 @@ func TestProgressQANeedsAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _, code := runProgress(t, "--json")
-	if code != 0 {
-		t.Fatalf("exit %d", code)
-	}
-	var rep progressJSON
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := progressReportJSON(t)
 	for _, l := range rep.Lessons {
 		if l.ID == "qa" && (l.Status != "partial" || l.QuestionsAnswered != 0) {
 			t.Errorf("qa: status %q, %d answered; want partial, 0", l.Status, l.QuestionsAnswered)
@@ -321,4 +307,18 @@ func TestProgressQANeedsAnswers(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Errorf("reading progress wrote to the file:\nbefore %s\nafter  %s", before, after)
 	}
+}
+
+// progressReportJSON runs `docktutor progress --json` and decodes what it prints.
+func progressReportJSON(t *testing.T) progressJSON {
+	t.Helper()
+	out, _, code := runProgress(t, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var rep progressJSON
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep
 }

@@ -134,3 +134,36 @@ func (s *scroller) bindings() []key.Binding {
 	}
 	return []key.Binding{key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓/pgdn", "scroll"))}
 }
+
+// scrolling is what the panes that scroll share: the scroller, the focus, and the keys these
+// give the pane. Panes embed it and add their own.
+type scrolling struct {
+	scroll  scroller
+	focused bool
+}
+
+func newScrolling(keys KeyMap) scrolling { return scrolling{scroll: newScroller(keys)} }
+
+// SetFocused tells the pane whether it has the focus.
+func (s *scrolling) SetFocused(f bool) { s.focused = f }
+
+// scrollKey scrolls on a scroll key while the pane has the focus.
+func (s *scrolling) scrollKey(msg tea.Msg) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && s.focused {
+		s.scroll.scroll(k)
+	}
+}
+
+// ShortHelp lists the scroll keys while the pane has the focus and something to scroll.
+func (s *scrolling) ShortHelp() []key.Binding {
+	if !s.focused {
+		return nil
+	}
+	return s.scroll.bindings()
+}
+
+// FullHelp lists the scroll keys.
+func (s *scrolling) FullHelp() [][]key.Binding {
+	k := s.scroll.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn}}
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/human"
@@ -150,12 +149,11 @@ func (l *logLine) render(st Styles, width int) string {
 
 // logPane is the build pane: the build under way, or the last one, streamed line by line.
 type logPane struct {
-	c       *common
-	data    *lessonData
-	runner  *buildRunner
-	log     buildLog
-	scroll  scroller
-	focused bool
+	c      *common
+	data   *lessonData
+	runner *buildRunner
+	log    buildLog
+	scrolling
 	// synced is the number of lines the scroller last counted, and the height it was given.
 	synced, height int
 	job            int  // the build whose lines the pane holds
@@ -163,7 +161,7 @@ type logPane struct {
 }
 
 func newLogPane(c *common, data *lessonData, runner *buildRunner) *logPane {
-	return &logPane{c: c, data: data, runner: runner, log: newBuildLog(), scroll: newScroller(c.keys)}
+	return &logPane{c: c, data: data, runner: runner, log: newBuildLog(), scrolling: newScrolling(c.keys)}
 }
 
 // Update takes a build's messages and the scroll keys.
@@ -250,8 +248,6 @@ func (p *logPane) sync() {
 	}
 }
 
-func (p *logPane) SetFocused(f bool) { p.focused = f }
-
 // View draws the pane.
 func (p *logPane) View(width, height int) string {
 	st := p.c.styles
@@ -295,18 +291,4 @@ func (p *logPane) title() string {
 		title += " · scrolled up"
 	}
 	return title
-}
-
-// ShortHelp lists the scroll keys while the pane has the focus.
-func (p *logPane) ShortHelp() []key.Binding {
-	if !p.focused {
-		return nil
-	}
-	return p.scroll.bindings()
-}
-
-// FullHelp lists the pane's keys.
-func (p *logPane) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn}}
 }

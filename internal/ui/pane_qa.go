@@ -51,18 +51,17 @@ func maxChoices(l *lesson.Lesson) int {
 // questionsPane is the list of a lesson's questions, a mark beside each one answered; ↑/↓
 // choose while it has the focus.
 type questionsPane struct {
-	c       *common
-	data    *lessonData
-	qa      *qaState
-	scroll  scroller
-	focused bool
+	c    *common
+	data *lessonData
+	qa   *qaState
+	scrolling
 }
 
 // questionMsg says that another question is selected.
 type questionMsg struct{}
 
 func newQuestionsPane(c *common, data *lessonData, qa *qaState) *questionsPane {
-	return &questionsPane{c: c, data: data, qa: qa, scroll: newScroller(c.keys)}
+	return &questionsPane{c: c, data: data, qa: qa, scrolling: newScrolling(c.keys)}
 }
 
 // Update moves the selection on ↑/↓ while the pane has the focus (the lesson screen tells the
@@ -82,8 +81,6 @@ func (p *questionsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	}
 	return p, nil
 }
-
-func (p *questionsPane) SetFocused(f bool) { p.focused = f }
 
 // View draws the list, scrolled to keep the selected question in view.
 func (p *questionsPane) View(width, height int) string {
@@ -151,12 +148,11 @@ func (p *questionsPane) FullHelp() [][]key.Binding {
 // explanation and the evidence from the learner's own builds. On the introduction it is the
 // lesson's text.
 type answerPane struct {
-	c       *common
-	qa      *qaState
-	data    *lessonData
-	text    *textPane // the lesson's introduction, shown while no question is selected
-	scroll  scroller
-	focused bool
+	c    *common
+	qa   *qaState
+	data *lessonData
+	text *textPane // the lesson's introduction, shown while no question is selected
+	scrolling
 	// toVerdict asks the next View to scroll to the verdict: after an answer the learner reads
 	// on from there, and on a small screen the evidence would start out of sight.
 	toVerdict bool
@@ -166,7 +162,7 @@ type answerPane struct {
 type answeredMsg struct{}
 
 func newAnswerPane(c *common, qa *qaState, data *lessonData, text *textPane) *answerPane {
-	return &answerPane{c: c, qa: qa, data: data, text: text, scroll: newScroller(c.keys)}
+	return &answerPane{c: c, qa: qa, data: data, text: text, scrolling: newScrolling(c.keys)}
 }
 
 // Update scrolls while the pane has the focus, and goes back to the top for another question.
@@ -179,17 +175,16 @@ func (p *answerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case markdownMsg:
 		p.text.Update(msg)
 	case tea.KeyPressMsg:
-		if p.focused {
-			if p.qa.question() == nil {
-				p.text.Update(msg)
-			} else {
-				p.scroll.scroll(msg)
-			}
+		if p.qa.question() == nil {
+			p.text.Update(msg)
+		} else {
+			p.scrollKey(msg)
 		}
 	}
 	return p, nil
 }
 
+// SetFocused gives or takes the focus, the introduction's with it.
 func (p *answerPane) SetFocused(f bool) {
 	p.focused = f
 	p.text.SetFocused(f)
@@ -255,19 +250,11 @@ func (p *answerPane) body(qu *lesson.Question, width int) (text string, verdict 
 	return b.String(), verdict
 }
 
-// ShortHelp lists the scroll keys while the pane has the focus.
+// ShortHelp lists the scroll keys of the answer, or of the introduction, while the pane has
+// the focus.
 func (p *answerPane) ShortHelp() []key.Binding {
-	if !p.focused {
-		return nil
-	}
 	if p.qa.question() == nil {
 		return p.text.ShortHelp()
 	}
-	return p.scroll.bindings()
-}
-
-// FullHelp lists the pane's keys.
-func (p *answerPane) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn}}
+	return p.scrolling.ShortHelp()
 }

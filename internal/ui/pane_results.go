@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/human"
@@ -15,14 +14,13 @@ import (
 // resultsPane is the size chart of every strategy measured so far, then the measurements, the
 // output and what is inside the image of the strategy on screen.
 type resultsPane struct {
-	c       *common
-	data    *lessonData
-	scroll  scroller
-	focused bool
+	c    *common
+	data *lessonData
+	scrolling
 }
 
 func newResultsPane(c *common, data *lessonData) *resultsPane {
-	return &resultsPane{c: c, data: data, scroll: newScroller(c.keys)}
+	return &resultsPane{c: c, data: data, scrolling: newScrolling(c.keys)}
 }
 
 // Update scrolls on the scroll keys, and goes back to the top for another strategy.
@@ -31,14 +29,10 @@ func (p *resultsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case strategyMsg:
 		p.scroll.top()
 	case tea.KeyPressMsg:
-		if p.focused {
-			p.scroll.scroll(msg)
-		}
+		p.scrollKey(msg)
 	}
 	return p, nil
 }
-
-func (p *resultsPane) SetFocused(f bool) { p.focused = f }
 
 // View draws the pane.
 func (p *resultsPane) View(width, height int) string {
@@ -181,18 +175,4 @@ func stepWord(s lab.StepResult) string {
 		return "cached"
 	}
 	return human.Duration(s.Duration)
-}
-
-// ShortHelp lists the scroll keys while the pane has the focus.
-func (p *resultsPane) ShortHelp() []key.Binding {
-	if !p.focused {
-		return nil
-	}
-	return p.scroll.bindings()
-}
-
-// FullHelp lists the pane's keys.
-func (p *resultsPane) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn}}
 }

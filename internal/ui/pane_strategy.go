@@ -13,10 +13,9 @@ import (
 // stage graph, lit by the latest build. From wideWidth columns the graph has a box of its own
 // beside the Dockerfile; on narrower screens g switches between the two.
 type strategyPane struct {
-	c         *common
-	data      *lessonData
-	scroll    scroller
-	focused   bool
+	c    *common
+	data *lessonData
+	scrolling
 	showGraph bool // narrow screens: the graph instead of the Dockerfile
 }
 
@@ -24,7 +23,7 @@ type strategyPane struct {
 type strategyMsg struct{}
 
 func newStrategyPane(c *common, data *lessonData) *strategyPane {
-	return &strategyPane{c: c, data: data, scroll: newScroller(c.keys)}
+	return &strategyPane{c: c, data: data, scrolling: newScrolling(c.keys)}
 }
 
 // Update switches between Dockerfile and graph (g, on narrow screens), scrolls on the scroll
@@ -38,8 +37,8 @@ func (p *strategyPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 		case key.Matches(msg, p.c.keys.Graph) && p.narrow():
 			p.showGraph = !p.showGraph
 			p.scroll.top()
-		case p.focused:
-			p.scroll.scroll(msg)
+		default:
+			p.scrollKey(msg)
 		}
 	}
 	return p, nil
@@ -47,8 +46,6 @@ func (p *strategyPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 
 // narrow reports whether the graph shares the pane with the Dockerfile.
 func (p *strategyPane) narrow() bool { return p.c.width < wideWidth }
-
-func (p *strategyPane) SetFocused(f bool) { p.focused = f }
 
 // View draws the pane, and beside it the graph's box when there is room: width is for both.
 func (p *strategyPane) View(width, height int) string {
@@ -95,16 +92,8 @@ func (p *strategyPane) graph(s *lesson.Strategy, width, height int) string {
 	return stagegraph.Draw(g, states, p.c.styles.Graph, stagegraph.Options{Width: width, Height: height}).Text
 }
 
-// ShortHelp lists the scroll keys while the pane has the focus (the lesson screen offers g).
-func (p *strategyPane) ShortHelp() []key.Binding {
-	if !p.focused {
-		return nil
-	}
-	return p.scroll.bindings()
-}
-
-// FullHelp lists the pane's keys.
+// FullHelp lists the pane's keys: scrolling, and g (which the lesson screen offers on narrow
+// screens).
 func (p *strategyPane) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn, k.Graph}}
+	return append(p.scrolling.FullHelp(), []key.Binding{p.c.keys.Graph})
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 )
@@ -21,8 +20,7 @@ type textPane struct {
 	width    int               // the width the pane last asked Glamour for
 	lines    []string          // the body cut to the pane, for linesFor
 	linesFor string            // the rendering and inner width lines were made for
-	scroll   scroller
-	focused  bool
+	scrolling
 	// status, when set, adds the learner's progress to the title.
 	status func() string
 }
@@ -33,7 +31,7 @@ type markdownMsg struct {
 }
 
 func newTextPane(c *common, lessonID, title, text string) *textPane {
-	return &textPane{c: c, lessonID: lessonID, title: title, text: text, rendered: map[string]string{}, scroll: newScroller(c.keys)}
+	return &textPane{c: c, lessonID: lessonID, title: title, text: text, rendered: map[string]string{}, scrolling: newScrolling(c.keys)}
 }
 
 func (p *textPane) renderKey(width int) string {
@@ -58,9 +56,7 @@ func (p *textPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 			p.rendered[msg.key] = msg.out
 		}
 	case tea.KeyPressMsg:
-		if p.focused {
-			p.scroll.scroll(msg)
-		}
+		p.scrollKey(msg)
 	}
 	return p, nil
 }
@@ -87,8 +83,6 @@ func (p *textPane) body() string {
 	return p.text
 }
 
-func (p *textPane) SetFocused(f bool) { p.focused = f }
-
 // View draws the pane.
 func (p *textPane) View(width, height int) string {
 	w, h := paneInner(width, height)
@@ -111,18 +105,4 @@ func fitWidth(s string, width int) string {
 		lines[i] = truncate(l, width)
 	}
 	return strings.Join(lines, "\n")
-}
-
-// ShortHelp lists the scroll keys while the pane has the focus.
-func (p *textPane) ShortHelp() []key.Binding {
-	if !p.focused {
-		return nil
-	}
-	return p.scroll.bindings()
-}
-
-// FullHelp lists the pane's keys.
-func (p *textPane) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn}}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/enginefake"
+	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
 )
 
@@ -57,16 +58,7 @@ func TestProgressAndResultsSurviveRestart(t *testing.T) {
 // TestMenuDoneNeedsAnswers: a lesson with questions is done when its strategies are built and
 // its questions answered, not before: the menu once said "✓ done" for qa after two builds.
 func TestMenuDoneNeedsAnswers(t *testing.T) {
-	store, _, err := progress.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fe := enginefake.New(nil)
-	fe.DefaultOutput = "GET / -> 200 OK"
-	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
-		return qaEngine{fe}, fe.DaemonInfo, nil
-	}
-	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "qa", Connect: connect, Progress: store}, 120, 40)
+	d := qaProgressDriver(t, loadCourse(t))
 	d.key("B")
 	if s := d.screen(); !strings.Contains(s, "qa · 2/2 built · 0/6 answered") {
 		t.Errorf("the lesson screen does not say what is left:\n%s", s)
@@ -84,18 +76,9 @@ func TestMenuDoneNeedsAnswers(t *testing.T) {
 // TestLessonDoneOnceAnswered: answering every question after building both strategies makes
 // qa done, in the lesson screen and in the menu alike.
 func TestLessonDoneOnceAnswered(t *testing.T) {
-	store, _, err := progress.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fe := enginefake.New(nil)
-	fe.DefaultOutput = "GET / -> 200 OK"
-	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
-		return qaEngine{fe}, fe.DaemonInfo, nil
-	}
 	c := loadCourse(t)
 	qa, _ := c.Find("qa")
-	d := newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect, Progress: store}, 120, 40)
+	d := qaProgressDriver(t, c)
 	d.key("B")
 	for range qa.Questions {
 		d.key("down", "1")
@@ -107,4 +90,20 @@ func TestLessonDoneOnceAnswered(t *testing.T) {
 	if s := d.screen(); !regexp.MustCompile(`qa .*✓ done`).MatchString(s) {
 		t.Errorf("qa is not done in the menu:\n%s", s)
 	}
+}
+
+// qaProgressDriver opens the qa lesson of c on the qa fake, keeping progress in a store of its
+// own.
+func qaProgressDriver(t *testing.T, c *lesson.Course) *driver {
+	t.Helper()
+	store, _, err := progress.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "GET / -> 200 OK"
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
+		return qaEngine{fe}, fe.DaemonInfo, nil
+	}
+	return newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect, Progress: store}, 120, 40)
 }
