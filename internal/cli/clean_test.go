@@ -52,6 +52,14 @@ func (f *fakeCleaner) RemoveContainer(_ context.Context, id string) error {
 	return nil
 }
 
+func (f *fakeCleaner) RemoveStageImage(_ context.Context, id string) error {
+	if err := f.fail[id]; err != nil {
+		return err
+	}
+	f.removed = append(f.removed, "stage "+id)
+	return nil
+}
+
 func newFakeCleaner() *fakeCleaner {
 	managed := map[string]string{engine.LabelManaged: "true"}
 	return &fakeCleaner{
@@ -60,7 +68,7 @@ func newFakeCleaner() *fakeCleaner {
 			Images: []engine.ManagedImage{
 				{ID: "sha256:aaa", Tags: []string{"docktutor/multistage:go-single"}, Size: 829_000_000},
 				{ID: "sha256:bbb", Tags: []string{"docktutor/multistage:go-multistage", "docktutor/me/multistage:go-multistage"}, Size: 8_500_000},
-				{ID: "sha256:ccc", Tags: []string{"<none>:<none>"}, Size: 50_000_000},
+				{ID: "sha256:ccc", Size: 50_000_000},
 				{ID: "sha256:ddd", Tags: []string{"docktutor/multistage:python-normal", "myapp:latest"}, Size: 809_000_000},
 				{ID: "sha256:eee", Tags: []string{"docktutor/multistage:go-static"}, Size: 9_000_000},
 			},
@@ -355,6 +363,7 @@ func TestBuildInterruptedFake(t *testing.T) {
 // one of the test's own, given with --lessons.
 func TestBuildInterruptedRealDaemon(t *testing.T) {
 	requireAlpine(t)
+	isolateFiles(t)
 	for _, builder := range []string{"legacy", "buildkit"} {
 		t.Run(builder, func(t *testing.T) {
 			marker := "docktutor-interrupt-" + strconv.FormatInt(time.Now().UnixNano(), 36)
@@ -474,23 +483,31 @@ func TestBuildSignalsRealDaemon(t *testing.T) {
 // prints marker first.
 func sleepyLessons(t *testing.T, marker string) string {
 	t.Helper()
+	return oneLesson(t, "sleepy", "FROM alpine:3.22\nCOPY hello.txt /\nRUN echo "+marker+" && sleep 30 && echo done\n", "never reached")
+}
+
+// oneLesson writes a course of one lesson, id, whose one strategy, also id, builds dockerfile
+// on a context holding hello.txt, and whose container prints expect. It returns the folder,
+// for --lessons.
+func oneLesson(t *testing.T, id, dockerfile, expect string) string {
+	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"course.yaml": "lessons:\n  - sleepy\n",
-		"sleepy/lesson.yaml": `title: A build that takes its time
-summary: For interrupting.
+		"course.yaml": "lessons:\n  - " + id + "\n",
+		id + "/lesson.yaml": `title: A lesson of the tests
+summary: For the tests.
 text: lesson.md
 strategies:
-  - id: sleepy
-    title: Sleeps in a RUN step
+  - id: ` + id + `
+    title: The test's strategy
     app: tiny
-    dockerfile: sleepy.Dockerfile
-    explain: It sleeps.
-    expect: never reached
+    dockerfile: test.Dockerfile
+    explain: It is a test.
+    expect: ` + expect + `
 `,
-		"sleepy/lesson.md":         "# Sleepy\n",
-		"sleepy/sleepy.Dockerfile": "FROM alpine:3.22\nCOPY hello.txt /\nRUN echo " + marker + " && sleep 30 && echo done\n",
-		"apps/tiny/hello.txt":      "hello\n",
+		id + "/lesson.md":       "# Test\n",
+		id + "/test.Dockerfile": dockerfile,
+		"apps/tiny/hello.txt":   "hello\n",
 	}
 	for name, data := range files {
 		path := filepath.Join(dir, name)
