@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -152,18 +151,7 @@ func TestCleanStageImagesWithFake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fc := newFakeCleaner()
-			fc.fail = tt.fail
-			g := &globalOptions{connect: func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return fc, fc.DaemonInfo, nil }}
-			out, stderr, code := execute(t, newCleanCmd, g, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d: %s", code, tt.code, stderr)
-			}
-			for _, w := range tt.text {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
+			cleanFake(t, tt.fail, tt.code, tt.text, tt.args...)
 			rc, _, _ := progress.OpenResults(os.Getenv(progress.EnvCacheDir))
 			if got := rc.StageImages(); !slices.Equal(got, tt.recorded) {
 				t.Errorf("recorded after clean: %q, want %q", got, tt.recorded)

@@ -110,18 +110,7 @@ func TestCleanWithFake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fc := newFakeCleaner()
-			fc.fail = tt.fail
-			g := &globalOptions{connect: func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return fc, fc.DaemonInfo, nil }}
-			out, stderr, code := execute(t, newCleanCmd, g, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d: %s", code, tt.code, stderr)
-			}
-			for _, w := range tt.wantText {
-				if !strings.Contains(out+stderr, w) {
-					t.Errorf("output lacks %q:\n%s%s", w, out, stderr)
-				}
-			}
+			fc := cleanFake(t, tt.fail, tt.code, tt.wantText, tt.args...)
 			if tt.wantRemoved != nil && !slices.Equal(fc.removed, tt.wantRemoved) {
 				t.Errorf("removed %q\nwant    %q", fc.removed, tt.wantRemoved)
 			}
@@ -130,7 +119,7 @@ func TestCleanWithFake(t *testing.T) {
 				t.Error("removed the learner's own tag, container or the image it uses")
 			}
 
-			jsonOut, _, _ := execute(t, newCleanCmd, &globalOptions{connect: g.connect}, append(tt.args, "--json")...)
+			jsonOut, _, _ := execute(t, newCleanCmd, fc.options(), append(tt.args, "--json")...)
 			var rep cleanReport
 			if err := json.Unmarshal([]byte(jsonOut), &rep); err != nil {
 				t.Fatalf("--json: %v\n%s", err, jsonOut)
@@ -142,10 +131,32 @@ func TestCleanWithFake(t *testing.T) {
 	}
 }
 
+// cleanFake runs clean with args on a new fakeCleaner whose removals fail as fail says, checks
+// the exit code and that the output says every one of want, and returns the fake.
+func cleanFake(t *testing.T, fail map[string]error, code int, want []string, args ...string) *fakeCleaner {
+	t.Helper()
+	fc := newFakeCleaner()
+	fc.fail = fail
+	out, stderr, got := execute(t, newCleanCmd, fc.options(), args...)
+	if got != code {
+		t.Errorf("exit %d, want %d: %s", got, code, stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(out+stderr, w) {
+			t.Errorf("output lacks %q:\n%s%s", w, out, stderr)
+		}
+	}
+	return fc
+}
+
+// options are the global options of a command run on the fake.
+func (f *fakeCleaner) options() *globalOptions {
+	return &globalOptions{connect: func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return f, f.DaemonInfo, nil }}
+}
+
 func TestCleanNothing(t *testing.T) {
 	fc := &fakeCleaner{Engine: enginefake.New(nil)}
-	g := &globalOptions{connect: func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return fc, fc.DaemonInfo, nil }}
-	out, _, code := execute(t, newCleanCmd, g)
+	out, _, code := execute(t, newCleanCmd, fc.options())
 	if code != 0 || !strings.Contains(out, "Nothing of docktutor's to remove") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
