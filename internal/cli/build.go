@@ -101,6 +101,9 @@ func (o *buildOptions) run(ctx context.Context, lessonID string) error {
 		}
 		res, err := lab.Run(ctx, eng, s, lab.Options{Builder: builder, NoCache: o.noCache, Namespace: os.Getenv(envNamespace)}, progress)
 		report.Results = append(report.Results, res)
+		if cache != nil {
+			cache.AddStageImages(res.StageImages...) // failed builds leave them too; clean removes them
+		}
 		if err == nil {
 			// A build from the command line counts as much as one in the TUI.
 			store.MarkBuilt(l.ID, s.ID)

@@ -56,9 +56,11 @@ docktutor's that you tagged yourself (docker tag docktutor/... myapp) loses only
 docktutor's tags and stays; one that a container of yours uses (docker run
 docktutor/...) stays as it is, and so does the container.
 
-Builds also leave untagged images without the label (the legacy builder's stages, and
-everyone else's builds) and a build cache; clean counts them but leaves them to you:
-'docker image prune' and 'docker builder prune' remove them.
+The legacy builder also leaves the stages of a multi-stage build as untagged images
+without the label. docktutor records the ones its builds made, and clean removes them too,
+unless a container or another image still uses them. Other untagged images (other builds'
+stages) and the build cache it counts but leaves to you: 'docker image prune' and
+'docker builder prune' remove them.
 
 On a shared daemon (a workshop server), clean leaves other learners' images and containers
 alone: those whose io.docktutor.owner label names another user. --all-users removes
@@ -91,8 +93,12 @@ type cleanReport struct {
 	// FreedBytes is at least what removing the images freed (or would free): each image's own
 	// layers; layers shared only among docktutor's images are not counted.
 	FreedBytes int64 `json:"freed_bytes"`
-	// UntaggedImages and UntaggedBytes count the untagged images without docktutor's label,
-	// left alone, and the space their own layers take.
+	// StageImages are the untagged stage images docktutor's legacy builds left (recorded by
+	// the builds in the results cache): removed, or to be removed, with their own space counted
+	// in FreedBytes.
+	StageImages []cleanedImage `json:"stage_images"`
+	// UntaggedImages and UntaggedBytes count the other untagged images without docktutor's
+	// label, left alone, and the space their own layers take.
 	UntaggedImages int   `json:"untagged_images"`
 	UntaggedBytes  int64 `json:"untagged_bytes"`
 	// OtherLearners counts the images and containers of docktutor's that another learner on
@@ -146,16 +152,25 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	if o.namespace != "" {
 		m = inNamespace(m, o.namespace)
 	}
+	// The stage images docktutor's builds recorded: those still untagged are listed.
+	results := o.openResults()
+	var recorded []string
+	if results != nil {
+		recorded = results.StageImages()
+	}
+	stages := recorded
 	space := map[string]int64{}
-	rep := cleanReport{DryRun: o.dryRun, Containers: []cleanedContainer{}, Images: []cleanedImage{}, OtherLearners: others}
+	rep := cleanReport{DryRun: o.dryRun, Containers: []cleanedContainer{}, Images: []cleanedImage{}, StageImages: []cleanedImage{}, OtherLearners: others}
 	if sc, ok := eng.(spaceCounter); ok {
 		if s, err := sc.ImageSpace(ctx); err == nil {
 			space = s
 		}
 		// Counted before removing: the images the removals untag are not the learner's.
 		ids, _ := sc.UntaggedUnmanaged(ctx)
-		rep.UntaggedImages = len(ids)
-		for _, id := range ids {
+		var rest []string
+		stages, rest = splitUntagged(ids, recorded)
+		rep.UntaggedImages = len(rest)
+		for _, id := range rest {
 			rep.UntaggedBytes += space[id]
 		}
 	}
@@ -179,7 +194,7 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	// succeeds once that one is gone, hence a second pass.
 	images := make([]cleanedImage, len(m.Images))
 	for i, im := range m.Images {
-		images[i] = cleanedImage{ID: im.ID, Tags: realTags(im.Tags), SizeBytes: im.Size, InUseBy: inUse[im.ID]}
+		images[i] = cleanedImage{ID: im.ID, Tags: append([]string{}, im.Tags...), SizeBytes: im.Size, InUseBy: inUse[im.ID]}
 	}
 	for pass := 0; pass < 2 && !o.dryRun; pass++ {
 		for i := range images {
@@ -209,6 +224,23 @@ func (o *cleanOptions) run(ctx context.Context) error {
 		}
 	}
 	rep.Images = images
+
+	// Stage images last: the images built on them, docktutor's, are gone by now.
+	if sc, ok := eng.(stageCleaner); ok && len(recorded) > 0 {
+		var forget []string
+		var n int
+		rep.StageImages, forget, n = o.removeStages(ctx, sc, stages, recorded, space)
+		failed += n
+		for _, im := range rep.StageImages {
+			rep.FreedBytes += im.FreedBytes
+		}
+		if len(forget) > 0 {
+			results.ForgetStageImages(forget...)
+			if err := results.Save(); err != nil {
+				fmt.Fprintf(o.streams.Err, "docktutor: warning: %v\n", err)
+			}
+		}
+	}
 
 	if o.json {
 		if err := writeJSON(o.streams.Out, rep); err != nil {
@@ -277,17 +309,6 @@ func isNoSuchImage(err error) bool {
 	return err != nil && strings.Contains(strings.ToLower(err.Error()), "no such image")
 }
 
-// realTags drops the "<none>:<none>" that older daemons list for untagged images.
-func realTags(tags []string) []string {
-	out := []string{}
-	for _, t := range tags {
-		if t != "<none>:<none>" && t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // splitTags separates docktutor's own tags from the learner's.
 func splitTags(tags []string) (own, foreign []string) {
 	for _, t := range tags {
@@ -316,7 +337,7 @@ func printClean(w io.Writer, rep cleanReport) {
 	}
 	p := dockerfile.Printable
 	switch {
-	case len(rep.Containers) > 0 || len(rep.Images) > 0:
+	case len(rep.Containers) > 0 || len(rep.Images) > 0 || len(rep.StageImages) > 0:
 	case rep.OtherLearners > 0:
 		fmt.Fprintln(w, "Nothing of yours to remove.")
 	default:
@@ -377,6 +398,12 @@ func printClean(w io.Writer, rep cleanReport) {
 			fmt.Fprintln(w, imageLine(im)+"  "+p(im.Kept))
 		}
 	}
+	printStages(w, rep, verb, imageLine)
+	for _, im := range rep.StageImages {
+		if im.Error != "" {
+			failed = append(failed, im)
+		}
+	}
 	if len(ctrsFailed)+len(failed) > 0 {
 		fmt.Fprintln(w, "Could not remove:")
 		for _, c := range ctrsFailed {
@@ -386,12 +413,12 @@ func printClean(w io.Writer, rep cleanReport) {
 			fmt.Fprintln(w, imageLine(im)+"  "+p(im.Error))
 		}
 	}
-	if len(rep.Images) > 0 {
+	if len(rep.Images)+len(rep.StageImages) > 0 {
 		fmt.Fprintf(w, "%s at least %s (layers shared with images that stay are not counted).\n", did, human.Size(rep.FreedBytes))
 	}
 	if rep.UntaggedImages > 0 {
-		fmt.Fprintf(w, "\nLeft alone: %s without docktutor's label (%s of their own): stages of legacy builds,\n"+
-			"docktutor's or anyone's. If you want them gone: docker image prune. BuildKit's cache: docker builder prune.\n",
+		fmt.Fprintf(w, "\nLeft alone: %s without docktutor's label (%s of their own): other builds' stages and\n"+
+			"leftovers. If you want them gone: docker image prune. BuildKit's cache: docker builder prune.\n",
 			human.Plural(rep.UntaggedImages, "untagged image", "untagged images"), human.Size(rep.UntaggedBytes))
 	}
 	if rep.OtherLearners > 0 {

@@ -52,6 +52,14 @@ func (f *fakeCleaner) RemoveContainer(_ context.Context, id string) error {
 	return nil
 }
 
+func (f *fakeCleaner) RemoveStageImage(_ context.Context, id string) error {
+	if err := f.fail[id]; err != nil {
+		return err
+	}
+	f.removed = append(f.removed, "stage "+id)
+	return nil
+}
+
 func newFakeCleaner() *fakeCleaner {
 	managed := map[string]string{engine.LabelManaged: "true"}
 	return &fakeCleaner{
@@ -60,7 +68,7 @@ func newFakeCleaner() *fakeCleaner {
 			Images: []engine.ManagedImage{
 				{ID: "sha256:aaa", Tags: []string{"docktutor/multistage:go-single"}, Size: 829_000_000},
 				{ID: "sha256:bbb", Tags: []string{"docktutor/multistage:go-multistage", "docktutor/me/multistage:go-multistage"}, Size: 8_500_000},
-				{ID: "sha256:ccc", Tags: []string{"<none>:<none>"}, Size: 50_000_000},
+				{ID: "sha256:ccc", Size: 50_000_000},
 				{ID: "sha256:ddd", Tags: []string{"docktutor/multistage:python-normal", "myapp:latest"}, Size: 809_000_000},
 				{ID: "sha256:eee", Tags: []string{"docktutor/multistage:go-static"}, Size: 9_000_000},
 			},
@@ -102,18 +110,7 @@ func TestCleanWithFake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fc := newFakeCleaner()
-			fc.fail = tt.fail
-			g := &globalOptions{connect: func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return fc, fc.DaemonInfo, nil }}
-			out, stderr, code := execute(t, newCleanCmd, g, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d: %s", code, tt.code, stderr)
-			}
-			for _, w := range tt.wantText {
-				if !strings.Contains(out+stderr, w) {
-					t.Errorf("output lacks %q:\n%s%s", w, out, stderr)
-				}
-			}
+			fc := cleanFake(t, tt.fail, tt.code, tt.wantText, tt.args...)
 			if tt.wantRemoved != nil && !slices.Equal(fc.removed, tt.wantRemoved) {
 				t.Errorf("removed %q\nwant    %q", fc.removed, tt.wantRemoved)
 			}
@@ -122,7 +119,7 @@ func TestCleanWithFake(t *testing.T) {
 				t.Error("removed the learner's own tag, container or the image it uses")
 			}
 
-			jsonOut, _, _ := execute(t, newCleanCmd, &globalOptions{connect: g.connect}, append(tt.args, "--json")...)
+			jsonOut, _, _ := execute(t, newCleanCmd, fc.options(), append(tt.args, "--json")...)
 			var rep cleanReport
 			if err := json.Unmarshal([]byte(jsonOut), &rep); err != nil {
 				t.Fatalf("--json: %v\n%s", err, jsonOut)
@@ -134,10 +131,32 @@ func TestCleanWithFake(t *testing.T) {
 	}
 }
 
+// cleanFake runs clean with args on a new fakeCleaner whose removals fail as fail says, checks
+// the exit code and that the output says every one of want, and returns the fake.
+func cleanFake(t *testing.T, fail map[string]error, code int, want []string, args ...string) *fakeCleaner {
+	t.Helper()
+	fc := newFakeCleaner()
+	fc.fail = fail
+	out, stderr, got := execute(t, newCleanCmd, fc.options(), args...)
+	if got != code {
+		t.Errorf("exit %d, want %d: %s", got, code, stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(out+stderr, w) {
+			t.Errorf("output lacks %q:\n%s%s", w, out, stderr)
+		}
+	}
+	return fc
+}
+
+// options are the global options of a command run on the fake.
+func (f *fakeCleaner) options() *globalOptions {
+	return &globalOptions{connect: func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return f, f.DaemonInfo, nil }}
+}
+
 func TestCleanNothing(t *testing.T) {
 	fc := &fakeCleaner{Engine: enginefake.New(nil)}
-	g := &globalOptions{connect: func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return fc, fc.DaemonInfo, nil }}
-	out, _, code := execute(t, newCleanCmd, g)
+	out, _, code := execute(t, newCleanCmd, fc.options())
 	if code != 0 || !strings.Contains(out, "Nothing of docktutor's to remove") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
@@ -355,6 +374,7 @@ func TestBuildInterruptedFake(t *testing.T) {
 // one of the test's own, given with --lessons.
 func TestBuildInterruptedRealDaemon(t *testing.T) {
 	requireAlpine(t)
+	isolateFiles(t)
 	for _, builder := range []string{"legacy", "buildkit"} {
 		t.Run(builder, func(t *testing.T) {
 			marker := "docktutor-interrupt-" + strconv.FormatInt(time.Now().UnixNano(), 36)
@@ -474,23 +494,31 @@ func TestBuildSignalsRealDaemon(t *testing.T) {
 // prints marker first.
 func sleepyLessons(t *testing.T, marker string) string {
 	t.Helper()
+	return oneLesson(t, "sleepy", "FROM alpine:3.22\nCOPY hello.txt /\nRUN echo "+marker+" && sleep 30 && echo done\n", "never reached")
+}
+
+// oneLesson writes a course of one lesson, id, whose one strategy, also id, builds dockerfile
+// on a context holding hello.txt, and whose container prints expect. It returns the folder,
+// for --lessons.
+func oneLesson(t *testing.T, id, dockerfile, expect string) string {
+	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"course.yaml": "lessons:\n  - sleepy\n",
-		"sleepy/lesson.yaml": `title: A build that takes its time
-summary: For interrupting.
+		"course.yaml": "lessons:\n  - " + id + "\n",
+		id + "/lesson.yaml": `title: A lesson of the tests
+summary: For the tests.
 text: lesson.md
 strategies:
-  - id: sleepy
-    title: Sleeps in a RUN step
+  - id: ` + id + `
+    title: The test's strategy
     app: tiny
-    dockerfile: sleepy.Dockerfile
-    explain: It sleeps.
-    expect: never reached
+    dockerfile: test.Dockerfile
+    explain: It is a test.
+    expect: ` + expect + `
 `,
-		"sleepy/lesson.md":         "# Sleepy\n",
-		"sleepy/sleepy.Dockerfile": "FROM alpine:3.22\nCOPY hello.txt /\nRUN echo " + marker + " && sleep 30 && echo done\n",
-		"apps/tiny/hello.txt":      "hello\n",
+		id + "/lesson.md":       "# Test\n",
+		id + "/test.Dockerfile": dockerfile,
+		"apps/tiny/hello.txt":   "hello\n",
 	}
 	for name, data := range files {
 		path := filepath.Join(dir, name)

@@ -12,23 +12,37 @@ import (
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/enginefake"
 	"github.com/docktutor/docktutor/internal/lab"
+	"github.com/docktutor/docktutor/internal/progress"
 )
 
 // run executes the command line with a fake engine and returns stdout, stderr and the exit code.
 func run(t *testing.T, fe *enginefake.Engine, args ...string) (string, string, int) {
 	t.Helper()
-	if os.Getenv("DOCKTUTOR_STATE_DIR") == "" {
-		// Keep the learner's own progress and results out of the tests.
-		t.Setenv("DOCKTUTOR_STATE_DIR", t.TempDir())
-		t.Setenv("DOCKTUTOR_CACHE_DIR", t.TempDir())
-	}
-	var out, errb bytes.Buffer
+	isolateFiles(t)
 	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
 		if fe == nil {
 			return nil, engine.DaemonInfo{}, &engine.DaemonError{Endpoint: "unix:///nowhere", Hint: "Docker is not running"}
 		}
 		return fe, fe.DaemonInfo, nil
 	}
+	return runWith(t, connect, args...)
+}
+
+// isolateFiles keeps the learner's own progress and results out of the test, unless the test
+// gave it folders of its own already.
+func isolateFiles(t *testing.T) {
+	t.Helper()
+	if os.Getenv(progress.EnvStateDir) == "" {
+		t.Setenv(progress.EnvStateDir, t.TempDir())
+		t.Setenv(progress.EnvCacheDir, t.TempDir())
+	}
+}
+
+// runWith executes the command line with the engine connect opens (connectEngine for the real
+// daemon) and returns stdout, stderr and the exit code.
+func runWith(t *testing.T, connect func(context.Context) (engine.Engine, engine.DaemonInfo, error), args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
 	root := newRootCmd(&globalOptions{streams: Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, connect: connect})
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())

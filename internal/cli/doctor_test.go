@@ -22,6 +22,7 @@ import (
 // code. connect nil means the real daemon, as `docktutor` itself connects.
 func execute(t *testing.T, newCmd func(*globalOptions) *cobra.Command, g *globalOptions, args ...string) (string, string, int) {
 	t.Helper()
+	isolateFiles(t)
 	var out, errb bytes.Buffer
 	if g == nil {
 		g = &globalOptions{}

@@ -134,6 +134,7 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 		CachedSteps: sum.CachedSteps,
 		Duration:    time.Since(start),
 		StepLog:     sum.StepLog,
+		StageImages: sum.StageImages,
 	}
 	if sum.Builder != "" {
 		res.Builder = sum.Builder // e.g. Podman answers a BuildKit request with buildah

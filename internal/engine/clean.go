@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,38 @@ func (c *Client) RemoveContainer(ctx context.Context, id string) error {
 	return nil
 }
 
+// RemoveStageImage removes a stage image that one of docktutor's legacy builds left
+// (BuildResult.StageImages). Such an image has neither a tag nor docktutor's label, so the ID
+// recorded at build time is the only proof: it refuses (ErrNotManaged) an image that has a tag
+// since, which someone adopted, and leaves it to the daemon to refuse (ErrImageInUse) one that a
+// container or another image still uses. An image already gone is no error.
+func (c *Client) RemoveStageImage(ctx context.Context, id string) error {
+	img, err := c.api.ImageInspect(ctx, id)
+	switch {
+	case cerrdefs.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("remove stage image %s: %w", ShortID(id), c.wrap(ctx, err))
+	case len(realTags(img.RepoTags)) > 0:
+		return fmt.Errorf("remove stage image %s: %w: tagged %s since", ShortID(id), ErrNotManaged, strings.Join(img.RepoTags, ", "))
+	}
+	// Not forced: the daemon itself checks that no container and no child image needs it. Its
+	// untagged parents (the stage's steps) go with it.
+	_, err = c.api.ImageRemove(ctx, id, client.ImageRemoveOptions{PruneChildren: true})
+	switch {
+	case err == nil, cerrdefs.IsNotFound(err):
+		return nil
+	case cerrdefs.IsConflict(err):
+		return fmt.Errorf("remove stage image %s: %w (%s)", ShortID(id), ErrImageInUse, daemonMessage(err))
+	}
+	return fmt.Errorf("remove stage image %s: %w", ShortID(id), c.wrap(ctx, err))
+}
+
+// realTags drops the "<none>:<none>" that older daemons list for an untagged image.
+func realTags(tags []string) []string {
+	return slices.DeleteFunc(slices.Clone(tags), func(t string) bool { return t == "" || t == "<none>:<none>" })
+}
+
 // ListManaged lists the images and containers carrying LabelManaged: the containers the
 // learner made from docktutor's images too, since they inherit it (ManagedContainer.MadeByDocktutor
 // tells them apart).
@@ -69,7 +102,7 @@ func (c *Client) ListManaged(ctx context.Context) (Managed, error) {
 	var m Managed
 	for _, im := range imgs.Items {
 		m.Images = append(m.Images, ManagedImage{
-			ID: im.ID, Tags: im.RepoTags, Size: im.Size, Created: time.Unix(im.Created, 0), Labels: im.Labels,
+			ID: im.ID, Tags: realTags(im.RepoTags), Size: im.Size, Created: time.Unix(im.Created, 0), Labels: im.Labels,
 		})
 	}
 	for _, ct := range ctrs.Items {

@@ -116,6 +116,11 @@ func TestIntegrationBuildMultiStage(t *testing.T) {
 				t.Fatalf("build: %v", err)
 			}
 			t.Logf("first build: %+v", res)
+			removeStageImages(t, c, res.StageImages)
+			// The legacy builder leaves stage "build" behind as an untagged image; BuildKit nothing.
+			if want := map[Builder]int{BuilderLegacy: 1, BuilderBuildKit: 0}[b]; len(res.StageImages) != want {
+				t.Errorf("stage images %q, want %d", res.StageImages, want)
+			}
 			started := eventsOf(events, EventStepStarted)
 			if !slices.ContainsFunc(started, func(e Event) bool { return e.Name == "COPY --from=build /app.bin /app.bin" }) {
 				t.Errorf("no step COPY --from=build in %v", started)
@@ -176,6 +181,51 @@ func TestIntegrationBuildMultiStage(t *testing.T) {
 				t.Errorf("cached rebuild made %s, first build %s", res2.ImageID, res.ImageID)
 			}
 		})
+	}
+}
+
+// removeStageImages removes the stage images of a build when the test ends.
+func removeStageImages(t *testing.T, c *Client, ids []string) {
+	t.Cleanup(func() {
+		for _, id := range ids {
+			if err := c.RemoveStageImage(context.Background(), id); err != nil {
+				t.Errorf("clean up: %v", err)
+			}
+		}
+	})
+}
+
+// TestIntegrationRemoveStageImage: a stage image goes only while it is untagged and unused;
+// the daemon says when it is in use, and one already gone is no error.
+func TestIntegrationRemoveStageImage(t *testing.T) {
+	c := requireDaemon(t)
+	dockertest.NeedImage(t, c.Inspect, testBase)
+	files := multistage()
+	tag := testTag(t, c, "stages")
+	res, err := c.Build(buildCtx(t), BuildRequest{Context: mapFS("Dockerfile", files["Dockerfile"], "app.txt", files["app.txt"]), Tag: tag, Builder: BuilderLegacy}, nil)
+	if err != nil || len(res.StageImages) != 1 {
+		t.Fatalf("build: %v, stage images %q", err, res.StageImages)
+	}
+	stage := res.StageImages[0]
+	removeStageImages(t, c, res.StageImages)
+	ctx := context.Background()
+
+	name := "docktutor-test-uses-stage-" + nonce()
+	dockerCLI(t, "create", "--name", name, stage, "true")
+	err = c.RemoveStageImage(ctx, stage)
+	dockerCLI(t, "rm", name)
+	if !errors.Is(err, ErrImageInUse) {
+		t.Errorf("a stage image a container uses: %v, want ErrImageInUse", err)
+	}
+
+	adopted := testRepo + ":adopted-" + nonce()
+	dockerCLI(t, "tag", stage, adopted)
+	if err := c.RemoveStageImage(ctx, stage); !errors.Is(err, ErrNotManaged) || !strings.Contains(err.Error(), adopted) {
+		t.Errorf("a tagged stage image: %v, want ErrNotManaged naming the tag", err)
+	}
+	dockerCLI(t, "rmi", adopted) // its last tag: the image goes with it
+	if err := c.RemoveStageImage(ctx, stage); err != nil {
+		t.Errorf("a stage image gone already: %v, want no error", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -26,6 +27,11 @@ type StreamSummary struct {
 	CachedSteps int    // steps satisfied from the cache
 	// StepLog is every step the stream reported, internal ones included, with its state.
 	StepLog []Step
+	// StageImages are the images of the build stages the legacy builder made for this build and
+	// left untagged and without the build's labels, "sha256:…": every stage's but the last of a
+	// successful build (that one is ImageID), in order. A stage taken whole from the cache is
+	// left out: its image may be another build's. BuildKit leaves no such images.
+	StageImages []string
 
 	// container is the legacy builder's intermediate container of the step in progress
 	// (" ---> Running in <id>"), so a cancelled build can make sure it is gone.
@@ -81,6 +87,7 @@ type streamDecoder struct {
 	legacy  legacyDecoder
 	bk      buildkitDecoder
 	imageID string
+	stages  []string // StageImages so far
 	failure *BuildError
 	payload []byte // reused buffer for base64-decoded trace payloads
 }
@@ -300,6 +307,9 @@ func (d *streamDecoder) message(m *jsonMessage) {
 		}
 		if json.Unmarshal(m.Aux, &aux) == nil && aux.ID != "" {
 			d.imageID = aux.ID
+			if m.ID == "" {
+				d.stageEnded(aux.ID)
+			}
 		}
 		return
 	}
@@ -321,6 +331,14 @@ func (d *streamDecoder) message(m *jsonMessage) {
 	}
 	if msg != "" {
 		d.fail(strings.TrimSpace(termtext.Plain(msg)))
+	}
+}
+
+// stageEnded notes the image the legacy builder reports at the end of a stage, when this build
+// made it (see Steps.stageBuilt). Which one is the image itself is known only at the end.
+func (d *streamDecoder) stageEnded(id string) {
+	if d.steps.stageBuilt() && !slices.Contains(d.stages, id) {
+		d.stages = append(d.stages, id)
 	}
 }
 
@@ -365,7 +383,7 @@ func (d *streamDecoder) finish(readErr error) (StreamSummary, error) {
 	d.legacy.finish(ok)
 	d.bk.finish(ok)
 
-	sum := StreamSummary{container: d.legacy.container, StepLog: d.steps.All()}
+	sum := StreamSummary{container: d.legacy.container, StepLog: d.steps.All(), StageImages: d.stages}
 	sum.Steps, sum.CachedSteps = d.steps.Counts()
 	switch {
 	case d.bk.seen:
@@ -388,6 +406,13 @@ func (d *streamDecoder) finish(readErr error) (StreamSummary, error) {
 		sum.ImageID = d.imageID
 		if !strings.HasPrefix(strings.TrimPrefix(d.imageID, "sha256:"), d.legacy.builtID) {
 			sum.ImageID = d.legacy.builtID
+		}
+		// The last stage's image is the image: tagged, labelled, not a stage image.
+		sum.StageImages = nil
+		for _, id := range d.stages {
+			if id != d.imageID {
+				sum.StageImages = append(sum.StageImages, id)
+			}
 		}
 	}
 	if sum.ImageID != "" {

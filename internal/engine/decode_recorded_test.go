@@ -141,6 +141,10 @@ func TestRecordedLegacy(t *testing.T) {
 	if first.sum.Builder != BuilderLegacy || first.sum.Steps != 7 || first.sum.CachedSteps != 0 || len(first.sum.ImageID) != len("sha256:")+64 {
 		t.Errorf("summary %+v", first.sum)
 	}
+	// Stage "build" ends with an aux ID: its image, left untagged, made by this build.
+	if want := []string{"sha256:53de4f986fdd764f93ed8807b870c83f66608a00d29b7441c5aa0af08b60cbf5"}; !slices.Equal(first.sum.StageImages, want) {
+		t.Errorf("stage images %q, want %q", first.sum.StageImages, want)
+	}
 
 	cached := decodeRecorded(t, "cached-legacy")
 	if cached.err != nil {
@@ -160,6 +164,11 @@ func TestRecordedLegacy(t *testing.T) {
 	}
 	if len(eventsOf(cached.events, EventLog)) != 0 {
 		t.Errorf("a cached RUN printed: %v", eventsOf(cached.events, EventLog))
+	}
+	// The same stage image again, but from the cache: this build did not make it (another
+	// build did, perhaps the learner's own), so it is not this build's to record.
+	if len(cached.sum.StageImages) != 0 {
+		t.Errorf("a stage taken whole from the cache was recorded: %q", cached.sum.StageImages)
 	}
 }
 
@@ -187,8 +196,9 @@ func TestRecordedBuildKit(t *testing.T) {
 			t.Errorf("RUN done without its duration: %+v", e)
 		}
 	}
-	if first.sum.Builder != BuilderBuildKit || first.sum.Steps != 5 || first.sum.CachedSteps != 0 || len(first.sum.ImageID) != len("sha256:")+64 {
-		t.Errorf("summary %+v", first.sum)
+	if first.sum.Builder != BuilderBuildKit || first.sum.Steps != 5 || first.sum.CachedSteps != 0 || len(first.sum.ImageID) != len("sha256:")+64 ||
+		len(first.sum.StageImages) != 0 {
+		t.Errorf("summary %+v (BuildKit leaves no stage images)", first.sum)
 	}
 
 	cached := decodeRecorded(t, "cached-buildkit")
@@ -259,6 +269,13 @@ func TestRecordedTarget(t *testing.T) {
 	}
 	if !slices.Contains(names(legacy.events), `RUN echo "unneeded stage ran"`) {
 		t.Errorf("legacy steps %q: the unneeded stage should have run", names(legacy.events))
+	}
+	wantStages := []string{
+		"sha256:791bbf4a2cfcce58245090fd93ae4c746159d3f2d6b762aa1d273de5e280fde4", // base
+		"sha256:a4486747be8d64816357de19bc25ab15212e6b953400e7fd674caacc38fd419a", // unneeded
+	}
+	if !slices.Equal(legacy.sum.StageImages, wantStages) || len(bk.sum.StageImages) != 0 {
+		t.Errorf("stage images: legacy %q, want %q; BuildKit %q, want none", legacy.sum.StageImages, wantStages, bk.sum.StageImages)
 	}
 	wantBK := []string{
 		"([internal] load remote build context)", "(copy /context /)",

@@ -158,6 +158,54 @@ func TestDecodeLegacyCutShort(t *testing.T) {
 	}
 }
 
+// TestDecodeLegacyStageImages: the aux ID the legacy builder sends at the end of each stage but
+// the last names an image it leaves untagged. StageImages keeps the ones this build made, also
+// when the build then fails; not the image itself, not a stage that only names its base (the
+// ID is the base image's), not one taken whole from the cache, and none twice.
+func TestDecodeLegacyStageImages(t *testing.T) {
+	aux := func(digit string) string {
+		return `{"aux":{"ID":"sha256:` + strings.Repeat(digit, 64) + `"}}` + "\r\n"
+	}
+	id := func(digit string) string { return "sha256:" + strings.Repeat(digit, 64) }
+	built := func(n, total int, digit string) string {
+		return streamJSON(fmt.Sprintf("Step %d/%d : RUN make %s", n, total, digit), "\n", " ---> Running in 0123456789ab\n",
+			"Removing intermediate container 0123456789ab\n", " ---> "+strings.Repeat(digit, 12)+"\n") + aux(digit)
+	}
+	cached := func(n, total int, digit string) string {
+		return streamJSON(fmt.Sprintf("Step %d/%d : RUN make %s", n, total, digit), "\n", " ---> Using cache\n", " ---> "+strings.Repeat(digit, 12)+"\n") + aux(digit)
+	}
+	from := func(n, total int, as string) string {
+		return streamJSON(fmt.Sprintf("Step %d/%d : FROM alpine:3.22 AS %s", n, total, as), "\n", " ---> 999999999999\n")
+	}
+	success := func(digit string) string {
+		return streamJSON("Successfully built "+strings.Repeat(digit, 12)+"\n", "Successfully tagged x:y\n")
+	}
+	failure := streamJSON("Step 5/6 : RUN exit 1", "\n", " ---> Running in 0123456789ab\n") +
+		`{"errorDetail":{"code":1,"message":"The command '/bin/sh -c exit 1' returned a non-zero code: 1"},"error":"The command '/bin/sh -c exit 1' returned a non-zero code: 1"}` + "\r\n"
+	tests := []struct {
+		name   string
+		stream string
+		want   []string
+	}{
+		{"built stages, then the image", from(1, 6, "a") + built(2, 6, "1") + from(3, 6, "b") + built(4, 6, "2") + from(5, 6, "c") + built(6, 6, "3") + success("3"),
+			[]string{id("1"), id("2")}},
+		{"the build fails after a stage", from(1, 6, "a") + built(2, 6, "1") + from(3, 6, "b") + cached(4, 6, "2") + failure,
+			[]string{id("1")}},
+		{"a stage that only names its base", streamJSON("Step 1/3 : FROM alpine:3.22 AS base", "\n", " ---> 999999999999\n") + aux("9") +
+			from(2, 3, "c") + built(3, 3, "3") + success("3"), nil},
+		{"the same stage twice, the second from the cache", from(1, 6, "a") + built(2, 6, "1") + from(3, 6, "b") + cached(4, 6, "1") +
+			from(5, 6, "c") + built(6, 6, "3") + success("3"), []string{id("1")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, sum, _ := decodeString(t, tt.stream)
+			if !slices.Equal(sum.StageImages, tt.want) {
+				t.Errorf("stage images %q, want %q", sum.StageImages, tt.want)
+			}
+		})
+	}
+}
+
 func TestDecodeLegacyKeepsRunningContainer(t *testing.T) {
 	// A stream cut off in the middle of a RUN (a cancelled build) leaves the container ID in
 	// the summary, for clean-up.

@@ -165,6 +165,10 @@ type BuildResult struct {
 	// StepLog is every step the builder reported, internal ones included, in its order, with
 	// its state (Steps.All): also after a failure, as far as the build got.
 	StepLog []Step
+	// StageImages are the untagged, unlabelled images of build stages that the legacy builder
+	// made for this build and leaves behind (see StreamSummary.StageImages), also after a
+	// failure. Client.RemoveStageImage removes them.
+	StageImages []string
 }
 
 // ImageInfo is what docktutor measures of an image.
@@ -221,7 +225,7 @@ type RunResult struct {
 // ManagedImage is an image docktutor built (it carries LabelManaged).
 type ManagedImage struct {
 	ID      string
-	Tags    []string
+	Tags    []string // none for an untagged image (never "<none>:<none>")
 	Size    int64
 	Created time.Time
 	Labels  map[string]string

@@ -89,6 +89,10 @@ func (e *StartError) Error() string {
 // only ever touches images carrying LabelManaged, and containers docktutor named and labelled.
 var ErrNotManaged = errors.New("not created by docktutor")
 
+// ErrImageInUse is returned when the daemon will not remove an image because a container or
+// another image still uses it: nothing is wrong, it can go once they are gone.
+var ErrImageInUse = errors.New("in use by a container or another image")
+
 func errString(err error) string {
 	if err == nil {
 		return "unknown error"

@@ -186,6 +186,23 @@ func (s *Steps) Learner() []Step {
 	return out
 }
 
+// stageBuilt reports whether the stage of the latest step made something of its own: whether a
+// step of it after its FROM ran rather than coming from the cache. A stage that did not ends in
+// an image that existed before the build, perhaps another build's (the same stage in the
+// learner's own Dockerfile), or the base image itself.
+func (s *Steps) stageBuilt() bool {
+	if len(s.list) == 0 {
+		return false
+	}
+	stage := s.list[len(s.list)-1].Stage
+	for i := len(s.list) - 1; i >= 0 && s.list[i].Stage == stage && !IsFrom(s.list[i].Name); i-- {
+		if s.list[i].State != StepCached {
+			return true
+		}
+	}
+	return false
+}
+
 // Counts returns how many of the learner's steps the build ran or reused, and how many of them
 // came from the cache.
 func (s *Steps) Counts() (steps, cached int) {

@@ -53,6 +53,10 @@ type Result struct {
 	StepResults []StepResult `json:"step_results,omitempty"`
 	// Checks are the strategy's checks, in the lesson's order, as far as the run got.
 	Checks []CheckResult `json:"checks,omitempty"`
+	// StageImages are the IDs of the untagged stage images the legacy builder made for this
+	// run's builds (the rebuild's too) and left behind, also when a build failed: docktutor
+	// records them (progress.ResultsCache.AddStageImages) so that clean can remove them.
+	StageImages []string `json:"stage_images,omitempty"`
 	// Rebuild is the second build of a strategy with an edit: the same Dockerfile on a copy of
 	// the context with one file changed. Comparing its StepResults with the first build's shows
 	// which steps the cache reused.
@@ -200,6 +204,7 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 		}
 		rb, err := runOnce(ctx, eng, s, opts, edited, tag+"-edit", emit, phase)
 		res.Rebuild = &rb
+		res.StageImages = append(res.StageImages, rb.StageImages...)
 		if err != nil {
 			res.Passed = false
 			return res.fail(fmt.Errorf("rebuild after editing %s: %w", s.Edit.File, err))
@@ -251,6 +256,7 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 	res.BuildSeconds = br.Duration.Seconds()
 	res.Steps, res.CachedSteps = br.Steps, br.CachedSteps
 	res.ImageID = br.ImageID
+	res.StageImages = br.StageImages
 	if err != nil {
 		return res.fail(fmt.Errorf("build %s: %w", s.ID, err))
 	}

@@ -2,8 +2,10 @@ package lab_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +48,7 @@ func TestMultistageLessonOnDaemon(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 				res, err := lab.Run(ctx, eng, s, opts, lab.Hooks{})
 				cancel()
+				removeStageImages(t, eng, res)
 				if err != nil {
 					t.Fatalf("%s: %v\noutput: %s", s.ID, err, res.RunOutput)
 				}
@@ -105,6 +108,25 @@ func dockerInspect(t *testing.T, ref, format string) string {
 		t.Fatalf("docker image inspect %s: %v", ref, err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// removeStageImages removes the stage images a run left when the test ends. Tests end their
+// clean-ups latest first, as stage images must go: a stage built FROM an earlier one holds it.
+// One that the strategy's image is built on goes with that image (removeNamespace).
+func removeStageImages(t *testing.T, eng engine.Engine, res lab.Result) {
+	c, ok := eng.(interface {
+		RemoveStageImage(ctx context.Context, id string) error
+	})
+	if !ok {
+		return
+	}
+	t.Cleanup(func() {
+		for _, id := range slices.Backward(res.StageImages) {
+			if err := c.RemoveStageImage(context.Background(), id); err != nil && !errors.Is(err, engine.ErrImageInUse) {
+				t.Errorf("clean up: %v", err)
+			}
+		}
+	})
 }
 
 // removeNamespace deletes the images a test created under docktutor/<ns>/.

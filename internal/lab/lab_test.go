@@ -459,3 +459,42 @@ func (e failingEngine) Build(ctx context.Context, req engine.BuildRequest, emit 
 	res, _ := e.cacheEngine.Build(ctx, req, emit)
 	return res, errors.New("boom")
 }
+
+// TestStageImages: the stage images a build leaves reach the result, the rebuild's with the
+// first build's, and a failed build's too: every one of them is left on the daemon.
+func TestStageImages(t *testing.T) {
+	l := load(t, `strategies:
+  - id: edited
+    title: Edited
+    app: py
+    dockerfile: e.Dockerfile
+    explain: x
+    expect: hello
+    edit: {file: hello.py, append: "print('edited')"}
+`, map[string]string{"e.Dockerfile": "FROM python:3.13 AS build\nCOPY hello.py /\nFROM python:3.13-slim\nCOPY --from=build /hello.py /\n"})
+	eng := stagesEngine{cacheEngine: &cacheEngine{answers: map[string]engine.RunResult{"": {Output: "hello\n"}}}}
+	res, err := lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{}, lab.Hooks{})
+	if want := []string{"sha256:stage-of-build-1", "sha256:stage-of-build-2"}; err != nil || !slices.Equal(res.StageImages, want) {
+		t.Errorf("stage images %q (err %v), want %q", res.StageImages, err, want)
+	}
+	eng.fail = errors.New("boom")
+	res, err = lab.Run(context.Background(), eng, l.Strategies[0], lab.Options{}, lab.Hooks{})
+	if want := []string{"sha256:stage-of-build-3"}; err == nil || !slices.Equal(res.StageImages, want) {
+		t.Errorf("failed build: stage images %q (err %v), want %q", res.StageImages, err, want)
+	}
+}
+
+// stagesEngine's builds each leave one stage image, then fail with fail, if set.
+type stagesEngine struct {
+	*cacheEngine
+	fail error
+}
+
+func (e stagesEngine) Build(ctx context.Context, req engine.BuildRequest, emit func(engine.Event)) (engine.BuildResult, error) {
+	res, err := e.cacheEngine.Build(ctx, req, emit)
+	res.StageImages = []string{fmt.Sprintf("sha256:stage-of-build-%d", len(e.builds))}
+	if e.fail != nil {
+		err = e.fail
+	}
+	return res, err
+}

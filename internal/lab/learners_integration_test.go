@@ -33,6 +33,7 @@ func TestTwoLearnersOneDaemon(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 				res, err := lab.Run(ctx, eng, s, lab.Options{Builder: engine.BuilderLegacy, Namespace: ns}, lab.Hooks{})
 				cancel()
+				removeStageImages(t, eng, res)
 				if err != nil {
 					t.Errorf("%s/%s: %v", ns, id, err)
 				}
@@ -80,6 +81,7 @@ func TestAnotherLearnersTag(t *testing.T) {
 	defer cancel()
 	var reported string
 	res, err := lab.Run(ctx, eng, s, lab.Options{Builder: engine.BuilderLegacy}, lab.Hooks{Tag: func(tag string) { reported = tag }})
+	removeStageImages(t, eng, res)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -121,6 +121,7 @@ func runStrategy(t *testing.T, eng engine.Engine, s *lesson.Strategy, opts lab.O
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	res, err := lab.Run(ctx, eng, s, opts, lab.Hooks{})
+	removeStageImages(t, eng, res)
 	name := s.Lesson() + "/" + s.ID
 	if err != nil {
 		t.Errorf("%s (%s): %v\noutput: %s", name, res.Builder, err, res.RunOutput)
