@@ -31,13 +31,13 @@ func (c *Client) contents(ctx context.Context, ref string, created func(id strin
 	if err != nil {
 		if ctx.Err() != nil {
 			c.removeAbandoned(ctx, name)
-			return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, ctx.Err())
+			return inside.Report{}, ctx.Err()
 		}
-		return inside.Report{}, fmt.Errorf("contents of %s: create container: %w", ref, err)
+		return inside.Report{}, fmt.Errorf("create container: %w", err)
 	}
 	defer func() {
 		if _, rerr := c.removeNow(ctx, id); rerr != nil && err == nil {
-			err = fmt.Errorf("contents of %s: remove container %.12s: %w", ref, id, rerr)
+			err = fmt.Errorf("remove container %.12s: %w", id, rerr)
 		}
 	}()
 	if created != nil {
@@ -55,9 +55,9 @@ func (c *Client) contents(ctx context.Context, ref string, created func(id strin
 	case ctx.Err() != nil:
 		// A cancel breaks the request or closes the stream under Analyze: the cancel is the
 		// reason, whatever the broken stream says.
-		return inside.Report{}, fmt.Errorf("contents of %s: %w", ref, ctx.Err())
+		return inside.Report{}, ctx.Err()
 	}
-	return inside.Report{}, fmt.Errorf("contents of %s: export: %w", ref, err)
+	return inside.Report{}, fmt.Errorf("export: %w", err)
 }
 
 // createForExport creates, without starting it, a container of ref named name and carrying

@@ -111,8 +111,8 @@ func TestIntegrationContentsCleanUp(t *testing.T) {
 	c := requireDaemon(t)
 	t.Run("missing image", func(t *testing.T) {
 		_, err := c.Contents(context.Background(), "docktutor-test/no-such-image:"+nonce())
-		if err == nil || !strings.Contains(err.Error(), "contents of docktutor-test/no-such-image") {
-			t.Fatalf("err = %v, want a create error naming the image", err)
+		if err == nil || !strings.Contains(err.Error(), "create container") || !strings.Contains(err.Error(), "docktutor-test/no-such-image") {
+			t.Fatalf("err = %v, want a create error with the daemon's words naming the image", err)
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {

@@ -37,6 +37,9 @@ type Engine struct {
 	ImageLabels map[string]string
 	// Info is what Info returns.
 	DaemonInfo engine.DaemonInfo
+	// StageImages maps a tag to the IDs of the stage images its build reports leaving behind,
+	// as the legacy builder's multi-stage builds do.
+	StageImages map[string][]string
 	// ContentsErr and ListErr, when set, are what Contents and ListManaged fail with.
 	ContentsErr, ListErr error
 
@@ -107,9 +110,10 @@ func (e *Engine) Build(ctx context.Context, req engine.BuildRequest, emit func(e
 	for i := 0; i < logs; i++ {
 		emit(engine.Event{Kind: engine.EventLog, Step: 3, Text: fmt.Sprintf("log line %d", i)})
 	}
+	res.StageImages = e.StageImages[req.Tag]
 	if e.Hang {
 		<-ctx.Done()
-		return res, fmt.Errorf("build %s: %w", req.Tag, ctx.Err())
+		return res, ctx.Err()
 	}
 	if msg, ok := e.Fail[req.Tag]; ok {
 		emit(engine.Event{Kind: engine.EventError, Text: msg})

@@ -108,21 +108,25 @@ func (d *lessonData) statusTitle() string {
 // finish records how a strategy's run ended and starts gathering the evidence about its image.
 func (d *lessonData) finish(s *lesson.Strategy, res lab.Result, err error) tea.Cmd {
 	delete(d.measured, s.ID)
+	if d.cache != nil && len(res.StageImages) > 0 {
+		// Failed or not, the build left them: docktutor clean removes them.
+		d.cache.AddStageImages(res.StageImages...)
+	}
 	if t := d.trackers[s.ID]; t != nil {
 		// The image exists once the build step succeeded, even if the run then failed.
 		t.Finish(res.ImageID != "")
 	}
 	switch {
 	case err != nil && lab.IsCanceled(err):
-		return nil
+		return saveCmd(nil, d.cache)
 	case err != nil:
 		d.failed[s.ID] = termtext.PlainLines(err.Error())
 		if res.SizeBytes == 0 {
-			return nil
+			return saveCmd(nil, d.cache)
 		}
 		// The image exists even though its run or a check failed: still worth a look.
 		d.results[s.ID] = res
-		return d.gather(s.ID, res)
+		return tea.Batch(saveCmd(nil, d.cache), d.gather(s.ID, res))
 	}
 	delete(d.failed, s.ID)
 	d.results[s.ID] = res

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,4 +107,30 @@ func qaProgressDriver(t *testing.T, c *lesson.Course) *driver {
 		return qaEngine{fe}, fe.DaemonInfo, nil
 	}
 	return newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect, Progress: store}, 120, 40)
+}
+
+// TestStageImagesRecorded: the stage images a build leaves, failed or not, are recorded for
+// docktutor clean, as docktutor build records them.
+func TestStageImagesRecorded(t *testing.T) {
+	cacheDir := t.TempDir()
+	results, _, err := progress.OpenResults(cacheDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "GET / -> 200 OK"
+	fe.StageImages = map[string][]string{
+		"docktutor/multistage:python-multistage": {"sha256:aaa"},
+		"docktutor/multistage:go-multistage":     {"sha256:bbb"},
+	}
+	fe.Fail = map[string]string{"docktutor/multistage:go-multistage": "RUN go build: exit code 1"}
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe), Results: results}, 120, 40)
+	d.key("B")
+	again, _, err := progress.OpenResults(cacheDir) // what clean, another process, reads
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := again.StageImages(); !slices.Equal(got, []string{"sha256:aaa", "sha256:bbb"}) {
+		t.Errorf("stage images recorded: %v, want both builds' (the failed one's too)", got)
+	}
 }
