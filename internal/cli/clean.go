@@ -371,8 +371,12 @@ func printClean(w io.Writer, rep cleanReport) {
 		}
 		return fmt.Sprintf("  %-44s  %9s", p(name), human.Size(im.SizeBytes))
 	}
+	nameW := 0 // docktutor's own names are 46 characters: the column fits the longest
+	for _, c := range rep.Containers {
+		nameW = max(nameW, len(p(c.Name)))
+	}
 	ctrLine := func(c cleanedContainer) string {
-		return fmt.Sprintf("  %-12.12s  %-24s  %-8s  %s", c.ID, p(c.Name), p(c.State), p(c.Image))
+		return fmt.Sprintf("  %-12.12s  %-*s  %-8s  %s", c.ID, nameW, p(c.Name), p(c.State), p(c.Image))
 	}
 	if len(ctrsGone) > 0 {
 		fmt.Fprintf(w, "%s %s:\n", verb, human.Plural(len(ctrsGone), "container", "containers"))
