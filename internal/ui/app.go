@@ -139,6 +139,9 @@ type Model struct {
 	screen screen
 	menu   menuModel
 	lesson *lessonScreen
+	// opened keeps every lesson screen of the session, so that going back to a lesson finds it
+	// as it was left: its results fresh, its evidence gathered, its focus and scroll.
+	opened map[string]*lessonScreen
 	help   help.Model
 
 	fullHelp       bool
@@ -162,7 +165,7 @@ func New(opts Options) *Model {
 		isDark: opts.Dark, plain: opts.Plain, checking: opts.Connect != nil, course: opts.Course,
 	}
 	c.workCtx, c.workCancel = context.WithCancel(context.Background())
-	m := &Model{opts: opts, c: c, menu: newMenu(opts.Course, opts.Progress), help: help.New(), warnings: opts.Warnings}
+	m := &Model{opts: opts, c: c, menu: newMenu(opts.Course, opts.Progress), help: help.New(), warnings: opts.Warnings, opened: map[string]*lessonScreen{}}
 	m.help.Styles = help.DefaultStyles(opts.Dark)
 	if opts.Lesson != "" {
 		if l, ok := opts.Course.Find(opts.Lesson); ok {
@@ -263,6 +266,9 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 	case connectedMsg:
 		m.c.checking = false
 		m.c.eng, m.c.info, m.c.engErr = msg.eng, msg.info, msg.err
+		if m.lesson != nil {
+			return m.lesson.Update(msg) // it may now gather the evidence it shows
+		}
 		return nil, true
 	case tea.KeyPressMsg:
 		return tea.Batch(m.handleKey(msg), m.startConnect()), true
@@ -341,7 +347,11 @@ func (m *Model) openLesson(l *lesson.Lesson) tea.Cmd {
 	if m.lesson != nil && m.lesson.lesson().ID == l.ID {
 		return nil
 	}
-	m.lesson = newLessonScreen(m.c, l, lab.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace}, m.opts.Progress, m.opts.Results)
+	m.lesson = m.opened[l.ID]
+	if m.lesson == nil {
+		m.lesson = newLessonScreen(m.c, l, lab.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace}, m.opts.Progress, m.opts.Results)
+		m.opened[l.ID] = m.lesson
+	}
 	return tea.Batch(m.lesson.resize(), m.lesson.saveLast())
 }
 

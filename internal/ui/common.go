@@ -26,36 +26,57 @@ type common struct {
 	engErr   error
 	checking bool // a connection attempt is under way
 
-	// Background work on the daemon (builds, image analyses) runs under workCtx and is counted
-	// in work, so that quitting can cancel it and wait for its clean-up: a container created
-	// for an analysis must be removed even when the learner quits halfway through.
+	// Background work that creates things on the daemon (builds, image analyses) runs under
+	// workCtx and is counted in work, so that quitting can cancel it and wait for its clean-up:
+	// a container created for an analysis must be removed even when the learner quits halfway
+	// through. Work counts from when it starts; once stopping is set, none starts.
 	workCtx    context.Context
 	workCancel context.CancelFunc
 	work       sync.WaitGroup
+	workMu     sync.Mutex
+	stopping   bool
+}
+
+// beginWork counts a piece of work that is starting, unless the program is stopping.
+func (c *common) beginWork() bool {
+	c.workMu.Lock()
+	defer c.workMu.Unlock()
+	if c.stopping {
+		return false
+	}
+	c.work.Add(1)
+	return true
 }
 
 // goWork runs fn in the background as counted work.
 func (c *common) goWork(fn func()) {
-	c.work.Add(1)
+	if !c.beginWork() {
+		return
+	}
 	go func() {
 		defer c.work.Done()
 		fn()
 	}()
 }
 
-// workCmd is a command that runs as counted work: it is counted now, while the model owns the
-// program, so that quitting waits for its clean-up even if Bubble Tea has not started it yet.
+// workCmd is a command that runs as counted work. It counts when Bubble Tea runs it, not when
+// it is made: a command that never runs (the learner quit first) must not hold quitting up.
 func (c *common) workCmd(fn func(ctx context.Context) tea.Msg) tea.Cmd {
-	c.work.Add(1)
 	ctx := c.workCtx
 	return func() tea.Msg {
+		if !c.beginWork() {
+			return nil
+		}
 		defer c.work.Done()
 		return fn(ctx)
 	}
 }
 
-// stopWork cancels background work and waits, at most timeout, for it to clean up.
+// stopWork cancels background work and waits, at most timeout, for what started to clean up.
 func (c *common) stopWork(timeout time.Duration) {
+	c.workMu.Lock()
+	c.stopping = true
+	c.workMu.Unlock()
 	c.workCancel()
 	done := make(chan struct{})
 	go func() { c.work.Wait(); close(done) }()

@@ -44,7 +44,7 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 			if stg.Name != "" {
 				name = " AS " + stg.Name
 			}
-			mark := "discarded after the build"
+			mark := "not shipped"
 			if stg.Index == g.Target {
 				mark = "THE IMAGE"
 			}
@@ -58,21 +58,28 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 		if !built {
 			return need(qu.Strategy)
 		}
-		ev := d.images[qu.Strategy]
-		cmd := commandText(fmt.Sprintf("docker images --filter label=%s=%s --filter reference=%s", engine.LabelStrategy, qu.Strategy, ev.repo), width, st)
+		ev, ok := d.images[qu.Strategy]
+		cmd := commandText(fmt.Sprintf("docker images --filter label=%s=%s --filter reference=%s", engine.LabelStrategy, qu.Strategy, repository(res.Image)), width, st)
 		switch {
 		case ev.err != nil:
 			return cmd + "\n" + failed("Could not list the images", ev.err)
-		case ev.pending:
+		case !ok || ev.pending:
 			return cmd + "\n" + st.Muted.Render("    Counting images…")
 		}
-		return cmd + "\n" + fmt.Sprintf("    %s: %s", human.Plural(ev.n, "image", ""), res.Image)
+		return cmd + "\n" + fmt.Sprintf("    %s: %s", human.Plural(ev.value, "image", ""), res.Image)
 	case lesson.EvidenceHistory:
 		if !built {
 			return need(qu.Strategy)
 		}
 		lines := []string{commandText("docker history "+res.Image, width, st)}
-		for _, l := range res.Info.Layers {
+		ev, ok := d.layers[qu.Strategy]
+		switch {
+		case ev.err != nil:
+			return lines[0] + "\n" + failed("Could not read the history", ev.err)
+		case !ok || ev.pending:
+			return lines[0] + "\n" + st.Muted.Render("    Reading the history…")
+		}
+		for _, l := range ev.value {
 			if l.Empty {
 				continue
 			}
@@ -85,8 +92,8 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 			}
 			lines = append(lines, fmt.Sprintf("  %9s  %s", size, truncate(by, width-13)))
 		}
-		if ev := d.inside[qu.Strategy]; ev.err == nil && !ev.pending && ev.imageID != "" {
-			lines = append(lines, insideLine("Compilers", ev.report.Compilers, st))
+		if in, ok := d.inside[qu.Strategy]; ok && in.ready() {
+			lines = append(lines, insideLine("Compilers", in.value.Compilers, st))
 		}
 		return strings.Join(lines, "\n")
 	case lesson.EvidenceFiles, lesson.EvidenceInside:
@@ -96,15 +103,11 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 		}
 		var parts []string
 		for _, id := range ids {
-			ev, ok := d.inside[id]
-			switch {
-			case d.results[id].Image == "":
+			if d.results[id].Image == "" {
 				parts = append(parts, need(id))
-			case !ok:
-				parts = append(parts, st.Muted.Render("Not looked inside "+id+" yet — r looks."))
-			default:
-				parts = append(parts, insideView(id, ev, qu.Evidence == lesson.EvidenceFiles, st, width))
+				continue
 			}
+			parts = append(parts, insideView(id, d.inside[id], qu.Evidence == lesson.EvidenceFiles, st, width))
 		}
 		return strings.Join(parts, "\n\n")
 	case lesson.EvidenceSizes:
@@ -115,26 +118,36 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 		out := RenderChart(bars, st, width)
 		a, okA := d.results[qu.Strategy]
 		b, okB := d.results[qu.Compare]
-		if okA && okB && a.SizeBytes > 0 {
-			out += "\n" + wrapText(fmt.Sprintf("%s is %.0f× the size of %s: %s more.",
-				qu.Compare, float64(b.SizeBytes)/float64(a.SizeBytes), qu.Strategy, human.Size(b.SizeBytes-a.SizeBytes)), width)
+		if okA && okB && a.SizeBytes > 0 && b.SizeBytes > a.SizeBytes {
+			out += "\n" + wrapText(fmt.Sprintf("%s is %s the size of %s: %s more.",
+				qu.Compare, ratioText(b.SizeBytes, a.SizeBytes), qu.Strategy, human.Size(b.SizeBytes-a.SizeBytes)), width)
 		}
 		return out
 	}
 	return ""
 }
 
-// insideView says what an image holds, or that the analysis is under way or failed: file count
-// and weight, shell, compilers, package managers, and with files the biggest top-level folders.
-func insideView(title string, ev insideEvidence, files bool, st Styles, width int) string {
+// ratioText is how many times larger big is than small: "107×", or "1.4×" below ten.
+func ratioText(big, small int64) string {
+	r := float64(big) / float64(small)
+	if r < 10 {
+		return fmt.Sprintf("%.1f×", r)
+	}
+	return fmt.Sprintf("%.0f×", r)
+}
+
+// insideView says what an image holds, or that the analysis is under way (or not started: the
+// lesson screen starts it as soon as a pane shows it) or failed: file count and weight, shell,
+// compilers, package managers, and with files the biggest top-level folders.
+func insideView(title string, ev evidence[inside.Report], files bool, st Styles, width int) string {
 	switch {
 	case ev.err != nil:
 		return st.Subtitle.Render(title) + "\n" + st.Error.Render("✗ ") +
 			wrapText("Could not look inside: "+oneLine(ev.err.Error())+" — r retries.", width-2)
-	case ev.pending:
+	case !ev.ready() || ev.value.Files == 0:
 		return st.Subtitle.Render(title) + "\n" + st.Muted.Render("  Looking inside…")
 	}
-	rep := ev.report
+	rep := ev.value
 	lines := []string{st.Subtitle.Render(title) + st.Muted.Render(fmt.Sprintf(" — %d files, %s", rep.Files, human.Size(rep.Bytes)))}
 	lines = append(lines,
 		insideLine("Shell", rep.Shells, st),

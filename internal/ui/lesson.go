@@ -4,6 +4,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/inside"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
@@ -21,7 +23,8 @@ type lessonScreen struct {
 	text   *textPane
 
 	strategy *strategyPane // nil in a lesson with questions
-	panes    []pane        // in focus order: top left, top right, build log, results
+	log      *logPane
+	panes    []pane // in focus order: top left, top right, build log, results
 	focus    int
 }
 
@@ -33,6 +36,7 @@ func newLessonScreen(c *common, l *lesson.Lesson, opts lab.Options, p *progress.
 	s := &lessonScreen{c: c, data: data, runner: newBuildRunner(c, data, opts)}
 	s.text = newTextPane(c, l.ID, l.ID+" · "+l.Title, l.Text)
 	log, results := newLogPane(c, data, s.runner), newResultsPane(c, data)
+	s.log = log
 	if len(l.Questions) > 0 {
 		var answers map[string]int
 		if p != nil {
@@ -66,7 +70,7 @@ func (s *lessonScreen) resize() tea.Cmd {
 		w = lay.rightW // the introduction shows in the answer pane
 	}
 	inner, _ := paneInner(w, 0)
-	return s.text.resize(inner)
+	return tea.Batch(s.text.resize(inner), s.gatherShown())
 }
 
 // saveLast records the lesson and strategy on screen, so the menu resumes here next time.
@@ -88,12 +92,19 @@ func (s *lessonScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 		if !s.runner.current(msg) {
 			return nil, false // a cancelled build's leftovers
 		}
+		cur := s.data.cur
 		cmd := s.runner.take(msg)
-		cmds := append([]tea.Cmd{cmd}, s.broadcast(msg))
-		return tea.Batch(append(cmds, s.runner.after(msg))...), true
+		s.log.Update(msg) // only the build log takes a build's messages
+		cmd = tea.Batch(cmd, s.runner.after(msg))
+		if s.data.cur != cur { // the next build in the queue is another strategy's
+			cmd = tea.Batch(cmd, s.broadcast(strategyMsg{}))
+		}
+		return cmd, true
+	case connectedMsg:
+		return s.gatherShown(), true
 	case spinner.TickMsg:
 		return s.runner.tick(msg)
-	case insideMsg, imagesMsg:
+	case evidenceMsg[inside.Report], evidenceMsg[int], evidenceMsg[[]engine.Layer]:
 		s.data.apply(msg)
 		return nil, true
 	case markdownMsg:
@@ -116,7 +127,21 @@ func (s *lessonScreen) broadcast(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// handleKey acts on a key, then gathers the evidence the screen now shows, if it is missing.
 func (s *lessonScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	cur := s.data.cur
+	cmd := s.key(msg)
+	if s.data.cur != cur {
+		cmd = tea.Batch(cmd, s.broadcast(strategyMsg{}))
+	}
+	return tea.Batch(cmd, s.gatherShown())
+}
+
+// gatherShown gathers what is missing of the evidence on screen: the strategy's in the
+// results pane, and the selected question's. A result from an earlier session has none yet.
+func (s *lessonScreen) gatherShown() tea.Cmd { return s.data.gather(s.evidenceShown()...) }
+
+func (s *lessonScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k, d := s.c.keys, s.data
 	n := len(d.l.Strategies)
 	switch {
@@ -126,7 +151,7 @@ func (s *lessonScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			step = n - 1
 		}
 		d.cur = (d.cur + step) % n
-		return tea.Batch(s.broadcast(strategyMsg{}), s.saveLast())
+		return s.saveLast()
 	case key.Matches(msg, k.Build):
 		return s.build(d.strategy())
 	case key.Matches(msg, k.BuildAll):
@@ -192,12 +217,7 @@ func (s *lessonScreen) answer(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	s.qa.answers[qu.ID] = c
 	s.qa.revealed[qu.ID] = true
-	cmd := s.broadcast(answeredMsg{})
-	if p := s.data.progress; p != nil {
-		p.RecordAnswer(s.data.l.ID, qu.ID, c, qu.Correct(c))
-		cmd = tea.Batch(cmd, saveCmd(p, nil))
-	}
-	return cmd
+	return tea.Batch(s.broadcast(answeredMsg{}), s.data.recordAnswer(qu, c))
 }
 
 // evidenceShown lists the strategies whose evidence is on screen: the selected question's, or

@@ -92,11 +92,10 @@ func sizeBars(d *lessonData) []Bar {
 // sizeChange says how a size compares with a baseline: -74%, +35%, or from twice as large on,
 // ×107 (a percentage of thousands reads as noise).
 func sizeChange(size, base int64) string {
-	ratio := float64(size) / float64(base)
-	if ratio >= 2 {
-		return fmt.Sprintf("×%.0f", ratio)
+	if size >= 2*base {
+		return "×" + strings.TrimSuffix(ratioText(size, base), "×")
 	}
-	return fmt.Sprintf("%+.0f%%", (ratio-1)*100)
+	return fmt.Sprintf("%+.0f%%", (float64(size)/float64(base)-1)*100)
 }
 
 // detail is what was measured of the strategy on screen.
@@ -122,9 +121,7 @@ func (p *resultsPane) detail(width int) string {
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
 			lines = append(lines, "  "+termtext.Line(line))
 		}
-		if ev, ok := d.inside[s.ID]; ok {
-			lines = append(lines, "", insideView("Inside "+s.ID, ev, false, st, width))
-		}
+		lines = append(lines, "", insideView("Inside "+s.ID, d.inside[s.ID], false, st, width))
 		for _, c := range r.Checks {
 			mark := st.OK.Render("✓ ")
 			if !c.Passed {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	tea "charm.land/bubbletea/v2"
 	"context"
 	"errors"
 	"fmt"
@@ -9,10 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/enginefake"
 	"github.com/docktutor/docktutor/internal/inside"
 	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/progress"
 )
 
 // TestQASideBySide: the qa lesson shows the questions beside the answer; answering reveals the
@@ -227,5 +229,40 @@ func TestQAVerdictAfterQuickKeys(t *testing.T) {
 	d.screen()
 	if off := d.m.lesson.panes[1].(*answerPane).scroll.vp.YOffset(); off == 0 {
 		t.Errorf("the answer pane is at its top, not at the verdict:\n%s", d.screen())
+	}
+}
+
+// TestQACachedEvidence: a result carried over from an earlier session has its evidence
+// gathered when a question shows it, not an empty listing of "0 images".
+func TestQACachedEvidence(t *testing.T) {
+	cacheDir := t.TempDir()
+	open := func() *progress.ResultsCache {
+		r, _, err := progress.OpenResults(cacheDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "GET / -> 200 OK"
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return qaEngine{fe}, fe.DaemonInfo, nil }
+	c := loadCourse(t)
+	l, _ := c.Find("qa")
+	d := newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect, Results: open()}, 120, 40)
+	d.key("B")
+
+	d = newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect, Results: open()}, 120, 40) // a new session
+	toQuestion(t, d, l, lesson.EvidenceImages)
+	d.key("e")
+	if s := d.screen(); !strings.Contains(s, "reference=docktutor/qa") || !regexp.MustCompile(`\b1 image\b`).MatchString(s) {
+		t.Errorf("the carried-over result's image count is not gathered:\n%s", s)
+	}
+	for range l.Questions {
+		d.key("up")
+	}
+	toQuestion(t, d, l, lesson.EvidenceHistory)
+	d.key("e")
+	if s := d.screen(); !strings.Contains(s, "FROM base") {
+		t.Errorf("the carried-over result's history is not read:\n%s", s)
 	}
 }

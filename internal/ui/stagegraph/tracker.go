@@ -72,6 +72,7 @@ type Tracker struct {
 
 	stepStage map[int]int // engine step number → stage
 	failed    bool
+	revision  int // counts the changes, for drawings cached by it
 }
 
 // NewTracker returns a tracker for a build of g.Target whose steps are recorded in steps, every
@@ -106,8 +107,13 @@ func (t *Tracker) States() map[int]State {
 	return out
 }
 
+// Revision counts the events and ends the tracker has seen: a drawing of its states made at
+// one revision is still right while it has not moved.
+func (t *Tracker) Revision() int { return t.revision }
+
 // Observe takes one build event, already recorded in the tracker's Steps.
 func (t *Tracker) Observe(ev engine.Event) {
+	t.revision++
 	if t.builder == "" && ev.Kind == engine.EventStepStarted {
 		switch {
 		case ev.Stage != "" || ev.StageTotal > 0:
@@ -154,11 +160,19 @@ func (t *Tracker) Observe(ev engine.Event) {
 	}
 }
 
+// Cancel ends a build the learner cancelled: what was building or waiting reads as skipped,
+// not failed, and what finished stays as it was.
+func (t *Tracker) Cancel() {
+	t.failed = true // stops Finish from calling a running stage failed
+	t.Finish(false)
+}
+
 // Finish ends the build: ok tells whether it succeeded. Stages still building finish (or, after
 // a failure, read as skipped: another stage's error stopped them); stages never reached read as
 // skipped, except stages BuildKit built without printing a step (a stage of only ENV, CMD and
 // the like, FROM scratch or FROM another stage), which a successful build needed and so built.
 func (t *Tracker) Finish(ok bool) {
+	t.revision++
 	for i, s := range t.states {
 		switch s {
 		case Building:

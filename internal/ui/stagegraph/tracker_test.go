@@ -398,3 +398,21 @@ func TestStateString(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackerCancel: a cancelled build leaves what finished as it was and nothing failed.
+func TestTrackerCancel(t *testing.T) {
+	steps := &engine.Steps{}
+	tr := NewTracker(graphOf(t, goApp, ""), steps)
+	for _, ev := range join(legacy(1, 11, "FROM golang:1.25-alpine AS build", false), legacy(2, 11, "WORKDIR /src", true),
+		legacy(3, 11, "COPY go.mod ./", false), legacy(4, 11, "RUN go mod download", false), legacy(5, 11, "COPY . .", false),
+		legacy(6, 11, "RUN go build -o /out/hello .", false), one(engine.Event{Kind: engine.EventStepStarted, Step: 7, Total: 11, Name: "FROM alpine:3.22 AS runtime"})) {
+		steps.Observe(ev)
+		tr.Observe(ev)
+	}
+	before := tr.Revision()
+	tr.Cancel()
+	checkStates(t, "after Cancel", tr.States(), map[int]State{0: Done, 1: Skipped})
+	if tr.Revision() == before {
+		t.Error("Cancel did not move the revision")
+	}
+}
