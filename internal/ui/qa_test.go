@@ -245,7 +245,9 @@ func TestQACachedEvidence(t *testing.T) {
 	}
 	fe := enginefake.New(nil)
 	fe.DefaultOutput = "GET / -> 200 OK"
-	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return qaEngine{fe}, fe.DaemonInfo, nil }
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
+		return qaEngine{fe}, fe.DaemonInfo, nil
+	}
 	c := loadCourse(t)
 	l, _ := c.Find("qa")
 	d := newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect, Results: open()}, 120, 40)
