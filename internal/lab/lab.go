@@ -143,7 +143,7 @@ type Hooks struct {
 	Event func(engine.Event)
 	Phase func(Phase)
 	// Tag reports the tag the image will get, before the build starts (see tagFor: on a
-	// shared daemon it may not be the plain one).
+	// shared daemon it may not be the plain one), and again for the edited copy's rebuild.
 	Tag func(string)
 }
 
@@ -201,6 +201,9 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 		if err != nil {
 			res.Passed = false
 			return res.fail(err)
+		}
+		if p.Tag != nil {
+			p.Tag(tag + "-edit")
 		}
 		rb, err := runOnce(ctx, eng, s, opts, edited, tag+"-edit", emit, phase)
 		res.Rebuild = &rb

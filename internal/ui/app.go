@@ -366,11 +366,19 @@ func (m *Model) nextLesson() *lesson.Lesson {
 	return nil
 }
 
+// shutdown cancels what runs, waits for its clean-up, and saves what the saves in flight may
+// not have: an answer typed just before q is not lost.
 func (m *Model) shutdown() {
 	if m.lesson != nil {
 		m.lesson.cancelBuilds()
 	}
 	m.c.stopWork(10 * time.Second)
+	if m.opts.Progress != nil {
+		_ = m.opts.Progress.Save()
+	}
+	if m.opts.Results != nil {
+		_ = m.opts.Results.Save()
+	}
 }
 
 // View draws the current screen.
@@ -488,23 +496,50 @@ func (m *Model) bindings() []key.Binding {
 
 func (m *Model) renderHelp() string {
 	st, k := m.c.styles, m.c.keys
-	groups := [][]key.Binding{{k.Up, k.Down, k.Open, k.Back, k.NextLesson}}
+	groups := [][]key.Binding{{k.Up, k.Down, k.Open}}
 	if m.lesson != nil && m.screen == screenLesson {
 		groups = m.lesson.FullHelp()
-		groups = append(groups, []key.Binding{k.NextLesson, k.Back})
+		groups[len(groups)-1] = append(groups[len(groups)-1], k.NextLesson, k.Back)
 	}
-	groups = append(groups, []key.Binding{k.Retry, k.Help, k.Quit})
+	// The program's own keys share the second column, the shortest: an 80-column screen has
+	// room for three.
+	app := []key.Binding{k.Help, k.Quit, k.Retry}
+	if len(groups) > 1 {
+		groups[1] = append(groups[1], app...)
+	} else {
+		groups = append(groups, app)
+	}
+	groups = onceEach(groups)
+	width := m.c.width - 8 // the frame and its padding
 	fh := m.help
 	fh.ShowAll = true
+	fh.SetWidth(width)
 	body := st.Title.Render("docktutor — keys") + "\n\n" + fh.FullHelpView(groups) + "\n\n" +
-		st.Muted.Render(strings.Join([]string{
-			"Builds run on your own Docker daemon; images are tagged docktutor/<lesson>:<strategy>",
-			"and labelled io.docktutor.*, so `docktutor clean` removes them and nothing else.",
-			"",
-			"Press ? or esc to close this help.",
-		}, "\n"))
-	return lipgloss.Place(m.c.width, m.c.height, lipgloss.Center, lipgloss.Center,
-		m.c.styles.Pane.Padding(1, 2).Render(body))
+		st.Muted.Render(wrapText("Builds run on your own Docker daemon; images are tagged docktutor/<lesson>:<strategy> "+
+			"and labelled io.docktutor.*, so `docktutor clean` removes them and nothing else.", width)+
+			"\n\n"+"Press ? or esc to close this help.")
+	return fitBlock(lipgloss.Place(m.c.width, m.c.height, lipgloss.Center, lipgloss.Center,
+		m.c.styles.Pane.Padding(1, 2).Render(body)), m.c.width, m.c.height)
+}
+
+// onceEach drops the bindings listed before (the same key for the same thing), and the groups
+// left empty.
+func onceEach(groups [][]key.Binding) [][]key.Binding {
+	seen := map[string]bool{}
+	var out [][]key.Binding
+	for _, g := range groups {
+		var kept []key.Binding
+		for _, b := range g {
+			if h := b.Help().Key + " " + b.Help().Desc; !seen[h] {
+				seen[h] = true
+				kept = append(kept, b)
+			}
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
 }
 
 // renderWarnings shows the warnings found while starting, over the whole screen, until a key.

@@ -407,3 +407,25 @@ func TestRedrawUnlessKnownQuiet(t *testing.T) {
 		t.Errorf("the batch is not on the next frame:\n%s", s)
 	}
 }
+
+// TestHelpFits: the ? screen fits an 80×24 terminal and lists the keys of the lesson's panes,
+// qa's included.
+func TestHelpFits(t *testing.T) {
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "qa"}, 80, 24)
+	d.key("?")
+	s := d.screen()
+	lines := strings.Split(s, "\n")
+	if len(lines) != 24 {
+		t.Errorf("the help screen has %d lines, want 24", len(lines))
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("line %d is %d wide: %q", i, w, l)
+		}
+	}
+	for _, want := range []string{"retry evidence", "answer", "show evidence", "build all"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the help does not list %q:\n%s", want, s)
+		}
+	}
+}

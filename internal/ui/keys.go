@@ -38,7 +38,7 @@ func DefaultKeyMap() KeyMap {
 		Build:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build")),
 		BuildAll:     key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "build all")),
 		NextStrategy: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "strategy")),
-		PrevStrategy: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev strategy")),
+		PrevStrategy: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back a strategy")),
 		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "focus")),
 		Graph:        key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "stage graph")),
 		Answer:       key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1–9", "answer")),

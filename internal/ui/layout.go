@@ -79,6 +79,16 @@ func paneBox(title, body string, w, h int, focused bool, st Styles) string {
 	return sb.String()
 }
 
+// fitTitle makes a title for a w-wide paneBox whose end matters most: the pane's progress, its
+// scroll hint, a build's queue. The start is cut first.
+func fitTitle(title, suffix string, w int) string {
+	room := w - 5 // the corners, the dash before the title and a space either side
+	if sw := ansi.StringWidth(suffix); sw < room {
+		return truncate(title, room-sw) + suffix
+	}
+	return truncate(title+suffix, room)
+}
+
 // paneInner is the room inside a w×h paneBox for its body.
 func paneInner(w, h int) (int, int) { return max(0, w-4), max(0, h-2) }
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -35,7 +37,7 @@ func newLessonScreen(c *common, l *lesson.Lesson, opts lab.Options, p *progress.
 	data := newLessonData(c, l, p, cache)
 	s := &lessonScreen{c: c, data: data, runner: newBuildRunner(c, data, opts)}
 	s.text = newTextPane(c, l.ID, l.ID+" · "+l.Title, l.Text)
-	log, results := newLogPane(c, data, s.runner), newResultsPane(c, data)
+	log, results := newLogPane(c, data, s.runner.status), newResultsPane(c, data)
 	s.log = log
 	if len(l.Questions) > 0 {
 		var answers map[string]int
@@ -60,7 +62,14 @@ func (s *lessonScreen) lesson() *lesson.Lesson { return s.data.l }
 
 func (s *lessonScreen) building() bool { return s.runner.building() }
 
-func (s *lessonScreen) cancelBuilds() { s.runner.cancel() }
+// cancelBuilds stops the build under way and forgets the queue, saying so at once: the build
+// log's "Build cancelled." comes when the daemon has stopped and the clean-up is done.
+func (s *lessonScreen) cancelBuilds() {
+	if s.runner.building() {
+		s.log.log.note(logInfo, "Cancelling: stopping the build and removing what it left…")
+	}
+	s.runner.cancel()
+}
 
 // resize renders the lesson text for the width of the pane that shows it.
 func (s *lessonScreen) resize() tea.Cmd {
@@ -254,7 +263,9 @@ func (s *lessonScreen) bindings() []key.Binding {
 	}
 	if s.qa != nil {
 		if qu := s.qa.question(); qu != nil {
-			out = append(out, k.Answer)
+			answer := k.Answer
+			answer.SetHelp(fmt.Sprintf("1–%d", len(qu.Choices)), "answer")
+			out = append(out, answer)
 			if !s.qa.shown(qu) {
 				out = append(out, k.Reveal)
 			}
@@ -269,20 +280,20 @@ func (s *lessonScreen) bindings() []key.Binding {
 	return append(out, s.panes[s.focus].ShortHelp()...)
 }
 
-// FullHelp groups every key of the lesson screen and its panes, for the help screen.
+// FullHelp groups every key of the lesson screen and its panes, for the help screen: the
+// lesson's own, the questions' or the graph's, then the panes' (scrolling), each key once.
 func (s *lessonScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	groups := [][]key.Binding{{k.Build, k.BuildAll, k.Cancel, k.NextStrategy, k.PrevStrategy, k.Focus}}
-	seen := map[string]bool{}
+	if s.qa != nil {
+		groups = append(groups, []key.Binding{k.Answer, k.Reveal, k.Recheck})
+	} else {
+		groups = append(groups, []key.Binding{k.Graph, k.Recheck})
+	}
 	var panes []key.Binding
 	for _, p := range s.panes {
 		for _, g := range p.FullHelp() {
-			for _, b := range g {
-				if h := b.Help().Key; !seen[h] {
-					seen[h] = true
-					panes = append(panes, b)
-				}
-			}
+			panes = append(panes, g...)
 		}
 	}
 	return append(groups, panes)

@@ -29,7 +29,8 @@ type pane interface {
 
 // scroller is the scrolling of a pane's body: a bubbles viewport keeps the offset and moves it
 // on the scroll keys, over lines the pane draws itself. The frame around them is paneBox's,
-// drawn by hand: the viewport's own lipgloss rendering measured 2–3× slower per frame.
+// drawn by hand, as every pane's is: lipgloss borders measured 2–3× slower per frame, and the
+// viewport's View renders through lipgloss too.
 type scroller struct {
 	vp    viewport.Model
 	keys  KeyMap
@@ -43,8 +44,15 @@ func newScroller(keys KeyMap) scroller {
 }
 
 // setLines gives the scroller its content and the room it has; the offset stays where it was,
-// as far as the new content allows.
+// as far as the new content allows. An entry holding several lines counts as several: the
+// viewport splits them, and the scroller must count what the viewport counts.
 func (s *scroller) setLines(lines []string, height int) {
+	for _, l := range lines {
+		if strings.Contains(l, "\n") {
+			lines = strings.Split(strings.Join(lines, "\n"), "\n")
+			break
+		}
+	}
 	s.lines = lines
 	s.vp.SetHeight(max(1, height))
 	s.vp.SetContentLines(lines)
@@ -95,7 +103,7 @@ func (s *scroller) scroll(msg tea.KeyPressMsg) bool {
 	return true
 }
 
-// top and bottom move to either end; bottom also follows new lines of a growing log.
+// top and bottom move to either end.
 func (s *scroller) top()           { s.vp.GotoTop() }
 func (s *scroller) bottom()        { s.vp.GotoBottom() }
 func (s *scroller) atBottom() bool { return s.vp.AtBottom() }

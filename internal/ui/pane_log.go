@@ -151,7 +151,7 @@ func (l *logLine) render(st Styles, width int) string {
 type logPane struct {
 	c      *common
 	data   *lessonData
-	runner *buildRunner
+	status func() (buildStatus, bool) // the build under way, for the title
 	log    buildLog
 	scrolling
 	// synced is the number of lines the scroller last counted, and the height it was given.
@@ -160,8 +160,8 @@ type logPane struct {
 	refused        bool // b was pressed with no daemon to build on
 }
 
-func newLogPane(c *common, data *lessonData, runner *buildRunner) *logPane {
-	return &logPane{c: c, data: data, runner: runner, log: newBuildLog(), scrolling: newScrolling(c.keys)}
+func newLogPane(c *common, data *lessonData, status func() (buildStatus, bool)) *logPane {
+	return &logPane{c: c, data: data, status: status, log: newBuildLog(), scrolling: newScrolling(c.keys)}
 }
 
 // Update takes a build's messages and the scroll keys.
@@ -193,21 +193,20 @@ func (p *logPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 
 // take adds the lines one build message shows.
 func (p *logPane) take(msg tea.Msg) {
-	job := p.runner.job
 	switch msg := msg.(type) {
 	case *buildEventMsg:
 		p.log.event(msg.ev, msg.steps, msg.step)
 	case buildTagMsg:
-		s := job.strategy
+		s := msg.strategy
 		p.log.note(logInfo, fmt.Sprintf("docker build -t %s -f %s lessons/apps/%s", msg.tag, s.DockerfilePath, s.App))
 	case buildPhaseMsg:
 		switch msg.phase {
 		case lab.PhaseRun:
-			p.log.note(logInfo, lab.DockerRun(job.tag, nil, job.strategy.Args))
+			p.log.note(logInfo, lab.DockerRun(msg.tag, nil, msg.strategy.Args))
 		case lab.PhaseCheck:
 			p.log.note(logInfo, "checks: extra runs of the image")
 		case lab.PhaseRebuild:
-			if e := job.strategy.Edit; e != nil {
+			if e := msg.strategy.Edit; e != nil {
 				p.log.note(logInfo, "edited "+e.File+"; building again")
 			}
 		}
@@ -274,21 +273,24 @@ func (p *logPane) View(width, height int) string {
 		}
 		body = strings.Join(out, "\n")
 	}
-	return paneBox(p.title(), body, width, height, p.focused, st)
+	title, suffix := p.title()
+	return paneBox(fitTitle(title, suffix, width), body, width, height, p.focused, st)
 }
 
-func (p *logPane) title() string {
-	title := "Build"
-	if job := p.runner.job; job != nil {
-		title = fmt.Sprintf("Building %s %s %s · %s", job.strategy.ID, p.runner.spinner.View(), human.Duration(p.runner.now.Sub(job.started)), job.phase)
-		if n := len(p.runner.queue); n > 0 {
-			title += fmt.Sprintf(" · %d queued", n)
+// title is the pane's title and what must not be cut from its end.
+func (p *logPane) title() (title, suffix string) {
+	title = "Build"
+	if b, ok := p.status(); ok {
+		title = fmt.Sprintf("Building %s %s %s", b.strategy, b.spinner, human.Duration(b.elapsed))
+		suffix = " · " + string(b.phase)
+		if b.queued > 0 {
+			suffix += fmt.Sprintf(" · %d queued", b.queued)
 		}
 	} else if len(p.data.l.Questions) > 0 {
 		title = fmt.Sprintf("Build · strategy %d/%d: %s", p.data.cur+1, len(p.data.l.Strategies), p.data.strategy().ID)
 	}
 	if p.scroll.scrollable() && !p.scroll.atBottom() {
-		title += " · scrolled up"
+		suffix += " · scrolled up"
 	}
-	return title
+	return title, suffix
 }

@@ -55,6 +55,7 @@ type questionsPane struct {
 	data *lessonData
 	qa   *qaState
 	scrolling
+	shownCursor int // the selection last brought into view
 }
 
 // questionMsg says that another question is selected.
@@ -119,13 +120,21 @@ func (p *questionsPane) View(width, height int) string {
 		}
 		row(i+1, fmt.Sprintf("%d. %s", i+1, stripMarkdown(qu.Question)), mark)
 	}
-	lines = append(lines, "", st.Muted.Render(wrapText(fmt.Sprintf("%d of %d answered · ↑/↓ choose · 1–%d answer · e evidence",
-		answered, len(qa.l.Questions), maxChoices(qa.l)), w)))
+	lines = append(lines, "")
+	for _, l := range strings.Split(wrapText(fmt.Sprintf("%d of %d answered · ↑/↓ choose · 1–%d answer · e evidence",
+		answered, len(qa.l.Questions), maxChoices(qa.l)), w), "\n") {
+		lines = append(lines, st.Muted.Render(l))
+	}
 	p.scroll.setLines(lines, h)
-	p.scroll.show(cursorLine)
+	if p.shownCursor != qa.cursor {
+		// Bring a newly selected question into view; otherwise the list stays where the
+		// learner scrolled it.
+		p.shownCursor = qa.cursor
+		p.scroll.show(cursorLine)
+	}
 	title := qa.l.ID + " · Questions"
 	if status := p.data.statusTitle(); status != "" {
-		title = qa.l.ID + status // the list says which questions; the title says how far
+		title = fitTitle(qa.l.ID, status, width) // the list says which questions; the title says how far
 	}
 	return paneBox(title, p.scroll.view(), width, height, p.focused, st)
 }
@@ -203,7 +212,7 @@ func (p *answerPane) View(width, height int) string {
 		p.toVerdict = false
 		p.scroll.vp.SetYOffset(verdict)
 	}
-	return paneBox("Answer & evidence"+p.scroll.hint(p.focused), p.scroll.view(), width, height, p.focused, p.c.styles)
+	return paneBox(fitTitle("Answer & evidence", p.scroll.hint(p.focused), width), p.scroll.view(), width, height, p.focused, p.c.styles)
 }
 
 // body is the question, its choices marked, and what follows an answer; verdict is the line
@@ -222,13 +231,14 @@ func (p *answerPane) body(qu *lesson.Question, width int) (text string, verdict 
 		case answered && n == chosen:
 			mark, style = "✗ ", st.Error
 		}
-		lines := strings.Split(wrapText(fmt.Sprintf("%d) %s", n, stripMarkdown(c)), width-2), "\n")
+		// "✓ 1) " leads the first line; the lines after it start under the choice's text.
+		lines := strings.Split(wrapText(stripMarkdown(c), width-5), "\n")
 		for j, l := range lines {
+			lead := fmt.Sprintf("%s%d) ", mark, n)
 			if j > 0 {
-				mark = "  "
-				l = "   " + l
+				lead = "     "
 			}
-			b.WriteString(style.Render(mark+l) + "\n")
+			b.WriteString(style.Render(lead+l) + "\n")
 		}
 	}
 	if !qa.shown(qu) {

@@ -38,7 +38,7 @@ func (p *resultsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 func (p *resultsPane) View(width, height int) string {
 	w, h := paneInner(width, height)
 	p.scroll.setText(p.body(w), h)
-	return paneBox("Results"+p.scroll.hint(p.focused), p.scroll.view(), width, height, p.focused, p.c.styles)
+	return paneBox(fitTitle("Results", p.scroll.hint(p.focused), width), p.scroll.view(), width, height, p.focused, p.c.styles)
 }
 
 // body is the whole of the pane's text for a width.

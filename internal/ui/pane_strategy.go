@@ -64,7 +64,7 @@ func (p *strategyPane) View(width, height int) string {
 		explain := wrapText(stripMarkdown(s.Explain), w)
 		p.scroll.setText(st.Subtitle.Render(s.Title)+"\n"+explain+"\n\n"+RenderDockerfile(s.Dockerfile, st, w), h)
 	}
-	box := paneBox(title+p.scroll.hint(p.focused), p.scroll.view(), stratW, height, p.focused, st)
+	box := paneBox(fitTitle(title, p.scroll.hint(p.focused), stratW), p.scroll.view(), stratW, height, p.focused, st)
 	if graphW == 0 {
 		return box
 	}

@@ -90,11 +90,11 @@ func (p *textPane) View(width, height int) string {
 		p.lines, p.linesFor = strings.Split(fitWidth(p.body(), w), "\n"), k
 	}
 	p.scroll.setLines(p.lines, h)
-	title := p.title
+	suffix := p.scroll.hint(p.focused)
 	if p.status != nil {
-		title += p.status()
+		suffix = p.status() + suffix
 	}
-	return paneBox(title+p.scroll.hint(p.focused), p.scroll.view(), width, height, p.focused, p.c.styles)
+	return paneBox(fitTitle(p.title, suffix, width), p.scroll.view(), width, height, p.focused, p.c.styles)
 }
 
 // fitWidth cuts every line of s to width; raw markdown shown before Glamour's answer can be

@@ -43,8 +43,11 @@ type buildJob struct {
 // it ended. They reach the program in batches (buildBatchMsg).
 type (
 	// buildTagMsg: the tag the image gets (lab chooses it; on a shared daemon it may not be
-	// the plain one).
-	buildTagMsg struct{ tag string }
+	// the plain one). A cache lesson's rebuild sends one more, for the edited copy.
+	buildTagMsg struct {
+		strategy *lesson.Strategy
+		tag      string
+	}
 	// buildEventMsg: one engine event. The runner fills steps and step when it takes the
 	// batch: the build's step record and the index in it of the step the event is about (-1
 	// for none).
@@ -53,8 +56,13 @@ type (
 		steps *engine.Steps
 		step  int
 	}
-	// buildPhaseMsg: the run moved on to another phase (inspect, run, check, rebuild).
-	buildPhaseMsg struct{ phase lab.Phase }
+	// buildPhaseMsg: the run moved on to another phase (inspect, run, check, rebuild), of the
+	// image tagged tag.
+	buildPhaseMsg struct {
+		strategy *lesson.Strategy
+		phase    lab.Phase
+		tag      string
+	}
 	// buildDoneMsg: the run ended; err says why it failed.
 	buildDoneMsg struct {
 		strategy *lesson.Strategy
@@ -130,10 +138,14 @@ func runJob(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts lab
 		case <-quit:
 		}
 	}
+	var tag string
 	res, err := lab.Run(ctx, eng, s, opts, lab.Hooks{
 		Event: func(ev engine.Event) { send(&buildEventMsg{ev: ev}) },
-		Phase: func(p lab.Phase) { send(buildPhaseMsg{phase: p}) },
-		Tag:   func(tag string) { send(buildTagMsg{tag: tag}) },
+		Phase: func(p lab.Phase) { send(buildPhaseMsg{strategy: s, phase: p, tag: tag}) },
+		Tag: func(t string) {
+			tag = t
+			send(buildTagMsg{strategy: s, tag: t})
+		},
 	})
 	send(buildDoneMsg{strategy: s, res: res, err: err})
 }
@@ -214,6 +226,24 @@ func (r *buildRunner) after(b buildBatchMsg) tea.Cmd {
 		return r.next()
 	}
 	return waitForBuild(r.job.id, r.job.msgs)
+}
+
+// buildStatus is what the screen shows of the build under way.
+type buildStatus struct {
+	strategy string
+	spinner  string
+	elapsed  time.Duration
+	phase    lab.Phase
+	queued   int
+}
+
+// status describes the build under way; ok is false when none is.
+func (r *buildRunner) status() (st buildStatus, ok bool) {
+	job := r.job
+	if job == nil {
+		return buildStatus{}, false
+	}
+	return buildStatus{strategy: job.strategy.ID, spinner: r.spinner.View(), elapsed: r.now.Sub(job.started), phase: job.phase, queued: len(r.queue)}, true
 }
 
 // tick advances the spinner while a build runs; it reports whether anything on screen changed.
