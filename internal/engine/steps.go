@@ -83,10 +83,13 @@ func IsFrom(instruction string) bool {
 	return len(f) > 0 && strings.EqualFold(f[0], "FROM")
 }
 
-// Steps folds a build's events into the state of each of its steps. It is the one record of
-// step state: the build's summary counts it, lab keeps it as the result's steps, the build
-// pane marks its lines from it and the stage graph lights its stages from it. The zero value is
-// ready to use; it is not safe for concurrent use.
+// Steps folds a build's events into the state of each of its steps: the one place where step
+// state is worked out. Client.Build's decoder keeps one, which the build's summary counts and
+// lab keeps as the result's steps; the TUI keeps one per build, fed the same events on its
+// own goroutine, which the build pane draws its step lines from and the stage graph lights its
+// stages from. Two records of one fold, one on either side of the channel the events cross,
+// rather than one shared across goroutines under a lock. The zero value is ready to use; it is
+// not safe for concurrent use.
 type Steps struct {
 	list   []Step
 	byStep map[int]int // event Step → index in list

@@ -24,6 +24,17 @@ type lessonLayout struct {
 	graphW        int // the stage graph's own column inside the strategy pane, 0 when narrow
 }
 
+// row is one row of panes: its height and its columns' widths.
+type row struct {
+	height int
+	widths []int
+}
+
+// rows are the layout's rows, top first, for a screen that lays its panes out in them.
+func (l lessonLayout) rows() []row {
+	return []row{{l.topH, []int{l.leftW, l.rightW}}, {l.botH, []int{l.logW, l.resW}}}
+}
+
 // layoutFor splits a w×h body.
 func layoutFor(w, h int) lessonLayout {
 	l := lessonLayout{leftW: w / 2, topH: h * 11 / 20, logW: w / 2}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -26,8 +27,11 @@ type lessonScreen struct {
 
 	strategy *strategyPane // nil in a lesson with questions
 	log      *logPane
-	panes    []pane // in focus order: top left, top right, build log, results
-	focus    int
+	// panes are the screen's panes in focus order, which is also the order in which they fill
+	// the layout's rows: top left, top right, build log, results. A pane of a new kind (an
+	// exercise's goals, say) slots in by taking a place here and one in the layout.
+	panes []pane
+	focus int
 }
 
 // cannotBuildMsg tells the build pane why b did nothing.
@@ -244,11 +248,22 @@ func (s *lessonScreen) evidenceShown() []string {
 	return ids
 }
 
-// View draws the screen's body, height lines tall.
+// View draws the screen's body, height lines tall: the panes, in focus order, fill the
+// layout's rows from the top left.
 func (s *lessonScreen) View(height int) string {
-	lay := layoutFor(s.c.width, height)
-	return joinRow(s.panes[0].View(lay.leftW, lay.topH), s.panes[1].View(lay.rightW, lay.topH)) + "\n" +
-		joinRow(s.panes[2].View(lay.logW, lay.botH), s.panes[3].View(lay.resW, lay.botH))
+	var rows []string
+	next := 0
+	for _, r := range layoutFor(s.c.width, height).rows() {
+		var boxes []string
+		for _, w := range r.widths {
+			if next < len(s.panes) {
+				boxes = append(boxes, s.panes[next].View(w, r.height))
+				next++
+			}
+		}
+		rows = append(rows, joinRow(boxes...))
+	}
+	return strings.Join(rows, "\n")
 }
 
 // bindings lists the lesson's keys that do something now, most useful first, then the

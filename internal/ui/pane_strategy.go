@@ -13,6 +13,10 @@ import (
 // stage graph, lit by the latest build. From wideWidth columns the graph has a box of its own
 // beside the Dockerfile; on narrower screens g switches between the two.
 type strategyPane struct {
+	// drawn keeps the last drawing of each kind (the Dockerfile with its explanation, the
+	// graph), keyed by what it was drawn from: a frame that only moves the spinner draws
+	// neither again.
+	drawn map[string]drawing
 	c    *common
 	data *lessonData
 	scrolling
@@ -22,8 +26,24 @@ type strategyPane struct {
 // strategyMsg says that another strategy is on screen.
 type strategyMsg struct{}
 
+// drawing is a cached drawing and what it was drawn from.
+type drawing struct {
+	from string
+	text string
+}
+
 func newStrategyPane(c *common, data *lessonData) *strategyPane {
-	return &strategyPane{c: c, data: data, scrolling: newScrolling(c.keys)}
+	return &strategyPane{c: c, data: data, scrolling: newScrolling(c.keys), drawn: map[string]drawing{}}
+}
+
+// draw returns the drawing of a kind made from from, drawing it again only when from changed.
+func (p *strategyPane) draw(kind, from string, fn func() string) string {
+	if d, ok := p.drawn[kind]; ok && d.from == from {
+		return d.text
+	}
+	text := fn()
+	p.drawn[kind] = drawing{from: from, text: text}
+	return text
 }
 
 // Update switches between Dockerfile and graph (g, on narrow screens), scrolls on the scroll
@@ -61,8 +81,10 @@ func (p *strategyPane) View(width, height int) string {
 		title += " · stage graph"
 		p.scroll.setText(p.graph(s, w, 0), h)
 	} else {
-		explain := wrapText(stripMarkdown(s.Explain), w)
-		p.scroll.setText(st.Subtitle.Render(s.Title)+"\n"+explain+"\n\n"+RenderDockerfile(s.Dockerfile, st, w), h)
+		p.scroll.setText(p.draw("dockerfile", fmt.Sprintf("%s/%d/%s", s.ID, w, st.Markdown), func() string {
+			explain := wrapText(stripMarkdown(s.Explain), w)
+			return st.Subtitle.Render(s.Title) + "\n" + explain + "\n\n" + RenderDockerfile(s.Dockerfile, st, w)
+		}), h)
 	}
 	box := paneBox(fitTitle(title, p.scroll.hint(p.focused), stratW), p.scroll.view(), stratW, height, p.focused, st)
 	if graphW == 0 {
@@ -85,11 +107,18 @@ func (p *strategyPane) graph(s *lesson.Strategy, width, height int) string {
 	if g == nil {
 		return p.c.styles.Muted.Render("This Dockerfile has no stage graph.")
 	}
-	var states map[int]stagegraph.State
-	if t := p.data.trackers[s.ID]; t != nil {
-		states = t.States()
+	t := p.data.trackers[s.ID]
+	revision := -1
+	if t != nil {
+		revision = t.Revision()
 	}
-	return stagegraph.Draw(g, states, p.c.styles.Graph, stagegraph.Options{Width: width, Height: height}).Text
+	return p.draw("graph", fmt.Sprintf("%s/%d/%d/%s/%p/%d", s.ID, width, height, p.c.styles.Markdown, t, revision), func() string {
+		var states map[int]stagegraph.State
+		if t != nil {
+			states = t.States()
+		}
+		return stagegraph.Draw(g, states, p.c.styles.Graph, stagegraph.Options{Width: width, Height: height}).Text
+	})
 }
 
 // FullHelp lists the pane's keys: scrolling, and g (which the lesson screen offers on narrow
