@@ -17,8 +17,8 @@ type strategyPane struct {
 	// graph), keyed by what it was drawn from: a frame that only moves the spinner draws
 	// neither again.
 	drawn map[string]drawing
-	c    *common
-	data *lessonData
+	c     *common
+	data  *lessonData
 	scrolling
 	showGraph bool // narrow screens: the graph instead of the Dockerfile
 }
