@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/docktutor/docktutor/internal/dockerfile"
 	"go.yaml.in/yaml/v3"
@@ -80,19 +81,33 @@ func Load(fsys fs.FS) (*Course, error) {
 		v.add("course.yaml: lists no lessons")
 	}
 	c := &Course{Published: loadPublished(cf.Published, v)}
+	// The lessons are read side by side: reading and parsing them is most of what docktutor
+	// does before its first frame. Each gets a validator of its own; their problems are then
+	// listed in course order, as one reader would have found them.
+	type loaded struct {
+		lesson *Lesson
+		v      validator
+	}
+	results := make([]loaded, len(cf.Lessons))
+	var wg sync.WaitGroup
 	seen := map[string]bool{}
-	for _, id := range cf.Lessons {
+	for i, id := range cf.Lessons {
 		if !idPattern.MatchString(id) {
-			v.add("course.yaml: lesson id %q: use lower-case letters, digits and dashes", id)
+			results[i].v.add("course.yaml: lesson id %q: use lower-case letters, digits and dashes", id)
 			continue
 		}
 		if seen[id] {
-			v.add("course.yaml: lesson %q is listed twice", id)
+			results[i].v.add("course.yaml: lesson %q is listed twice", id)
 			continue
 		}
 		seen[id] = true
-		if l := loadLesson(fsys, id, v); l != nil {
-			c.Lessons = append(c.Lessons, l)
+		wg.Go(func() { results[i].lesson = loadLesson(fsys, id, &results[i].v) })
+	}
+	wg.Wait()
+	for _, r := range results {
+		v.problems = append(v.problems, r.v.problems...)
+		if r.lesson != nil {
+			c.Lessons = append(c.Lessons, r.lesson)
 		}
 	}
 	if len(v.problems) > 0 {

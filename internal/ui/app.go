@@ -8,8 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/token"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -221,9 +223,16 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// teaPackage is Bubble Tea's import path, whose unexported messages are its own business.
+var teaPackage = reflect.TypeOf(tea.KeyPressMsg{}).PkgPath()
+
 // changesNothing reports the messages known to leave the screen as it is: terminal replies
-// docktutor does not use, and its own messages that only start or tick something.
+// docktutor does not use, Bubble Tea's own requests that pass through Update on their way (the
+// background colour query, say), and docktutor's messages that only start something.
 func changesNothing(msg tea.Msg) bool {
+	if t := reflect.TypeOf(msg); t != nil && t.PkgPath() == teaPackage && !token.IsExported(t.Name()) {
+		return true
+	}
 	switch msg.(type) {
 	case nil, connectNowMsg, tea.KeyboardEnhancementsMsg, tea.ModeReportMsg, tea.TerminalVersionMsg,
 		tea.CapabilityMsg, tea.ColorProfileMsg, tea.EnvMsg, tea.ForegroundColorMsg, tea.CursorColorMsg,
