@@ -196,10 +196,15 @@ func connectCmd(fn ConnectFunc) tea.Cmd {
 // connectNowMsg starts the connection to the daemon if nothing has started it yet.
 type connectNowMsg struct{}
 
-// connectDelay is how long start-up waits before connecting to the daemon when no frame has
-// asked for it: the connection (client set-up, API negotiation, ping) competes with the first
-// frame for the CPU, and nothing on that frame needs it.
-const connectDelay = 150 * time.Millisecond
+// connectDelay is how long start-up waits before connecting to the daemon: the connection
+// (client set-up, API negotiation, ping) competes with the first frame for the CPU, and
+// nothing on that frame needs it. Once the first full frame is drawn (the first WindowSizeMsg
+// draws it), afterFirstFrame is enough.
+const connectDelay, afterFirstFrame = 150 * time.Millisecond, 20 * time.Millisecond
+
+func connectSoon(d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return connectNowMsg{} })
+}
 
 // startConnect connects to the daemon once.
 func (m *Model) startConnect() tea.Cmd {
@@ -213,7 +218,7 @@ func (m *Model) startConnect() tea.Cmd {
 // Init asks the terminal for its background colour and schedules the connection to the daemon,
 // both off the first frame's path.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.Tick(connectDelay, func(time.Time) tea.Msg { return connectNowMsg{} })}
+	cmds := []tea.Cmd{connectSoon(connectDelay)}
 	if !m.opts.Plain {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -258,12 +263,17 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 	case connectNowMsg:
 		return m.startConnect(), false
 	case tea.WindowSizeMsg:
+		first := m.c.width == 0
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
+		var cmd tea.Cmd
 		if m.lesson != nil {
-			return m.lesson.resize(), true
+			cmd = m.lesson.resize()
 		}
-		return nil, true
+		if first && !m.connectStarted {
+			cmd = tea.Batch(cmd, connectSoon(afterFirstFrame))
+		}
+		return cmd, true
 	case tea.BackgroundColorMsg:
 		m.c.isDark = msg.IsDark()
 		m.c.styles = NewStyles(m.c.isDark, m.c.plain)
@@ -281,15 +291,6 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case tea.KeyPressMsg:
 		return tea.Batch(m.handleKey(msg), m.startConnect()), true
-	case markdownMsg:
-		// The lesson text has arrived: the first full frame is drawn next, so the daemon
-		// connection may start now.
-		var cmd tea.Cmd
-		changed := false
-		if m.lesson != nil {
-			cmd, changed = m.lesson.Update(msg)
-		}
-		return tea.Batch(cmd, m.startConnect()), changed
 	}
 	if m.lesson != nil {
 		return m.lesson.Update(msg)

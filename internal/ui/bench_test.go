@@ -349,7 +349,7 @@ func BenchmarkLessonText(b *testing.B) {
 		b.Run(style, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, ok := renderMarkdown(l.ID, "bench", l.Text, style, 60)().(markdownMsg); !ok {
+				if _, err := renderMarkdown(l.Text, style, 60); err != nil {
 					b.Fatal("Glamour did not render the lesson")
 				}
 			}

@@ -75,7 +75,8 @@ func (s *lessonScreen) cancelBuilds() {
 	s.runner.cancel()
 }
 
-// resize renders the lesson text for the width of the pane that shows it.
+// resize renders the lesson text for the width of the pane that shows it, and gathers the
+// evidence on screen.
 func (s *lessonScreen) resize() tea.Cmd {
 	lay := layoutFor(s.c.width, s.c.height-2)
 	w := lay.leftW
@@ -83,7 +84,8 @@ func (s *lessonScreen) resize() tea.Cmd {
 		w = lay.rightW // the introduction shows in the answer pane
 	}
 	inner, _ := paneInner(w, 0)
-	return tea.Batch(s.text.resize(inner), s.gatherShown())
+	s.text.resize(inner)
+	return s.gatherShown()
 }
 
 // saveLast records the lesson and strategy on screen, so the menu resumes here next time.
@@ -120,11 +122,6 @@ func (s *lessonScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 	case evidenceMsg[inside.Report], evidenceMsg[int], evidenceMsg[[]engine.Layer]:
 		s.data.apply(msg)
 		return nil, true
-	case markdownMsg:
-		if msg.lesson != s.data.l.ID {
-			return nil, false
-		}
-		return s.broadcast(msg), true
 	}
 	return nil, true // not known to change nothing
 }

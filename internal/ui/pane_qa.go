@@ -181,8 +181,6 @@ func (p *answerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 		p.scroll.top()
 	case answeredMsg:
 		p.toVerdict = true
-	case markdownMsg:
-		p.text.Update(msg)
 	case tea.KeyPressMsg:
 		if p.qa.question() == nil {
 			p.text.Update(msg)

@@ -8,26 +8,23 @@ import (
 	"charm.land/glamour/v2"
 )
 
-// textPane is the lesson's text, rendered with Glamour for the pane's width in the background
-// (the raw markdown shows until it arrives) and kept per style and width, so that a resize
-// back costs nothing.
+// textPane is the lesson's text, rendered with Glamour for the pane's width and kept per
+// style and width, so that a resize back costs nothing. The rendering is done in Update, when
+// the size or the style changes, not in a command: it takes a few milliseconds, and the first
+// frame is then drawn whole. Drawn first with the raw markdown and again a moment later, it
+// cost more than the rendering itself, for the first frame is the largest write of all.
 type textPane struct {
 	c        *common
 	lessonID string
 	title    string
 	text     string            // markdown
 	rendered map[string]string // Glamour output by style/width
-	width    int               // the width the pane last asked Glamour for
+	width    int               // the width the pane last rendered for
 	lines    []string          // the body cut to the pane, for linesFor
 	linesFor string            // the rendering and inner width lines were made for
 	scrolling
 	// status, when set, adds the learner's progress to the title.
 	status func() string
-}
-
-// markdownMsg carries Glamour's rendering of a lesson's text for one style and width.
-type markdownMsg struct {
-	lesson, key, out string
 }
 
 func newTextPane(c *common, lessonID, title, text string) *textPane {
@@ -38,41 +35,33 @@ func (p *textPane) renderKey(width int) string {
 	return fmt.Sprintf("%s/%d", p.c.styles.Markdown, width)
 }
 
-// resize starts rendering the text for a body width, unless that rendering is at hand.
-func (p *textPane) resize(width int) tea.Cmd {
+// resize renders the text for a body width, unless that rendering is at hand. Should Glamour
+// fail, the markdown shows as it is.
+func (p *textPane) resize(width int) {
 	p.width = width
 	k := p.renderKey(width)
 	if _, ok := p.rendered[k]; ok || width < 10 {
-		return nil
+		return
 	}
-	return renderMarkdown(p.lessonID, k, p.text, p.c.styles.Markdown, width)
+	if out, err := renderMarkdown(p.text, p.c.styles.Markdown, width); err == nil {
+		p.rendered[k] = out
+	}
 }
 
-// Update takes Glamour's renderings and, with the focus, the scroll keys.
+// Update scrolls on the scroll keys while the pane has the focus.
 func (p *textPane) Update(msg tea.Msg) (pane, tea.Cmd) {
-	switch msg := msg.(type) {
-	case markdownMsg:
-		if msg.lesson == p.lessonID {
-			p.rendered[msg.key] = msg.out
-		}
-	case tea.KeyPressMsg:
-		p.scrollKey(msg)
-	}
+	p.scrollKey(msg)
 	return p, nil
 }
 
-func renderMarkdown(lessonID, key, text, style string, width int) tea.Cmd {
-	return func() tea.Msg {
-		r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
-		if err != nil {
-			return nil
-		}
-		out, err := r.Render(text)
-		if err != nil {
-			return nil
-		}
-		return markdownMsg{lesson: lessonID, key: key, out: strings.Trim(out, "\n")}
+// renderMarkdown renders markdown with a Glamour style, wrapped to width.
+func renderMarkdown(text, style string, width int) (string, error) {
+	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+	if err != nil {
+		return "", err
 	}
+	out, err := r.Render(text)
+	return strings.Trim(out, "\n"), err
 }
 
 // body is the text for the current width: Glamour's, or the markdown while it renders.
