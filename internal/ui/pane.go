@@ -120,16 +120,14 @@ func (s *scroller) show(line int) {
 // scrollable reports whether there is more than fits.
 func (s *scroller) scrollable() bool { return len(s.lines) > s.vp.Height() }
 
-// hint is what a pane's title adds about scrolling: that more lies below, and with the focus
-// how far down the pane is.
+// hint is what a pane's title adds about scrolling: that more lies below, or, with the focus
+// and scrolled, how far down the pane is.
 func (s *scroller) hint(focused bool) string {
 	switch {
-	case !s.scrollable():
+	case !s.scrollable() || s.vp.AtBottom():
 		return ""
-	case focused:
+	case focused && !s.vp.AtTop():
 		return fmt.Sprintf(" · %d%%", int(s.vp.ScrollPercent()*100))
-	case s.vp.AtBottom():
-		return ""
 	}
 	return " · ↓ more"
 }
