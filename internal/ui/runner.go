@@ -200,6 +200,9 @@ func (r *buildRunner) take(b buildBatchMsg) tea.Cmd {
 			job.tag = msg.tag
 		case buildPhaseMsg:
 			job.phase = msg.phase
+			if t := data.trackers[job.strategy.ID]; t != nil && msg.phase == lab.PhaseInspect {
+				t.Finish(true) // the image is built: its stages are done while it runs
+			}
 			if msg.phase == lab.PhaseRebuild {
 				// The edit-and-rebuild of a cache lesson: the events that follow are a second
 				// build, with steps of its own, and the graph starts over for it.
