@@ -253,7 +253,11 @@ func (p *answerPane) body(qu *lesson.Question, width int) (text string, verdict 
 		b.WriteString("\n")
 	}
 	b.WriteString(wrapText(stripMarkdown(qu.Explain), width) + "\n\n")
-	b.WriteString(st.PaneTitle.Render("Evidence") + st.Muted.Render(" — from your build of "+qu.Strategy) + "\n")
+	from := " — from your build of " + qu.Strategy
+	if len("Evidence"+from) > width {
+		from = "\n" + strings.TrimPrefix(from, " — ")
+	}
+	b.WriteString(st.PaneTitle.Render("Evidence") + st.Muted.Render(from) + "\n")
 	b.WriteString(evidenceView(p.data, qu, st, width))
 	return b.String(), verdict
 }

@@ -53,7 +53,7 @@ func (p *resultsPane) body(width int) string {
 		}
 	}
 	if len(d.measured) > 0 {
-		out = st.Muted.Render("(date): measured in an earlier session") + "\n" + out
+		out = st.Muted.Render(wrapText("(date): measured in an earlier session", width)) + "\n" + out
 	}
 	if detail := p.detail(width); detail != "" {
 		out += "\n\n" + detail
