@@ -13,7 +13,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-TARGET_FRAME = 1.50
+TARGET_FRAME = 1.25
 TARGET_NOCACHE = 1.05
 TARGET_CACHED = 1.10
 TARGET_LINES = 200_000
