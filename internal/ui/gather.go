@@ -76,6 +76,14 @@ func (d *lessonData) gatherIf(want func(errorState) bool, ids ...string) tea.Cmd
 	return tea.Batch(cmds...)
 }
 
+// notLooked reports whether a strategy has a result whose image nobody has looked inside yet
+// in this session (a result carried over from an earlier one).
+func (d *lessonData) notLooked(id string) bool {
+	res, ok := d.results[id]
+	_, looked := d.inside[id]
+	return ok && res.Image != "" && !looked && d.c.eng != nil
+}
+
 // failedEvidence lists the strategies among ids whose evidence could not be gathered.
 func (d *lessonData) failedEvidence(ids ...string) []string {
 	var out []string

@@ -147,9 +147,11 @@ func (s *lessonScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return tea.Batch(cmd, s.gatherShown())
 }
 
-// gatherShown gathers what is missing of the evidence on screen: the strategy's in the
-// results pane, and the selected question's. A result from an earlier session has none yet.
-func (s *lessonScreen) gatherShown() tea.Cmd { return s.data.gather(s.evidenceShown()...) }
+// gatherShown gathers what is missing of the evidence a question shows, once it is answered or
+// revealed: the learner asked for it. A result from an earlier session has none yet. The
+// results pane does not gather on its own (opening a lesson must not export an image of
+// almost a gigabyte unasked); there r looks.
+func (s *lessonScreen) gatherShown() tea.Cmd { return s.data.gather(s.questionEvidence()...) }
 
 func (s *lessonScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k, d := s.c.keys, s.data
@@ -175,7 +177,7 @@ func (s *lessonScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		_, cmd := s.strategy.Update(msg)
 		return cmd
 	case key.Matches(msg, k.Recheck):
-		return d.retry(d.failedEvidence(s.evidenceShown()...)...)
+		return tea.Batch(d.retry(s.evidenceShown()...), d.gather(s.evidenceShown()...))
 	case s.qa != nil && (key.Matches(msg, k.Answer) || key.Matches(msg, k.Reveal)):
 		return s.answer(msg)
 	}
@@ -230,19 +232,26 @@ func (s *lessonScreen) answer(msg tea.KeyPressMsg) tea.Cmd {
 	return tea.Batch(s.broadcast(answeredMsg{}), s.data.recordAnswer(qu, c))
 }
 
-// evidenceShown lists the strategies whose evidence is on screen: the selected question's, or
-// the strategy's in the results pane.
+// evidenceShown lists the strategies whose evidence is on screen: the strategy's in the results
+// pane, and the selected question's.
 func (s *lessonScreen) evidenceShown() []string {
-	ids := []string{s.data.strategy().ID}
-	if s.qa != nil {
-		if qu := s.qa.question(); qu != nil && s.qa.shown(qu) {
-			ids = append(ids, qu.Strategy)
-			if qu.Compare != "" {
-				ids = append(ids, qu.Compare)
-			}
-		}
+	return append([]string{s.data.strategy().ID}, s.questionEvidence()...)
+}
+
+// questionEvidence lists the strategies whose evidence the selected question shows, once it
+// is answered or revealed.
+func (s *lessonScreen) questionEvidence() []string {
+	if s.qa == nil {
+		return nil
 	}
-	return ids
+	qu := s.qa.question()
+	if qu == nil || !s.qa.shown(qu) {
+		return nil
+	}
+	if qu.Compare != "" {
+		return []string{qu.Strategy, qu.Compare}
+	}
+	return []string{qu.Strategy}
 }
 
 // View draws the screen's body, height lines tall: the panes, in focus order, fill the
@@ -286,8 +295,13 @@ func (s *lessonScreen) bindings() []key.Binding {
 	if s.strategy != nil && s.strategy.narrow() {
 		out = append(out, k.Graph)
 	}
-	if len(s.data.failedEvidence(s.evidenceShown()...)) > 0 {
+	switch {
+	case len(s.data.failedEvidence(s.evidenceShown()...)) > 0:
 		out = append(out, k.Recheck)
+	case s.data.notLooked(s.data.strategy().ID):
+		look := k.Recheck
+		look.SetHelp("r", "look inside")
+		out = append(out, look)
 	}
 	return append(out, s.panes[s.focus].ShortHelp()...)
 }

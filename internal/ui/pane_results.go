@@ -121,7 +121,15 @@ func (p *resultsPane) detail(width int) string {
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
 			lines = append(lines, "  "+termtext.Line(line))
 		}
-		lines = append(lines, "", insideView("Inside "+s.ID, d.inside[s.ID], false, st, width))
+		if ev, ok := d.inside[s.ID]; ok {
+			lines = append(lines, "", insideView("Inside "+s.ID, ev, false, st, width))
+		} else {
+			how := "r looks (it exports the image, which takes seconds for a big one)."
+			if p.c.eng == nil {
+				how = "that needs Docker."
+			}
+			lines = append(lines, "", st.Subtitle.Render("Inside "+s.ID), st.Muted.Render(wrapText("Not looked at in this session: "+how, width)))
+		}
 		for _, c := range r.Checks {
 			mark := st.OK.Render("✓ ")
 			if !c.Passed {

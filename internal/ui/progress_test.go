@@ -9,6 +9,7 @@ import (
 
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/enginefake"
+	"github.com/docktutor/docktutor/internal/inside"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
 )
@@ -132,5 +133,46 @@ func TestStageImagesRecorded(t *testing.T) {
 	}
 	if got := again.StageImages(); !slices.Equal(got, []string{"sha256:aaa", "sha256:bbb"}) {
 		t.Errorf("stage images recorded: %v, want both builds' (the failed one's too)", got)
+	}
+}
+
+// countingEngine counts the images the TUI looks inside.
+type countingEngine struct {
+	*enginefake.Engine
+	contents int
+}
+
+func (e *countingEngine) Contents(ctx context.Context, ref string) (inside.Report, error) {
+	e.contents++
+	return e.Engine.Contents(ctx, ref)
+}
+
+// TestCarriedOverResultsNotExportedUnasked: opening a lesson with results from an earlier
+// session looks inside no image by itself (an export of a toolchain image takes seconds); r
+// does.
+func TestCarriedOverResultsNotExportedUnasked(t *testing.T) {
+	cacheDir := t.TempDir()
+	open := func() *progress.ResultsCache {
+		r, _, err := progress.OpenResults(cacheDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "Hello from hello.py, docktutor!\nGET / -> 200 OK"
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe), Results: open()}, 120, 40)
+	d.key("b")
+
+	ce := &countingEngine{Engine: fe}
+	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return ce, fe.DaemonInfo, nil }
+	d = newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: connect, Results: open()}, 120, 40)
+	d.key("f") // any key: the connection is made
+	if s := d.screen(); ce.contents != 0 || !strings.Contains(s, "Not looked at in this session") || !strings.Contains(s, "r look inside") {
+		t.Fatalf("%d images looked inside unasked, or the way to look is not offered:\n%s", ce.contents, s)
+	}
+	d.key("r")
+	if s := d.screen(); ce.contents != 1 || !strings.Contains(s, "Inside python-normal — ") {
+		t.Errorf("r did not look inside (%d looks):\n%s", ce.contents, s)
 	}
 }
