@@ -40,8 +40,10 @@ func TestCleanRemovesStageImages(t *testing.T) {
 	// stage is not (docktutor's would reuse it from the cache otherwise, as a parent of its
 	// image, which goes with the image).
 	d.DockerIn(t, shared+"FROM alpine:3.22\nCOPY --from=build /shared /learners-copy\n", "build", "-q", "-")
-	untagged := func() []string {
-		return strings.Fields(d.Docker(t, "images", "-q", "--no-trunc", "--filter", "dangling=true"))
+	untagged := func() []string { // sorted: images made in the same second list in any order
+		ids := strings.Fields(d.Docker(t, "images", "-q", "--no-trunc", "--filter", "dangling=true"))
+		slices.Sort(ids)
+		return ids
 	}
 	learners := untagged()
 	if len(learners) != 2 {
