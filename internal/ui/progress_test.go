@@ -24,11 +24,7 @@ func TestProgressAndResultsSurviveRestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, _, err := progress.OpenResults(cacheDir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s, r
+		return s, openResults(t, cacheDir)
 	}
 	store, results := open()
 	fe := enginefake.New(map[string]int64{"docktutor/multistage:go-single": 828_600_000})
@@ -114,10 +110,7 @@ func qaProgressDriver(t *testing.T, c *lesson.Course) *driver {
 // docktutor clean, as docktutor build records them.
 func TestStageImagesRecorded(t *testing.T) {
 	cacheDir := t.TempDir()
-	results, _, err := progress.OpenResults(cacheDir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	results := openResults(t, cacheDir)
 	fe := enginefake.New(nil)
 	fe.DefaultOutput = "GET / -> 200 OK"
 	fe.StageImages = map[string][]string{
@@ -127,10 +120,7 @@ func TestStageImagesRecorded(t *testing.T) {
 	fe.Fail = map[string]string{"docktutor/multistage:go-multistage": "RUN go build: exit code 1"}
 	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe), Results: results}, 120, 40)
 	d.key("B")
-	again, _, err := progress.OpenResults(cacheDir) // what clean, another process, reads
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := openResults(t, cacheDir) // what clean, another process, reads
 	if got := again.StageImages(); !slices.Equal(got, []string{"sha256:aaa", "sha256:bbb"}) {
 		t.Errorf("stage images recorded: %v, want both builds' (the failed one's too)", got)
 	}
@@ -152,13 +142,7 @@ func (e *countingEngine) Contents(ctx context.Context, ref string) (inside.Repor
 // does.
 func TestCarriedOverResultsNotExportedUnasked(t *testing.T) {
 	cacheDir := t.TempDir()
-	open := func() *progress.ResultsCache {
-		r, _, err := progress.OpenResults(cacheDir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	open := func() *progress.ResultsCache { return openResults(t, cacheDir) }
 	fe := enginefake.New(nil)
 	fe.DefaultOutput = "Hello from hello.py, docktutor!\nGET / -> 200 OK"
 	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe), Results: open()}, 120, 40)
@@ -175,4 +159,14 @@ func TestCarriedOverResultsNotExportedUnasked(t *testing.T) {
 	if s := d.screen(); ce.contents != 1 || !strings.Contains(s, "Inside python-normal — ") {
 		t.Errorf("r did not look inside (%d looks):\n%s", ce.contents, s)
 	}
+}
+
+// openResults opens the results cache in dir, as another docktutor process would.
+func openResults(t *testing.T, dir string) *progress.ResultsCache {
+	t.Helper()
+	r, _, err := progress.OpenResults(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

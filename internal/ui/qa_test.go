@@ -236,13 +236,7 @@ func TestQAVerdictAfterQuickKeys(t *testing.T) {
 // gathered when a question shows it, not an empty listing of "0 images".
 func TestQACachedEvidence(t *testing.T) {
 	cacheDir := t.TempDir()
-	open := func() *progress.ResultsCache {
-		r, _, err := progress.OpenResults(cacheDir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	open := func() *progress.ResultsCache { return openResults(t, cacheDir) }
 	fe := enginefake.New(nil)
 	fe.DefaultOutput = "GET / -> 200 OK"
 	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
