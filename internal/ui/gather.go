@@ -26,16 +26,17 @@ type evidence[T any] struct {
 func (e evidence[T]) ready() bool { return !e.pending && e.err == nil }
 
 // gather starts gathering the evidence about a strategy's image that is missing or about
-// another image: after a build, and whenever a pane shows a strategy measured in an earlier
+// another image: after a build, and when a question shows a strategy measured in an earlier
 // session. Exporting a toolchain image takes seconds, so what is there for this image is
 // never gathered twice.
 func (d *lessonData) gather(ids ...string) tea.Cmd {
 	return d.gatherIf(func(e errorState) bool { return e.missing }, ids...)
 }
 
-// retry gathers again what failed to be gathered about the given strategies, and only that.
+// retry gathers what is missing of the given strategies' evidence and, again, what failed to
+// be gathered; what is there stays (r: nothing that worked is exported twice).
 func (d *lessonData) retry(ids ...string) tea.Cmd {
-	return d.gatherIf(func(e errorState) bool { return e.failed }, ids...)
+	return d.gatherIf(func(e errorState) bool { return e.missing || e.failed }, ids...)
 }
 
 // errorState is what gatherIf asks of a piece of evidence.

@@ -110,11 +110,8 @@ func (s *lessonScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 		cur := s.data.cur
 		cmd := s.runner.take(msg)
 		s.log.Update(msg) // only the build log takes a build's messages
-		cmd = tea.Batch(cmd, s.runner.after(msg))
-		if s.data.cur != cur { // the next build in the queue is another strategy's
-			cmd = tea.Batch(cmd, s.broadcast(strategyMsg{}))
-		}
-		return cmd, true
+		// The next build in the queue may be another strategy's.
+		return tea.Batch(cmd, s.runner.after(msg), s.strategyMoved(cur)), true
 	case connectedMsg:
 		return s.gatherShown(), true
 	case spinner.TickMsg:
@@ -141,10 +138,15 @@ func (s *lessonScreen) broadcast(msg tea.Msg) tea.Cmd {
 func (s *lessonScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	cur := s.data.cur
 	cmd := s.key(msg)
-	if s.data.cur != cur {
-		cmd = tea.Batch(cmd, s.broadcast(strategyMsg{}))
+	return tea.Batch(cmd, s.strategyMoved(cur), s.gatherShown())
+}
+
+// strategyMoved tells the panes when the strategy on screen is no longer the from-th.
+func (s *lessonScreen) strategyMoved(from int) tea.Cmd {
+	if s.data.cur == from {
+		return nil
 	}
-	return tea.Batch(cmd, s.gatherShown())
+	return s.broadcast(strategyMsg{})
 }
 
 // gatherShown gathers what is missing of the evidence a question shows, once it is answered or
@@ -177,7 +179,7 @@ func (s *lessonScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		_, cmd := s.strategy.Update(msg)
 		return cmd
 	case key.Matches(msg, k.Recheck):
-		return tea.Batch(d.retry(s.evidenceShown()...), d.gather(s.evidenceShown()...))
+		return d.retry(s.evidenceShown()...)
 	case s.qa != nil && (key.Matches(msg, k.Answer) || key.Matches(msg, k.Reveal)):
 		return s.answer(msg)
 	}
