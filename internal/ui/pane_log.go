@@ -85,7 +85,7 @@ func (b *buildLog) event(ev engine.Event, steps *engine.Steps, step int) {
 			return
 		}
 		b.add(logLine{kind: logStep, steps: steps, step: step})
-		if ev.Internal && ev.Total > 0 && strings.HasPrefix(ev.Name, "LABEL ") {
+		if labelStep(ev) {
 			b.labels = b.added() - 1
 		}
 	case engine.EventLog:
@@ -102,7 +102,7 @@ func (b *buildLog) event(ev engine.Event, steps *engine.Steps, step int) {
 // foldLabel folds a label step of the legacy builder into the line of the ones just before it,
 // and says whether it did.
 func (b *buildLog) foldLabel(ev engine.Event, steps *engine.Steps, step int) bool {
-	if b.labels < 0 || b.labels != b.added()-1 || !ev.Internal || ev.Total == 0 || !strings.HasPrefix(ev.Name, "LABEL ") {
+	if b.labels < 0 || b.labels != b.added()-1 || !labelStep(ev) {
 		return false
 	}
 	l := b.line(b.labels - b.dropped)
@@ -111,6 +111,12 @@ func (b *buildLog) foldLabel(ev engine.Event, steps *engine.Steps, step int) boo
 	}
 	l.folded++
 	return true
+}
+
+// labelStep reports whether an event is about one of the LABEL steps the legacy builder adds
+// for the build's labels.
+func labelStep(ev engine.Event) bool {
+	return ev.Internal && ev.Total > 0 && strings.HasPrefix(ev.Name, "LABEL ")
 }
 
 // render draws line l, cut to width.

@@ -35,7 +35,6 @@ type buildJob struct {
 	msgs     chan tea.Msg
 	started  time.Time
 	phase    lab.Phase
-	tag      string        // the image's tag, once lab chose it
 	steps    *engine.Steps // the steps of the build under way (a new record for a rebuild)
 }
 
@@ -183,31 +182,31 @@ func (r *buildRunner) current(b buildBatchMsg) bool { return r.job != nil && b.i
 // end of the run in the lesson's results.
 func (r *buildRunner) take(b buildBatchMsg) tea.Cmd {
 	job, data := r.job, r.data
+	tracker := data.trackers[job.strategy.ID] // looked up once a batch, not once an event
 	var cmds []tea.Cmd
 	for _, it := range b.items {
 		switch msg := it.(type) {
 		case *buildEventMsg:
 			msg.steps, msg.step = job.steps, job.steps.Observe(msg.ev)
-			if t := data.trackers[job.strategy.ID]; t != nil {
-				t.Observe(msg.ev)
+			if tracker != nil {
+				tracker.Observe(msg.ev)
 			}
 		case buildDoneMsg:
 			if msg.err != nil && lab.IsCanceled(msg.err) {
 				r.queue = nil
 			}
 			cmds = append(cmds, data.finish(msg.strategy, msg.res, msg.err))
-		case buildTagMsg:
-			job.tag = msg.tag
 		case buildPhaseMsg:
 			job.phase = msg.phase
-			if t := data.trackers[job.strategy.ID]; t != nil && msg.phase == lab.PhaseInspect {
-				t.Finish(true) // the image is built: its stages are done while it runs
+			if tracker != nil && msg.phase == lab.PhaseInspect {
+				tracker.Finish(true) // the image is built: its stages are done while it runs
 			}
 			if msg.phase == lab.PhaseRebuild {
 				// The edit-and-rebuild of a cache lesson: the events that follow are a second
 				// build, with steps of its own, and the graph starts over for it.
 				job.steps = &engine.Steps{}
 				r.track(job)
+				tracker = data.trackers[job.strategy.ID]
 			}
 		}
 	}
