@@ -178,17 +178,6 @@ func (s *Steps) Find(n int) (Step, bool) {
 	return s.list[i], true
 }
 
-// Learner returns a copy of the steps the learner wrote, without the builder's internal ones.
-func (s *Steps) Learner() []Step {
-	out := make([]Step, 0, len(s.list))
-	for _, st := range s.list {
-		if !st.Internal {
-			out = append(out, st)
-		}
-	}
-	return out
-}
-
 // stageBuilt reports whether the stage of the latest step made something of its own: whether a
 // step of it after its FROM ran rather than coming from the cache. A stage that did not ends in
 // an image that existed before the build, perhaps another build's (the same stage in the

@@ -233,13 +233,14 @@ var teaPackage = reflect.TypeOf(tea.KeyPressMsg{}).PkgPath()
 
 // changesNothing reports the messages known to leave the screen as it is: terminal replies
 // docktutor does not use, Bubble Tea's own requests that pass through Update on their way (the
-// background colour query, say), and docktutor's messages that only start something.
+// background colour query, say). docktutor's own messages that change nothing say so through
+// update's second result.
 func changesNothing(msg tea.Msg) bool {
 	if t := reflect.TypeOf(msg); t != nil && t.PkgPath() == teaPackage && !token.IsExported(t.Name()) {
 		return true
 	}
 	switch msg.(type) {
-	case nil, connectNowMsg, tea.KeyboardEnhancementsMsg, tea.ModeReportMsg, tea.TerminalVersionMsg,
+	case nil, tea.KeyboardEnhancementsMsg, tea.ModeReportMsg, tea.TerminalVersionMsg,
 		tea.CapabilityMsg, tea.ColorProfileMsg, tea.EnvMsg, tea.ForegroundColorMsg, tea.CursorColorMsg,
 		tea.CursorPositionMsg, tea.KeyReleaseMsg, tea.FocusMsg, tea.BlurMsg:
 		return true
