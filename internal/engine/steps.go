@@ -97,21 +97,17 @@ type Steps struct {
 	stage  string      // the stage legacy steps belong to now
 }
 
-// Observe takes one event and returns the index (in All) of the step it is about, or -1 when
-// it is about none: a log line outside any step, the image ID.
+// Observe takes one event and returns the index (in All) of the step whose state it changed or
+// began, or -1 when it changes none: a log line (most of a build's events, so it returns at
+// once), the image ID, an event outside any step.
 func (s *Steps) Observe(ev Event) int {
-	if ev.Step <= 0 {
+	switch {
+	case ev.Step <= 0:
+		return -1
+	case ev.Kind != EventStepStarted && ev.Kind != EventCacheHit && ev.Kind != EventStepDone && ev.Kind != EventError:
 		return -1
 	}
 	i, seen := s.byStep[ev.Step]
-	switch ev.Kind {
-	case EventStepStarted, EventCacheHit, EventStepDone, EventError:
-	default:
-		if seen {
-			return i
-		}
-		return -1
-	}
 	if !seen {
 		if ev.Kind != EventStepStarted && ev.Kind != EventCacheHit {
 			return -1 // the end of a step never started: nothing to mark
