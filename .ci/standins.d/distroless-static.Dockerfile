@@ -1,4 +1,4 @@
-# Stand-in for gcr.io/distroless/static-debian12: no shell, no libc, only the files a static
+# Stand-in for gcr.io/distroless/static-debian13: no shell, no libc, only the files a static
 # binary may read (passwd/group with nonroot 65532, CA bundle, /tmp). No tzdata here, unlike the
 # real image, so that it stays smaller than the alpine stand-in, as the real ones are.
 FROM docktutor-standin/toolbox:bookworm AS tools

@@ -1,4 +1,4 @@
-# Stand-in for golang:1.25-alpine: the alpine stand-in (busybox) plus the host's Go toolchain from
+# Stand-in for golang:1.27-alpine: the alpine stand-in (busybox) plus the host's Go toolchain from
 # the build context. No gcc, as on real Alpine, so cgo is off by default.
 FROM docktutor-standin/alpine:3.22
 

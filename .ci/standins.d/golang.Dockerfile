@@ -1,4 +1,4 @@
-# Stand-in for golang:1.25: Debian with gcc (for cgo) and git, plus the host's Go toolchain, which
+# Stand-in for golang:1.27: Debian with gcc (for cgo) and git, plus the host's Go toolchain, which
 # the script puts in the build context as ./go: no Go download is possible offline.
 FROM docktutor-standin/debian:bookworm
 

@@ -182,10 +182,10 @@ func TestPrintResultsMarksStandIns(t *testing.T) {
 	var b strings.Builder
 	printResults(&b, []lab.Result{
 		{Strategy: "python", BaseImage: "python:3.13", StandIn: true, SizeBytes: 1, Passed: true},
-		{Strategy: "go", BaseImage: "golang:1.25", SizeBytes: 1, Passed: true},
+		{Strategy: "go", BaseImage: "golang:1.27", SizeBytes: 1, Passed: true},
 	})
 	out := b.String()
-	if !strings.Contains(out, "python:3.13 (test stand-in)") || strings.Contains(out, "golang:1.25 (test stand-in)") {
+	if !strings.Contains(out, "python:3.13 (test stand-in)") || strings.Contains(out, "golang:1.27 (test stand-in)") {
 		t.Errorf("stand-ins not marked, or the real image marked:\n%s", out)
 	}
 }

@@ -16,8 +16,8 @@ import (
 // runtime-only one without, and the toolchain. CI has local stand-ins of all three
 // (.ci/standins); their shapes are what the assertions check, not the real images' sizes.
 const (
-	distrolessStatic = "gcr.io/distroless/static-debian12"
-	golangToolchain  = "golang:1.25"
+	distrolessStatic = "gcr.io/distroless/static-debian13"
+	golangToolchain  = "golang:1.27"
 )
 
 func TestIntegrationContents(t *testing.T) {

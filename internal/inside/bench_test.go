@@ -10,7 +10,7 @@ import (
 )
 
 // BenchmarkAnalyze reads a synthetic export of 20,000 entries — the order of a toolchain image
-// (the golang:1.25 stand-in exports ~33,000) — laid out like Debian, with links to follow. It
+// (the golang:1.27 stand-in exports ~33,000) — laid out like Debian, with links to follow. It
 // reports entries/s beside ns/op and the allocations per analysed image.
 //
 // The tar-only sub-benchmark is the floor: archive/tar reading the same headers, analysing

@@ -62,9 +62,9 @@ func TestMultistageLesson(t *testing.T) {
 		"python-normal":     "python:3.13",
 		"python-multistage": "python:3.13-slim",
 		"python-distroless": "gcr.io/distroless/python3-debian13",
-		"go-single":         "golang:1.25",
+		"go-single":         "golang:1.27",
 		"go-multistage":     "alpine:3.22",
-		"go-distroless":     "gcr.io/distroless/static-debian12",
+		"go-distroless":     "gcr.io/distroless/static-debian13",
 	}
 	if len(l.Strategies) != len(want) {
 		t.Errorf("got %d strategies, want %d", len(l.Strategies), len(want))
@@ -387,14 +387,14 @@ func TestLoadReportsProblems(t *testing.T) {
 // TestGraph: Load parses each strategy's Dockerfile once, for its target, and BaseImage reads
 // that graph: a stage built FROM another stage ships on what that stage starts FROM.
 func TestGraph(t *testing.T) {
-	const df = `FROM golang:1.25 AS dev
+	const df = `FROM golang:1.27 AS dev
 FROM dev AS build
 FROM build AS test
 FROM alpine:3.22 AS runtime
 `
 	targets := []struct{ id, target, base string }{
-		{"all", "", "alpine:3.22"}, {"dev", "dev", "golang:1.25"}, {"build", "build", "golang:1.25"},
-		{"test", "test", "golang:1.25"}, {"runtime", "runtime", "alpine:3.22"},
+		{"all", "", "alpine:3.22"}, {"dev", "dev", "golang:1.27"}, {"build", "build", "golang:1.27"},
+		{"test", "test", "golang:1.27"}, {"runtime", "runtime", "alpine:3.22"},
 	}
 	var y strings.Builder
 	y.WriteString("title: One\ntext: one.md\nstrategies:\n")
@@ -435,8 +435,8 @@ FROM alpine:3.22 AS runtime
 		t.Errorf("BaseImage after the text changed: %q, want the graph's alpine:3.22", got)
 	}
 	s.Graph = c.Lessons[0].Strategies[1].Graph
-	if got := s.BaseImage(); got != "golang:1.25" {
-		t.Errorf("BaseImage with the dev target's graph: %q, want golang:1.25", got)
+	if got := s.BaseImage(); got != "golang:1.27" {
+		t.Errorf("BaseImage with the dev target's graph: %q, want golang:1.27", got)
 	}
 	s.Graph = nil
 	if got := s.BaseImage(); got != "" {

@@ -32,7 +32,7 @@ func TestResultsRoundTrip(t *testing.T) {
 	now := finished.Add(time.Hour)
 	passed := lab.Result{
 		Lesson: "multistage", Strategy: "go-multistage", Image: "docktutor/multistage:go-multistage",
-		BaseImage: "golang:1.25-alpine", Builder: "buildkit", SizeBytes: 12345678, Layers: 3,
+		BaseImage: "golang:1.27-alpine", Builder: "buildkit", SizeBytes: 12345678, Layers: 3,
 		BuildSeconds: 4.5, Steps: 9, CachedSteps: 4, RunOutput: "Hello", Passed: true, Finished: finished,
 		Info: engine.ImageInfo{Size: 12345678},
 	}

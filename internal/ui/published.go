@@ -109,7 +109,7 @@ func RenderPublished(l *lesson.Lesson, c *lesson.Course, st Styles, width int) s
 }
 
 // cutLeft fits an image name into w columns by cutting its start, where names say least
-// ("gcr.io/distroless/static-debian12" becomes "…static-debian12").
+// ("gcr.io/distroless/static-debian13" becomes "…static-debian13").
 func cutLeft(image string, w int) string {
 	r := []rune(image)
 	if len(r) <= w {

@@ -1,5 +1,5 @@
 # For comparison: the multi-stage build from the last lesson, shipping on Alpine.
-FROM golang:1.25 AS build
+FROM golang:1.27 AS build
 WORKDIR /src
 COPY main.go ./
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/webapp main.go

@@ -1,5 +1,5 @@
 # Stage "build": the whole Go toolchain, used once and left behind.
-FROM golang:1.25 AS build
+FROM golang:1.27 AS build
 WORKDIR /src
 COPY main.go ./
 # CGO_ENABLED=0 makes a static binary: it needs no C library from the next stage.

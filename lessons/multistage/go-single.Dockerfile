@@ -1,5 +1,5 @@
 # One stage: the Go toolchain image builds the app and then ships with it.
-FROM golang:1.25
+FROM golang:1.27
 WORKDIR /src
 COPY main.go ./
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /usr/local/bin/webapp main.go

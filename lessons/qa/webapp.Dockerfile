@@ -1,7 +1,7 @@
 # One Dockerfile, two stages: build fat, ship thin.
 
 # Stage "build": the whole Go toolchain, used to compile and then left behind.
-FROM golang:1.25 AS build
+FROM golang:1.27 AS build
 WORKDIR /src
 COPY main.go ./
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/webapp main.go

@@ -1,13 +1,13 @@
 # Four stages. Only "runtime" ships; --target stops the build at any of them.
 
 # build: the toolchain compiles the app.
-FROM golang:1.25 AS build
+FROM golang:1.27 AS build
 WORKDIR /src
 COPY main.go ./
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/webapp main.go
 
 # lint: a check of the source. No later stage uses it.
-FROM golang:1.25 AS lint
+FROM golang:1.27 AS lint
 WORKDIR /src
 COPY main.go ./
 RUN test -z "$(gofmt -l main.go)" && echo "gofmt: main.go is formatted"

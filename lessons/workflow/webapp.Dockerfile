@@ -1,7 +1,7 @@
 # dev: the toolchain and the source. A place to work:
 #   docker build --target dev -t webapp:dev .
 #   docker run --rm -it -v "$PWD":/src webapp:dev go run main.go
-FROM golang:1.25 AS dev
+FROM golang:1.27 AS dev
 WORKDIR /src
 COPY main.go ./
 

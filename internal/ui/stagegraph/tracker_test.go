@@ -77,7 +77,7 @@ func graphOf(t *testing.T, src, target string) *dockerfile.Graph {
 }
 
 // goApp is the lesson's two-stage Go build: legacy steps 1–7 and 8–11.
-const goApp = `FROM golang:1.25-alpine AS build
+const goApp = `FROM golang:1.27-alpine AS build
 WORKDIR /src
 COPY go.mod ./
 RUN go mod download
@@ -91,7 +91,7 @@ ENTRYPOINT ["/hello"]
 `
 
 // withTests has an unneeded test stage before the build the runtime needs.
-const withTests = `FROM golang:1.25-alpine AS base
+const withTests = `FROM golang:1.27-alpine AS base
 COPY . .
 
 FROM base AS test
@@ -118,7 +118,7 @@ func TestTracker(t *testing.T) {
 			name: "legacy: second stage building",
 			src:  goApp,
 			events: join(
-				legacy(1, 11, "FROM golang:1.25-alpine AS build", false),
+				legacy(1, 11, "FROM golang:1.27-alpine AS build", false),
 				legacy(2, 11, "WORKDIR /src", false),
 				legacy(3, 11, "COPY go.mod ./", false),
 				legacy(4, 11, "RUN go mod download", false),
@@ -135,7 +135,7 @@ func TestTracker(t *testing.T) {
 			name: "legacy: everything from the cache",
 			src:  goApp,
 			events: join(
-				legacy(1, 11, "FROM golang:1.25-alpine AS build", false),
+				legacy(1, 11, "FROM golang:1.27-alpine AS build", false),
 				legacy(2, 11, "WORKDIR /src", true),
 				legacy(3, 11, "COPY go.mod ./", true),
 				legacy(4, 11, "RUN go mod download", true),
@@ -154,7 +154,7 @@ func TestTracker(t *testing.T) {
 			name: "legacy: a source change rebuilds from COPY . . on",
 			src:  goApp,
 			events: join(
-				legacy(1, 11, "FROM golang:1.25-alpine AS build", false),
+				legacy(1, 11, "FROM golang:1.27-alpine AS build", false),
 				legacy(2, 11, "WORKDIR /src", true),
 				legacy(3, 11, "COPY go.mod ./", true),
 				legacy(4, 11, "RUN go mod download", true),
@@ -170,7 +170,7 @@ func TestTracker(t *testing.T) {
 			name: "legacy --target build builds the unneeded test stage too",
 			src:  withTests, target: "build",
 			events: join(
-				legacy(1, 7, "FROM golang:1.25-alpine AS base", false),
+				legacy(1, 7, "FROM golang:1.27-alpine AS base", false),
 				legacy(2, 7, "COPY . .", false),
 				legacy(3, 7, "FROM base AS test", false),
 				legacy(4, 7, "RUN go test ./...", false),
@@ -198,7 +198,7 @@ func TestTracker(t *testing.T) {
 			name: "legacy: a failing RUN fails its stage",
 			src:  goApp,
 			events: join(
-				legacy(1, 11, "FROM golang:1.25-alpine AS build", false),
+				legacy(1, 11, "FROM golang:1.27-alpine AS build", false),
 				legacy(2, 11, "WORKDIR /src", false),
 				one(engine.Event{Kind: engine.EventStepStarted, Step: 3, Total: 11, Name: "RUN go build -o /out/hello ."}),
 				one(engine.Event{Kind: engine.EventError, Text: "The command '/bin/sh -c go build' returned a non-zero code: 1"}),
@@ -212,11 +212,11 @@ func TestTracker(t *testing.T) {
 			src:  goApp,
 			events: join(
 				bkStep(1, "[internal] load build definition from Dockerfile", false),
-				bkStep(2, "[internal] load metadata for docker.io/library/golang:1.25-alpine", false),
-				one(bk(3, "[build 1/6] FROM docker.io/library/golang:1.25-alpine")),
+				bkStep(2, "[internal] load metadata for docker.io/library/golang:1.27-alpine", false),
+				one(bk(3, "[build 1/6] FROM docker.io/library/golang:1.27-alpine")),
 				one(bk(4, "[runtime 1/2] FROM docker.io/library/alpine:3.22")),
 				bkDone(bk(4, "[runtime 1/2] FROM docker.io/library/alpine:3.22"), false),
-				bkDone(bk(3, "[build 1/6] FROM docker.io/library/golang:1.25-alpine"), false),
+				bkDone(bk(3, "[build 1/6] FROM docker.io/library/golang:1.27-alpine"), false),
 				bkStep(5, "[build 2/6] WORKDIR /src", false),
 				bkStep(6, "[build 3/6] COPY go.mod ./", false),
 				one(bk(7, "[build 4/6] RUN go mod download")),
@@ -230,7 +230,7 @@ func TestTracker(t *testing.T) {
 			name: "buildkit: a stage ends when its last step does",
 			src:  goApp,
 			events: join(
-				bkStep(1, "[build 1/6] FROM docker.io/library/golang:1.25-alpine", false),
+				bkStep(1, "[build 1/6] FROM docker.io/library/golang:1.27-alpine", false),
 				bkStep(2, "[build 2/6] WORKDIR /src", true),
 				bkStep(3, "[build 3/6] COPY go.mod ./", true),
 				bkStep(4, "[build 4/6] RUN go mod download", true),
@@ -247,7 +247,7 @@ func TestTracker(t *testing.T) {
 			name: "buildkit --target build skips the unneeded test stage",
 			src:  withTests, target: "build",
 			events: join(
-				bkStep(1, "[base 1/2] FROM docker.io/library/golang:1.25-alpine", false),
+				bkStep(1, "[base 1/2] FROM docker.io/library/golang:1.27-alpine", false),
 				bkStep(2, "[base 2/2] COPY . .", false),
 				bkStep(3, "[build 1/1] RUN go build -o /out/app .", false),
 			),
@@ -257,9 +257,9 @@ func TestTracker(t *testing.T) {
 		},
 		{
 			name: "buildkit: unnamed stages are stage-N",
-			src:  "FROM golang:1.25-alpine\nRUN go build -o /hello .\nFROM scratch\nCOPY --from=0 /hello /hello\n",
+			src:  "FROM golang:1.27-alpine\nRUN go build -o /hello .\nFROM scratch\nCOPY --from=0 /hello /hello\n",
 			events: join(
-				bkStep(1, "[stage-0 1/2] FROM docker.io/library/golang:1.25-alpine", false),
+				bkStep(1, "[stage-0 1/2] FROM docker.io/library/golang:1.27-alpine", false),
 				bkStep(2, "[stage-0 2/2] RUN go build -o /hello .", false),
 				one(bk(3, "[stage-1 1/1] COPY --from=0 /hello /hello")),
 			),
@@ -291,9 +291,9 @@ func TestTracker(t *testing.T) {
 		},
 		{
 			name: "buildkit: an error fails its stage; the parallel one is stopped",
-			src:  "FROM golang:1.25-alpine AS build\nRUN go build -o /hello .\nFROM alpine:3.22 AS certs\nRUN apk add ca-certificates\nFROM scratch\nCOPY --from=certs /etc/ssl /etc/ssl\nCOPY --from=build /hello /hello\n",
+			src:  "FROM golang:1.27-alpine AS build\nRUN go build -o /hello .\nFROM alpine:3.22 AS certs\nRUN apk add ca-certificates\nFROM scratch\nCOPY --from=certs /etc/ssl /etc/ssl\nCOPY --from=build /hello /hello\n",
 			events: join(
-				bkStep(1, "[build 1/2] FROM docker.io/library/golang:1.25-alpine", false),
+				bkStep(1, "[build 1/2] FROM docker.io/library/golang:1.27-alpine", false),
 				bkStep(2, "[certs 1/2] FROM docker.io/library/alpine:3.22", false),
 				one(bk(3, "[certs 2/2] RUN apk add ca-certificates")),
 				one(bk(4, "[build 2/2] RUN go build -o /hello .")),
@@ -307,7 +307,7 @@ func TestTracker(t *testing.T) {
 			name: "buildkit: an error naming no step fails what was running",
 			src:  goApp,
 			events: join(
-				one(bk(1, "[build 1/6] FROM docker.io/library/golang:1.25-alpine")),
+				one(bk(1, "[build 1/6] FROM docker.io/library/golang:1.27-alpine")),
 				one(engine.Event{Kind: engine.EventError, Text: "failed to resolve source metadata"}),
 			),
 			mid:   want{0: Failed, 1: Waiting},
@@ -318,7 +318,7 @@ func TestTracker(t *testing.T) {
 			name: "buildkit: cancelled without an error",
 			src:  goApp,
 			events: join(
-				one(bk(1, "[build 1/6] FROM docker.io/library/golang:1.25-alpine")),
+				one(bk(1, "[build 1/6] FROM docker.io/library/golang:1.27-alpine")),
 			),
 			mid:   want{0: Building, 1: Waiting},
 			final: want{0: Failed, 1: Skipped},
@@ -328,7 +328,7 @@ func TestTracker(t *testing.T) {
 			name: "buildkit: multi-platform prefixes and unknown stages",
 			src:  goApp,
 			events: join(
-				bkStep(1, "[build 1/6] FROM docker.io/library/golang:1.25-alpine", false),
+				bkStep(1, "[build 1/6] FROM docker.io/library/golang:1.27-alpine", false),
 				one(engine.Event{Kind: engine.EventStepStarted, Step: 2, Stage: "linux/arm64 runtime", StageStep: 1, StageTotal: 2, Name: "FROM docker.io/library/alpine:3.22"}),
 				one(engine.Event{Kind: engine.EventStepStarted, Step: 3, Stage: "nope", StageStep: 1, StageTotal: 1, Name: "RUN x"}),
 			),
@@ -403,7 +403,7 @@ func TestStateString(t *testing.T) {
 func TestTrackerCancel(t *testing.T) {
 	steps := &engine.Steps{}
 	tr := NewTracker(graphOf(t, goApp, ""), steps)
-	for _, ev := range join(legacy(1, 11, "FROM golang:1.25-alpine AS build", false), legacy(2, 11, "WORKDIR /src", true),
+	for _, ev := range join(legacy(1, 11, "FROM golang:1.27-alpine AS build", false), legacy(2, 11, "WORKDIR /src", true),
 		legacy(3, 11, "COPY go.mod ./", false), legacy(4, 11, "RUN go mod download", false), legacy(5, 11, "COPY . .", false),
 		legacy(6, 11, "RUN go build -o /out/hello .", false), one(engine.Event{Kind: engine.EventStepStarted, Step: 7, Total: 11, Name: "FROM alpine:3.22 AS runtime"})) {
 		steps.Observe(ev)
