@@ -1,34 +1,29 @@
 package cli
 
 import (
-	"io/fs"
 	"os"
 	"strings"
 
+	"github.com/docktutor/docktutor/internal/course"
 	"github.com/docktutor/docktutor/internal/lesson"
-	"github.com/docktutor/docktutor/lessons"
 	"github.com/spf13/cobra"
 )
 
 // loadCourse loads the built-in lessons, or the folder given with --lessons.
 func (g *globalOptions) loadCourse() (*lesson.Course, error) {
-	var fsys fs.FS = lessons.FS
-	if g.lessonsDir != "" {
-		st, err := os.Stat(g.lessonsDir)
-		if err != nil {
-			return nil, exitf(2, "--lessons: %v", err)
-		}
-		if !st.IsDir() {
-			return nil, exitf(2, "--lessons: %s is not a folder", g.lessonsDir)
-		}
-		fsys = os.DirFS(g.lessonsDir)
+	if g.lessonsDir == "" {
+		return course.Builtin()
 	}
-	c, err := lesson.Load(fsys)
+	st, err := os.Stat(g.lessonsDir)
 	if err != nil {
-		if g.lessonsDir != "" {
-			return nil, exitf(2, "%s: %v", g.lessonsDir, err)
-		}
-		return nil, err
+		return nil, exitf(2, "--lessons: %v", err)
+	}
+	if !st.IsDir() {
+		return nil, exitf(2, "--lessons: %s is not a folder", g.lessonsDir)
+	}
+	c, err := lesson.Load(os.DirFS(g.lessonsDir))
+	if err != nil {
+		return nil, exitf(2, "%s: %v", g.lessonsDir, err)
 	}
 	return c, nil
 }
