@@ -145,3 +145,12 @@ func (d *lessonData) store(id string, res lab.Result) {
 	d.layers[id] = evidence[[]engine.Layer]{imageID: res.ImageID, value: res.Info.Layers}
 	delete(d.images, id)
 }
+
+// logTitle is the build pane's title while nothing builds: in a lesson with questions, the
+// strategy its builds are of (the answer pane shows no strategy).
+func (d *lessonData) logTitle() string {
+	if len(d.l.Questions) > 0 {
+		return fmt.Sprintf("Build · strategy %d/%d: %s", d.cur+1, len(d.l.Strategies), d.strategy().ID)
+	}
+	return "Build"
+}

@@ -24,6 +24,11 @@ type KeyMap struct {
 	Retry          key.Binding
 	Help           key.Binding
 	Quit           key.Binding
+
+	// An exercise's keys.
+	Edit, Hint, Check, Reset, Solution key.Binding
+	MoveUp, MoveDown                   key.Binding // a prediction's strategy, up or down the order
+	Yes                                key.Binding // confirms a reset or showing the solution
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -49,5 +54,14 @@ func DefaultKeyMap() KeyMap {
 		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry docker")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Hint:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
+		Check:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check")),
+		Reset:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset")),
+		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
+		MoveUp:   key.NewBinding(key.WithKeys("shift+up", "K"), key.WithHelp("shift+↑/K", "move up")),
+		MoveDown: key.NewBinding(key.WithKeys("shift+down", "J"), key.WithHelp("shift+↓/J", "move down")),
+		Yes:      key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "yes")),
 	}
 }

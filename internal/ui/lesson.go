@@ -41,7 +41,7 @@ func newLessonScreen(c *common, l *lesson.Lesson, opts lab.Options, p *progress.
 	data := newLessonData(c, l, p, cache)
 	s := &lessonScreen{c: c, data: data, runner: newBuildRunner(c, data, opts)}
 	s.text = newTextPane(c, l.ID, l.ID+" · "+l.Title, l.Text)
-	log, results := newLogPane(c, data, s.runner.status), newResultsPane(c, data)
+	log, results := newLogPane(c, s.runner.status, data.logTitle), newResultsPane(c, data)
 	s.log = log
 	if len(l.Questions) > 0 {
 		var answers map[string]int

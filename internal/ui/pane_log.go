@@ -156,8 +156,10 @@ func (l *logLine) render(st Styles, width int) string {
 // logPane is the build pane: the build under way, or the last one, streamed line by line.
 type logPane struct {
 	c      *common
-	data   *lessonData
 	status func() (buildStatus, bool) // the build under way, for the title
+	// idle is the title when nothing builds; idleText what the empty pane says.
+	idle     func() string
+	idleText string
 	log    buildLog
 	scrolling
 	// synced is the number of lines the scroller last counted, and the height it was given.
@@ -166,8 +168,15 @@ type logPane struct {
 	refused        bool // b was pressed with no daemon to build on
 }
 
-func newLogPane(c *common, data *lessonData, status func() (buildStatus, bool)) *logPane {
-	return &logPane{c: c, data: data, status: status, log: newBuildLog(), scrolling: newScrolling(c.keys)}
+// logNoteMsg is a line a build's owner adds to the build log (an exercise check's phases).
+type logNoteMsg struct {
+	kind logKind
+	text string
+}
+
+func newLogPane(c *common, status func() (buildStatus, bool), idle func() string) *logPane {
+	return &logPane{c: c, status: status, idle: idle, log: newBuildLog(), scrolling: newScrolling(c.keys),
+		idleText: "Press b to build this strategy, B to build them all."}
 }
 
 // Update takes a build's messages and the scroll keys.
@@ -218,6 +227,8 @@ func (p *logPane) take(msg tea.Msg) {
 		}
 	case buildDoneMsg:
 		p.done(msg)
+	case logNoteMsg:
+		p.log.note(msg.kind, msg.text)
 	}
 }
 
@@ -270,7 +281,7 @@ func (p *logPane) View(width, height int) string {
 		body = st.Error.Render(head) + "\n" + wrapText(termtext.PlainLines(p.c.engErr.Error()), w) + "\n\n" +
 			st.Muted.Render(wrapText("Everything else in the lesson works without Docker. Press r to try again once that is fixed; `docktutor doctor` checks the whole set-up.", w))
 	case p.log.n == 0:
-		body = st.Muted.Render(wrapText("Press b to build this strategy, B to build them all.", w))
+		body = st.Muted.Render(wrapText(p.idleText, w))
 	default:
 		from, to := p.scroll.window()
 		out := make([]string, 0, to-from)
@@ -285,15 +296,13 @@ func (p *logPane) View(width, height int) string {
 
 // title is the pane's title and what must not be cut from its end.
 func (p *logPane) title() (title, suffix string) {
-	title = "Build"
+	title = p.idle()
 	if b, ok := p.status(); ok {
 		title = fmt.Sprintf("Building %s %s %s", b.strategy, b.spinner, human.Duration(b.elapsed))
 		suffix = " · " + string(b.phase)
 		if b.queued > 0 {
 			suffix += fmt.Sprintf(" · %d queued", b.queued)
 		}
-	} else if len(p.data.l.Questions) > 0 {
-		title = fmt.Sprintf("Build · strategy %d/%d: %s", p.data.cur+1, len(p.data.l.Strategies), p.data.strategy().ID)
 	}
 	if p.scroll.scrollable() && !p.scroll.atBottom() {
 		suffix += " · scrolled up"
