@@ -202,6 +202,11 @@ type RunRequest struct {
 	// Network is the container's network mode: "" for the daemon's default (bridge), "none" to
 	// cut the container off, or any mode `docker run --network` accepts.
 	Network string
+	// Memory caps the container's memory in bytes (0: no limit), and PidsLimit the processes
+	// it may hold at once (0: no limit): a learner's image is untrusted code on a shared
+	// daemon, and a fork bomb or a runaway allocation must stay inside its container.
+	Memory    int64
+	PidsLimit int64
 }
 
 // DefaultRunTimeout bounds a Run whose request sets no Timeout: lesson apps print and exit, so
