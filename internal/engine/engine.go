@@ -179,8 +179,10 @@ type ImageInfo struct {
 	Layers     []Layer // the image's history, oldest (base) first; sizes add up to Size
 	Entrypoint []string
 	Cmd        []string
-	Labels     map[string]string
-	Created    time.Time
+	// User is the image's USER as written ("65532:65532", "nonroot", ""); empty means root.
+	User    string
+	Labels  map[string]string
+	Created time.Time
 }
 
 // Layer is one entry of an image's history.
