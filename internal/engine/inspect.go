@@ -26,6 +26,7 @@ func (c *Client) Inspect(ctx context.Context, ref string) (ImageInfo, error) {
 	if img.Config != nil {
 		info.Entrypoint = img.Config.Entrypoint
 		info.Cmd = img.Config.Cmd
+		info.User = img.Config.User
 		info.Labels = img.Config.Labels
 	}
 	if img.Created != "" {
