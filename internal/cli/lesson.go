@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/exercise"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
 	"github.com/docktutor/docktutor/internal/ui"
@@ -46,7 +48,7 @@ func (o *lessonOptions) run(ctx context.Context, id string) error {
 	if _, err := findLesson(c, id); err != nil {
 		return err
 	}
-	return runTUI(ctx, o.globalOptions, c, id, o.builder)
+	return runTUI(ctx, o.globalOptions, c, tuiStart{lesson: id}, o.builder)
 }
 
 func runMenu(ctx context.Context, g *globalOptions) error {
@@ -54,17 +56,39 @@ func runMenu(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	return runTUI(ctx, g, c, "", "auto")
+	return runTUI(ctx, g, c, tuiStart{}, "auto")
 }
 
+// runExercise opens one exercise in the interactive tutorial.
+func runExercise(ctx context.Context, g *globalOptions, id, builderFlag string) error {
+	c, err := g.loadCourse()
+	if err != nil {
+		return err
+	}
+	if _, ok := c.Exercise(id); !ok {
+		var ids []string
+		for _, ex := range c.Exercises() {
+			ids = append(ids, ex.ID)
+		}
+		return exitf(2, "unknown exercise %q; available: %s", id, strings.Join(ids, ", "))
+	}
+	return runTUI(ctx, g, c, tuiStart{exercise: id}, builderFlag)
+}
+
+// tuiStart is where the program opens: a lesson, an exercise, or (neither) the menu.
+type tuiStart struct{ lesson, exercise string }
+
 // runTUI starts the interactive program on the command's streams.
-func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, lessonID, builderFlag string) error {
+func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, start tuiStart, builderFlag string) error {
 	builder, err := engine.ParseBuilder(builderFlag)
 	if err != nil {
 		return &ExitError{Code: 2, Err: err}
 	}
 	if f, ok := g.streams.Out.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
-		return exitf(2, "the tutorial needs a terminal; for scripts use 'docktutor build %s' or 'docktutor list'", orDefault(lessonID, "<lesson>"))
+		if start.exercise != "" {
+			return exitf(2, "the tutorial needs a terminal; for scripts use 'docktutor exercise check %s'", start.exercise)
+		}
+		return exitf(2, "the tutorial needs a terminal; for scripts use 'docktutor build %s' or 'docktutor list'", orDefault(start.lesson, "<lesson>"))
 	}
 	// Warnings go on the TUI's first screen: printed here, the alternate screen would hide them.
 	var warnings []string
@@ -74,24 +98,42 @@ func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, lessonID, b
 		return err
 	}
 	results := g.openResultsWarning(collect)
+	exerciseDir, err := exercise.WorkspaceDir()
+	if err != nil {
+		collect("exercises: " + err.Error() + "; exercises cannot keep your files")
+	}
 	err = ui.Run(ctx, ui.Options{
-		Progress:  store,
-		Results:   results,
-		Warnings:  warnings,
-		Course:    c,
-		Lesson:    lessonID,
-		Connect:   g.connect,
-		Builder:   builder,
-		Namespace: os.Getenv(envNamespace),
-		Input:     g.streams.In,
-		Output:    g.streams.Out,
-		Plain:     os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb",
-		Dark:      true,
+		Progress:    store,
+		Results:     results,
+		Warnings:    warnings,
+		Course:      c,
+		Lesson:      start.lesson,
+		Exercise:    start.exercise,
+		ExerciseDir: exerciseDir,
+		Editor:      editorCommand(),
+		Connect:     g.connect,
+		Builder:     builder,
+		Namespace:   os.Getenv(envNamespace),
+		Input:       g.streams.In,
+		Output:      g.streams.Out,
+		Plain:       os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb",
+		Dark:        true,
 	})
 	if errors.Is(err, context.Canceled) {
 		return &ExitError{Code: 130, Err: errors.New("interrupted; builds were cancelled and their containers removed")}
 	}
 	return err
+}
+
+// editorCommand is the learner's editor, as git finds it: $VISUAL, else $EDITOR. Empty means
+// the tutorial's built-in editor.
+func editorCommand() string {
+	for _, v := range []string{"VISUAL", "EDITOR"} {
+		if e := strings.TrimSpace(os.Getenv(v)); e != "" {
+			return e
+		}
+	}
+	return ""
 }
 
 // connectEngine opens the daemon for the TUI.

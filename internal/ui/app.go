@@ -7,24 +7,22 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"go/token"
 	"io"
 	"os"
 	"reflect"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/exercise"
 	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
-	"github.com/docktutor/docktutor/internal/termtext"
 )
 
 // ConnectFunc opens the engine. It is called when the program starts and again when the learner
@@ -35,9 +33,15 @@ type ConnectFunc func(ctx context.Context) (engine.Engine, engine.DaemonInfo, er
 type Options struct {
 	Course    *lesson.Course
 	Lesson    string // open this lesson directly; empty shows the menu
+	Exercise  string // open this exercise directly
 	Connect   ConnectFunc
 	Builder   engine.Builder
 	Namespace string // per-learner image namespace, see lab.Tag
+	// ExerciseDir is the folder of the learner's exercise files (exercise.WorkspaceDir), and
+	// Editor the command that edits one ($VISUAL or $EDITOR); without one, the built-in editor
+	// opens. Both come from the caller, not the environment: over SSH they are the session's.
+	ExerciseDir string
+	Editor      string
 
 	// Progress records what the learner built and answered; Results keeps the last measured
 	// results so a lesson shows them when no daemon answers. Either may be nil.
@@ -121,6 +125,7 @@ type screen int
 const (
 	screenMenu screen = iota
 	screenLesson
+	screenExercise
 )
 
 func (s screen) String() string {
@@ -129,6 +134,8 @@ func (s screen) String() string {
 		return "menu"
 	case screenLesson:
 		return "lesson"
+	case screenExercise:
+		return "exercise"
 	}
 	return "unknown"
 }
@@ -141,10 +148,14 @@ type Model struct {
 	screen screen
 	menu   menuModel
 	lesson *lessonScreen
+	// exercise is the exercise screen, while one is open or was the last opened.
+	exercise *exerciseScreen
 	// opened keeps every lesson screen of the session, so that going back to a lesson finds it
 	// as it was left: its results fresh, its evidence gathered, its focus and scroll.
 	opened map[string]*lessonScreen
 	help   help.Model
+
+	startExercise tea.Cmd // what opening the exercise asked on the command line needs done
 
 	fullHelp       bool
 	confirmQuit    bool
@@ -172,6 +183,11 @@ func New(opts Options) *Model {
 	if opts.Lesson != "" {
 		if l, ok := opts.Course.Find(opts.Lesson); ok {
 			m.openLesson(l)
+		}
+	}
+	if opts.Exercise != "" {
+		if ex, ok := opts.Course.Exercise(opts.Exercise); ok {
+			m.startExercise = m.openExercise(ex)
 		}
 	}
 	return m
@@ -225,6 +241,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.lesson != nil {
 		cmds = append(cmds, m.lesson.resize())
 	}
+	cmds = append(cmds, m.startExercise)
 	return tea.Batch(cmds...)
 }
 
@@ -271,6 +288,9 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		if m.lesson != nil {
 			cmd = m.lesson.resize()
 		}
+		if m.exercise != nil {
+			m.exercise.resize()
+		}
 		if first && !m.connectStarted {
 			cmd = tea.Batch(cmd, connectSoon(afterFirstFrame))
 		}
@@ -279,6 +299,9 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		m.c.isDark = msg.IsDark()
 		m.c.styles = NewStyles(m.c.isDark, m.c.plain)
 		m.help.Styles = help.DefaultStyles(m.c.isDark)
+		if m.exercise != nil {
+			m.exercise.resize()
+		}
 		if m.lesson != nil {
 			return m.lesson.resize(), true
 		}
@@ -292,11 +315,34 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case tea.KeyPressMsg:
 		return tea.Batch(m.handleKey(msg), m.startConnect()), true
+	case workspaceMsg, fileChangedMsg, fileReadMsg, execDoneMsg, editorSavedMsg, editorClosedMsg,
+		predictMovedMsg, checkBatchMsg:
+		if m.exercise == nil {
+			return nil, false
+		}
+		return m.exercise.Update(msg)
+	case spinner.TickMsg:
+		var cmds []tea.Cmd
+		changed := false
+		if m.exercise != nil {
+			cmd, ch := m.exercise.Update(msg)
+			cmds, changed = append(cmds, cmd), ch
+		}
+		if m.lesson != nil {
+			cmd, ch := m.lesson.Update(msg)
+			cmds, changed = append(cmds, cmd), changed || ch
+		}
+		return tea.Batch(cmds...), changed
+	}
+	var editorCmd tea.Cmd
+	if m.exercise != nil && m.exercise.editing() {
+		editorCmd, _ = m.exercise.Update(msg) // the editor's cursor blinks
 	}
 	if m.lesson != nil {
-		return m.lesson.Update(msg)
+		cmd, changed := m.lesson.Update(msg)
+		return tea.Batch(editorCmd, cmd), changed
 	}
-	return nil, true
+	return editorCmd, true
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -306,6 +352,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	building := m.lesson != nil && m.lesson.building()
+	if m.screen == screenExercise && (m.exercise.editing() || m.exercise.confirm != "") {
+		return m.exercise.key(msg) // the editor types every key; a question takes the next one
+	}
 	if m.confirmQuit {
 		m.confirmQuit = false
 		if key.Matches(msg, k.Quit) {
@@ -330,15 +379,29 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return tea.Quit
-	case key.Matches(msg, k.Retry) && m.c.engErr != nil && !m.c.checking:
+	case key.Matches(msg, k.Retry) && m.c.engErr != nil && !m.c.checking && m.screen != screenExercise:
 		m.c.checking = true
 		return connectCmd(m.opts.Connect)
 	}
-	if m.screen == screenMenu {
-		if l, ok := m.menu.update(msg, k); ok {
-			return m.openLesson(l)
+	switch m.screen {
+	case screenMenu:
+		if it, ok := m.menu.update(msg, k); ok {
+			if it.exercise != nil {
+				return m.openExercise(it.exercise)
+			}
+			return m.openLesson(it.lesson)
 		}
 		return nil
+	case screenExercise:
+		if key.Matches(msg, k.Back) {
+			m.screen = screenMenu
+			return nil
+		}
+		if key.Matches(msg, k.Check) && m.c.engErr != nil && !m.c.checking {
+			m.c.checking = true // the way out of "Docker is unavailable": c tries again
+			return connectCmd(m.opts.Connect)
+		}
+		return m.exercise.key(msg)
 	}
 	if key.Matches(msg, k.Back) && !building {
 		m.screen = screenMenu
@@ -366,6 +429,22 @@ func (m *Model) openLesson(l *lesson.Lesson) tea.Cmd {
 	return tea.Batch(m.lesson.resize(), m.lesson.saveLast())
 }
 
+// openExercise shows an exercise, the one already open if it is the same; another one is
+// closed first (its check cancelled, its file no longer watched).
+func (m *Model) openExercise(ex *lesson.Exercise) tea.Cmd {
+	m.screen = screenExercise
+	if m.exercise != nil && m.exercise.ex.ID == ex.ID {
+		return nil
+	}
+	if m.exercise != nil {
+		m.exercise.close()
+	}
+	m.exercise = newExerciseScreen(m.c, ex, exercise.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace},
+		m.opts.Progress, m.opts.ExerciseDir, m.opts.Editor)
+	m.exercise.resize()
+	return m.exercise.open()
+}
+
 // nextLesson is the lesson after the open one in learning order, nil after the last.
 func (m *Model) nextLesson() *lesson.Lesson {
 	ls := m.opts.Course.Lessons
@@ -382,6 +461,9 @@ func (m *Model) nextLesson() *lesson.Lesson {
 func (m *Model) shutdown() {
 	if m.lesson != nil {
 		m.lesson.cancelBuilds()
+	}
+	if m.exercise != nil {
+		m.exercise.close()
 	}
 	m.c.stopWork(10 * time.Second)
 	if m.opts.Progress != nil {
@@ -401,168 +483,4 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "docktutor"
 	return v
-}
-
-// tooSmall says the terminal is too small in the longest of a few wordings that fits it.
-func tooSmall(w, h int) string {
-	for _, msg := range []string{
-		fmt.Sprintf("docktutor needs at least %d×%d\nthis terminal is %d×%d\n\nmake it larger, or press q to quit", minWidth, minHeight, w, h),
-		fmt.Sprintf("needs at least %d×%d\nthis one is %d×%d\nenlarge it; q quits", minWidth, minHeight, w, h),
-		fmt.Sprintf("needs %d×%d\nq quits", minWidth, minHeight),
-	} {
-		lines := strings.Split(msg, "\n")
-		fits := len(lines) <= h
-		for _, l := range lines {
-			fits = fits && lipgloss.Width(l) <= w
-		}
-		if fits {
-			return msg
-		}
-	}
-	return truncate("too small", w)
-}
-
-func (m *Model) render() string {
-	w, h := m.c.width, m.c.height
-	st := m.c.styles
-	if w == 0 || h == 0 {
-		return ""
-	}
-	if w < minWidth || h < minHeight {
-		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, st.Warn.Render(tooSmall(w, h)))
-	}
-	switch {
-	case len(m.warnings) > 0:
-		return m.renderWarnings()
-	case m.fullHelp:
-		return m.renderHelp()
-	}
-	var body string
-	switch m.screen {
-	case screenMenu:
-		body = m.menu.view(m.c, h-2)
-	case screenLesson:
-		body = m.lesson.View(h - 2)
-	}
-	return fitBlock(body, w, h-2) + "\n" + m.statusLine() + "\n" + m.helpLine()
-}
-
-// statusLine says which daemon builds go to, or why they cannot.
-func (m *Model) statusLine() string {
-	st, c := m.c.styles, m.c
-	var s string
-	switch {
-	case m.confirmQuit:
-		s = st.Warn.Render("A build is running. Press q again to cancel it and quit, any other key to stay.")
-	case c.checking:
-		s = st.Muted.Render("Connecting to Docker…")
-	case c.engErr != nil:
-		s = st.Error.Render("Builds unavailable: ") + oneLine(c.engErr.Error()) + st.Muted.Render("  (r retries)")
-	case c.eng != nil:
-		builder := c.info.Default
-		if m.opts.Builder != "" && m.opts.Builder != engine.BuilderAuto {
-			builder = m.opts.Builder
-		}
-		where := c.info.Endpoint
-		if c.info.Context != "" {
-			where = fmt.Sprintf("context %s: %s", c.info.Context, c.info.Endpoint)
-		}
-		s = st.OK.Render("●") + st.Status.Render(fmt.Sprintf(" Docker %s · API %s · builder %s · %s",
-			c.info.ServerVersion, c.info.APIVersion, builder, where))
-	}
-	return truncate(s, c.width)
-}
-
-func (m *Model) helpLine() string {
-	return truncate(m.help.ShortHelpView(m.bindings()), m.c.width)
-}
-
-// bindings lists the keys that do something right now, most useful first.
-func (m *Model) bindings() []key.Binding {
-	k := m.c.keys
-	var out []key.Binding
-	if m.c.engErr != nil && !m.c.checking {
-		out = append(out, k.Retry) // the way out comes first when builds are unavailable
-	}
-	quit := k.Quit
-	quit.SetHelp("q", "quit")
-	if m.screen == screenMenu {
-		return append(out, k.Up, k.Down, k.Open, k.Help, quit)
-	}
-	// The lesson's main keys, then help and quit, then the rest: on a narrow terminal the
-	// line is cut from the end, and ? lists everything.
-	main := m.lesson.bindings()
-	n := min(3, len(main))
-	out = append(out, main[:n]...)
-	out = append(out, k.Help, quit)
-	out = append(out, main[n:]...)
-	if !m.lesson.building() {
-		if m.nextLesson() != nil {
-			out = append(out, k.NextLesson)
-		}
-		out = append(out, k.Back)
-	}
-	return out
-}
-
-func (m *Model) renderHelp() string {
-	st, k := m.c.styles, m.c.keys
-	groups := [][]key.Binding{{k.Up, k.Down, k.Open}}
-	if m.lesson != nil && m.screen == screenLesson {
-		groups = m.lesson.FullHelp()
-		groups[len(groups)-1] = append(groups[len(groups)-1], k.NextLesson, k.Back)
-	}
-	// The program's own keys share the second column, the shortest: an 80-column screen has
-	// room for three.
-	app := []key.Binding{k.Help, k.Quit, k.Retry}
-	if len(groups) > 1 {
-		groups[1] = append(groups[1], app...)
-	} else {
-		groups = append(groups, app)
-	}
-	groups = onceEach(groups)
-	width := m.c.width - 8 // the frame and its padding
-	fh := m.help
-	fh.ShowAll = true
-	fh.SetWidth(width)
-	body := st.Title.Render("docktutor — keys") + "\n\n" + fh.FullHelpView(groups) + "\n\n" +
-		st.Muted.Render(wrapText("Builds run on your own Docker daemon; images are tagged docktutor/<lesson>:<strategy> "+
-			"and labelled io.docktutor.*, so `docktutor clean` removes them and nothing else.", width)+
-			"\n\n"+"Press ? or esc to close this help.")
-	return fitBlock(lipgloss.Place(m.c.width, m.c.height, lipgloss.Center, lipgloss.Center,
-		m.c.styles.Pane.Padding(1, 2).Render(body)), m.c.width, m.c.height)
-}
-
-// onceEach drops the bindings listed before (the same key for the same thing), and the groups
-// left empty.
-func onceEach(groups [][]key.Binding) [][]key.Binding {
-	seen := map[string]bool{}
-	var out [][]key.Binding
-	for _, g := range groups {
-		var kept []key.Binding
-		for _, b := range g {
-			if h := b.Help().Key + " " + b.Help().Desc; !seen[h] {
-				seen[h] = true
-				kept = append(kept, b)
-			}
-		}
-		if len(kept) > 0 {
-			out = append(out, kept)
-		}
-	}
-	return out
-}
-
-// renderWarnings shows the warnings found while starting, over the whole screen, until a key.
-func (m *Model) renderWarnings() string {
-	st := m.c.styles
-	width := min(m.c.width-8, 90)
-	var b strings.Builder
-	b.WriteString(st.Warn.Render("⚠ Before you start") + "\n")
-	for _, w := range m.warnings {
-		b.WriteString("\n" + wrapText(termtext.PlainLines(w), width) + "\n")
-	}
-	b.WriteString("\n" + st.Muted.Render("Nothing was lost. Press any key to continue."))
-	return lipgloss.Place(m.c.width, m.c.height, lipgloss.Center, lipgloss.Center,
-		st.Pane.Padding(1, 2).Render(b.String()))
 }

@@ -11,20 +11,34 @@ import (
 	"github.com/docktutor/docktutor/internal/progress"
 )
 
-// menuModel is the lesson menu: the course in learning order, one lesson highlighted.
+// menuModel is the menu: the course in learning order, each lesson followed by its
+// exercises, one row highlighted.
 type menuModel struct {
 	course   *lesson.Course
 	progress *progress.Store
+	items    []menuItem
 	cursor   int
+}
+
+// menuItem is a row of the menu: a lesson, or one of its exercises.
+type menuItem struct {
+	lesson   *lesson.Lesson
+	exercise *lesson.Exercise // nil for the lesson's own row
 }
 
 // newMenu starts with the cursor on the lesson the learner last opened, so enter resumes it.
 func newMenu(c *lesson.Course, p *progress.Store) menuModel {
 	m := menuModel{course: c, progress: p}
+	for _, l := range c.Lessons {
+		m.items = append(m.items, menuItem{lesson: l})
+		for _, ex := range l.Exercises {
+			m.items = append(m.items, menuItem{lesson: l, exercise: ex})
+		}
+	}
 	if p != nil {
 		last, _ := p.Last()
-		for i, l := range c.Lessons {
-			if l.ID == last {
+		for i, it := range m.items {
+			if it.exercise == nil && it.lesson.ID == last {
 				m.cursor = i
 			}
 		}
@@ -67,49 +81,110 @@ func statusText(s progress.Status) string {
 	return strings.Join(parts, " · ")
 }
 
-// update moves the cursor; it returns the lesson to open when the learner picks one.
-func (m *menuModel) update(msg tea.KeyPressMsg, k KeyMap) (*lesson.Lesson, bool) {
-	n := len(m.course.Lessons)
+// update moves the cursor; it returns the row to open when the learner picks one.
+func (m *menuModel) update(msg tea.KeyPressMsg, k KeyMap) (menuItem, bool) {
+	n := len(m.items)
 	switch {
 	case key.Matches(msg, k.Up):
 		m.cursor = (m.cursor - 1 + n) % n
 	case key.Matches(msg, k.Down):
 		m.cursor = (m.cursor + 1) % n
 	case key.Matches(msg, k.Open):
-		return m.course.Lessons[m.cursor], true
+		return m.items[m.cursor], true
 	default:
 		// Digits jump straight to a lesson.
 		if s := msg.String(); len(s) == 1 && s[0] >= '1' && s[0] <= '9' {
-			if i := int(s[0] - '1'); i < n {
-				m.cursor = i
-				return m.course.Lessons[i], true
+			if i := int(s[0] - '1'); i < len(m.course.Lessons) {
+				for j, it := range m.items {
+					if it.exercise == nil && it.lesson == m.course.Lessons[i] {
+						m.cursor = j
+						return it, true
+					}
+				}
 			}
 		}
 	}
-	return nil, false
+	return menuItem{}, false
 }
 
+// exerciseStatus is an exercise's mark: ✓ solved, or the most goals met so far.
+func (m *menuModel) exerciseStatus(ex *lesson.Exercise, st Styles) string {
+	if m.progress == nil {
+		return ""
+	}
+	p := m.progress.Exercise(ex.ID)
+	switch {
+	case p.Solved:
+		return st.OK.Render("✓ solved")
+	case p.Total > 0:
+		return st.Muted.Render(fmt.Sprintf("%d/%d goals", p.Passed, p.Total))
+	}
+	return ""
+}
+
+// view draws the menu in height lines. When every lesson's summary fits, each shows under its
+// lesson; otherwise only the highlighted lesson's shows, at the foot, and the rows scroll to
+// keep the cursor in view.
 func (m *menuModel) view(c *common, height int) string {
 	st := c.styles
-	var sb strings.Builder
-	sb.WriteString(st.Title.Render("docktutor") + st.Muted.Render(" — learn how container images are built, by building them") + "\n\n")
+	head := st.Title.Render("docktutor") + st.Muted.Render(" — learn how container images are built, by building them")
+	foot := st.Muted.Render("Each lesson builds real images on your Docker daemon and shows what they contain.")
 	idW, titleW := 0, 0
-	for _, l := range m.course.Lessons {
-		idW, titleW = max(idW, len(l.ID)), max(titleW, lipgloss.Width(l.Title))
+	for _, it := range m.items {
+		id, title := it.lesson.ID, it.lesson.Title
+		if it.exercise != nil {
+			id, title = "✎ "+it.exercise.ID, it.exercise.Title
+		}
+		idW, titleW = max(idW, lipgloss.Width(id)), max(titleW, lipgloss.Width(title))
 	}
-	titleW = min(titleW, max(10, c.width-idW-20))
+	titleW = min(titleW, max(10, c.width-idW-22))
+	lessonNo := map[*lesson.Lesson]int{}
 	for i, l := range m.course.Lessons {
-		cursor, title := "  ", truncate(l.Title, titleW)
-		line := fmt.Sprintf("%d. %-*s  %s%s", i+1, idW, l.ID, title, strings.Repeat(" ", titleW-lipgloss.Width(title)))
-		if i == m.cursor {
-			cursor = st.Accent.Render("▸ ")
-			line = st.Selected.Render(line)
-		}
-		sb.WriteString(cursor + line + " " + m.status(l, st) + "\n")
-		if l.Summary != "" {
-			sb.WriteString("     " + st.Muted.Render(truncate(l.Summary, c.width-6)) + "\n")
+		lessonNo[l] = i + 1
+	}
+	var rows []string
+	cursorRow := 0
+	summaries := 0
+	for _, it := range m.items {
+		if it.exercise == nil && it.lesson.Summary != "" {
+			summaries++
 		}
 	}
-	sb.WriteString("\n" + st.Muted.Render("Each lesson builds real images on your Docker daemon and shows what they contain."))
-	return sb.String()
+	withSummaries := len(m.items)+summaries+4 <= height
+	for i, it := range m.items {
+		var id, title, mark string
+		if it.exercise == nil {
+			id, title, mark = fmt.Sprintf("%d. %s", lessonNo[it.lesson], it.lesson.ID), it.lesson.Title, m.status(it.lesson, st)
+		} else {
+			id, title, mark = "   ✎ "+it.exercise.ID, it.exercise.Title, m.exerciseStatus(it.exercise, st)
+		}
+		title = truncate(title, titleW)
+		line := id + strings.Repeat(" ", max(0, idW+5-lipgloss.Width(id))) + title + strings.Repeat(" ", titleW-lipgloss.Width(title))
+		cursor := "  "
+		if i == m.cursor {
+			cursor, cursorRow = st.Accent.Render("▸ "), len(rows)
+			line = st.Selected.Render(line)
+		} else if it.exercise != nil {
+			line = st.Muted.Render(line)
+		}
+		rows = append(rows, truncate(cursor+line+" "+mark, c.width))
+		if withSummaries && it.exercise == nil && it.lesson.Summary != "" {
+			rows = append(rows, "     "+st.Muted.Render(truncate(it.lesson.Summary, c.width-6)))
+		}
+	}
+	if !withSummaries {
+		it := m.items[m.cursor]
+		about := it.lesson.Summary
+		if it.exercise != nil {
+			about = "An exercise of " + it.lesson.ID + ": you write the Dockerfile, docktutor builds it and checks it against its goals."
+		}
+		foot = st.Muted.Render(truncate(about, c.width-2))
+	}
+	room := max(1, height-4)
+	from := 0
+	if len(rows) > room {
+		from = min(max(0, cursorRow-room/2), len(rows)-room)
+		rows = rows[from : from+room]
+	}
+	return head + "\n\n" + strings.Join(rows, "\n") + "\n\n" + foot
 }

@@ -104,8 +104,10 @@ func (p *goalsPane) View(width, height int) string {
 		if detail != "" {
 			b.WriteString(st.Muted.Render("  "+indentWrap(termtext.PlainLines(detail), w-2, 2)) + "\n")
 		}
-		if !v.Passed && v.Where != "" {
-			b.WriteString(st.Warn.Render("  "+indentWrap(termtext.PlainLines(v.Where), w-2, 2)) + "\n")
+		for _, why := range []string{v.Hint, v.Where} {
+			if !v.Passed && why != "" {
+				b.WriteString(st.Warn.Render("  "+indentWrap(termtext.PlainLines(stripMarkdown(why)), w-2, 2)) + "\n")
+			}
 		}
 	}
 	p.scroll.setText(strings.TrimRight(b.String(), "\n"), h)

@@ -160,7 +160,7 @@ type logPane struct {
 	// idle is the title when nothing builds; idleText what the empty pane says.
 	idle     func() string
 	idleText string
-	log    buildLog
+	log      buildLog
 	scrolling
 	// synced is the number of lines the scroller last counted, and the height it was given.
 	synced, height int
