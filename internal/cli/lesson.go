@@ -111,6 +111,7 @@ func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, start tuiSt
 		Exercise:    start.exercise,
 		ExerciseDir: exerciseDir,
 		Editor:      editorCommand(),
+		WatchFiles:  true,
 		Connect:     g.connect,
 		Builder:     builder,
 		Namespace:   os.Getenv(envNamespace),

@@ -42,6 +42,9 @@ type Options struct {
 	// opens. Both come from the caller, not the environment: over SSH they are the session's.
 	ExerciseDir string
 	Editor      string
+	// WatchFiles re-checks an exercise whenever its file is saved, by an editor in another
+	// window. Over SSH there is no other window, and tests save through messages.
+	WatchFiles bool
 
 	// Progress records what the learner built and answered; Results keeps the last measured
 	// results so a lesson shows them when no daemon answers. Either may be nil.
@@ -441,6 +444,7 @@ func (m *Model) openExercise(ex *lesson.Exercise) tea.Cmd {
 	}
 	m.exercise = newExerciseScreen(m.c, ex, exercise.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace},
 		m.opts.Progress, m.opts.ExerciseDir, m.opts.Editor)
+	m.exercise.watchFiles = m.opts.WatchFiles
 	m.exercise.resize()
 	return m.exercise.open()
 }

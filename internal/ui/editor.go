@@ -46,7 +46,11 @@ func newEditor(c *common, path, content string) *editor {
 	ta.MaxHeight = 0
 	ta.MaxWidth = 0
 	ta.CharLimit = 64 << 10
-	ta.SetStyles(textarea.DefaultStyles(c.isDark))
+	// A steady cursor: a blinking one redraws the whole screen twice a second, which over SSH
+	// is the room's bandwidth, for nothing the learner needs.
+	styles := textarea.DefaultStyles(c.isDark)
+	styles.Cursor.Blink = false
+	ta.SetStyles(styles)
 	ta.SetValue(content)
 	ta.MoveToBegin()
 	ta.Focus()

@@ -45,6 +45,7 @@ type exerciseScreen struct {
 	showSolution bool
 	edit         *editor // the built-in editor, while open
 	watch        *fileWatch
+	watchFiles   bool // whether to watch the file at all
 
 	job     *checkJob
 	nextID  int
@@ -170,7 +171,7 @@ func (s *exerciseScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		s.path, s.state.content, s.state.readErr = msg.path, msg.content, msg.err
-		if msg.err == nil && s.watch == nil {
+		if msg.err == nil && s.watch == nil && s.watchFiles {
 			s.watch = watchFile(msg.path)
 		}
 		return s.watch.next(), true
@@ -269,7 +270,7 @@ func (s *exerciseScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			s.prompt = s.newPrompt()
 			s.panes[0] = s.prompt
 			s.resize()
-			s.prompt.scroll.bottom()
+			s.prompt.toEnd = true
 		}
 		return nil
 	case key.Matches(msg, k.Reset):
@@ -386,7 +387,9 @@ func (s *exerciseScreen) takeBatch(b buildBatchMsg) (tea.Cmd, bool) {
 			if s.tracker != nil && msg.phase != lab.PhaseBuild {
 				s.tracker.Finish(true)
 			}
-			b.items = append(b.items, logNoteMsg{kind: logInfo, text: "— " + string(msg.phase)})
+			if note := phaseNote(msg.phase); note != "" {
+				b.items = append(b.items, logNoteMsg{kind: logInfo, text: note})
+			}
 		case checkGoalMsg:
 			s.state.verdicts = append(s.state.verdicts, msg.v)
 		case checkDoneMsg:
@@ -400,6 +403,22 @@ func (s *exerciseScreen) takeBatch(b buildBatchMsg) (tea.Cmd, bool) {
 		return tea.Batch(cmds...), true
 	}
 	return tea.Batch(append(cmds, wrapCheck(waitForBuild(job.id, job.msgs)))...), true
+}
+
+// phaseNote is what the build log says when a check moves on.
+func phaseNote(p lab.Phase) string {
+	switch p {
+	case lab.PhaseInspect:
+		return "built; measuring the image (size, layers, user, single paths)"
+	case lab.PhaseRun:
+		return fmt.Sprintf("running it: no network, at most %s of memory and %d processes, removed after",
+			human.Size(exercise.DefaultMemory), exercise.DefaultPids)
+	case lab.PhaseCheck:
+		return "checking the goals"
+	case lab.PhaseRebuild:
+		return "edited the app; building again to see what the cache keeps"
+	}
+	return ""
 }
 
 // done records how a check ended.

@@ -25,6 +25,8 @@ type textPane struct {
 	scrolling
 	// status, when set, adds the learner's progress to the title.
 	status func() string
+	// toEnd scrolls to the end at the next draw (an exercise's new hint is there).
+	toEnd bool
 }
 
 func newTextPane(c *common, lessonID, title, text string) *textPane {
@@ -79,6 +81,10 @@ func (p *textPane) View(width, height int) string {
 		p.lines, p.linesFor = strings.Split(fitWidth(p.body(), w), "\n"), k
 	}
 	p.scroll.setLines(p.lines, h)
+	if p.toEnd {
+		p.scroll.bottom()
+		p.toEnd = false
+	}
 	suffix := p.scroll.hint(p.focused)
 	if p.status != nil {
 		suffix = p.status() + suffix
