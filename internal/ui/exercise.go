@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -151,7 +152,6 @@ func (s *exerciseScreen) close() {
 	s.watch = nil
 }
 
-func (s *exerciseScreen) checking() bool { return s.job != nil }
 func (s *exerciseScreen) editing() bool  { return s.edit != nil }
 
 // resize renders the prompt for its pane's width.
@@ -334,7 +334,7 @@ func (s *exerciseScreen) reset() tea.Cmd {
 // startCheck checks the file on screen, replacing a check under way.
 func (s *exerciseScreen) startCheck() tea.Cmd {
 	if s.c.eng == nil {
-		s.state.checkErr = fmt.Errorf("Docker is not connected yet")
+		s.state.checkErr = errors.New("still connecting to Docker; press c again in a moment")
 		if s.c.engErr != nil {
 			s.state.checkErr = s.c.engErr
 		}
