@@ -14,7 +14,9 @@ import (
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/enginefake"
 	"github.com/docktutor/docktutor/internal/inside"
+	"github.com/docktutor/docktutor/internal/lab"
 	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/lessons"
 )
 
 // fakeELF is the start of a 64-bit little-endian ELF with one program header: PT_INTERP
@@ -213,5 +215,44 @@ func TestWorkspaceAndReset(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", "/data")
 	if d, _ := WorkspaceDir(); d != "/data/docktutor/exercises" {
 		t.Errorf("WorkspaceDir = %q", d)
+	}
+}
+
+func TestSizeRatioAndPredictOnFake(t *testing.T) {
+	course, err := lesson.Load(lessons.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := map[string]int64{Tag("ns", "ex"): 90e6}
+	measured := map[string]int64{"go-single": 1000e6, "python-normal": 800e6, "python-multistage": 200e6,
+		"python-distroless": 50e6, "go-multistage": 14e6, "go-distroless": 6e6}
+	for id, n := range measured {
+		sizes[lab.Tag("ns", "multistage", id)] = n
+	}
+	fe := enginefake.New(sizes)
+	ex := testExercise(lesson.Goal{ID: "ratio", Title: "ratio", Check: lesson.CheckSizeRatioMax,
+		Ratio: &lesson.SizeRatio{Lesson: "multistage", Strategy: "go-single", Max: 0.1}})
+	opts := Options{Namespace: "ns", Course: course}
+	rep, err := Check(context.Background(), fe, ex, []byte("FROM scratch\n"), opts, Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := rep.Goals[0]; !v.Passed || v.Measured != "90.0 MB, 0.09 × go-single (1.00 GB)" {
+		t.Errorf("ratio verdict: %+v", v)
+	}
+
+	predict, _ := course.Exercise("predict-sizes")
+	rep, err = Check(context.Background(), fe, predict, predict.Solution, opts, Hooks{})
+	if err != nil || !rep.Passed {
+		t.Errorf("the solution's order: %+v, %v", rep, err)
+	}
+	rep, err = Check(context.Background(), fe, predict, predict.Starter, opts, Hooks{})
+	if err != nil || rep.Passed || !strings.HasPrefix(rep.Goals[0].Measured, "12 of 15 pairs") ||
+		!strings.Contains(rep.Goals[0].Where, "go-single 1.00 GB > python-normal 800.0 MB") {
+		t.Errorf("the starter's order: %+v, %v", rep.Goals, err)
+	}
+	rep, err = Check(context.Background(), fe, predict, []byte("go-single\nnope\n"), opts, Hooks{})
+	if err != nil || rep.Passed || !strings.Contains(rep.Error, "prediction.txt: line 2") {
+		t.Errorf("a bad prediction: %+v, %v", rep, err)
 	}
 }
