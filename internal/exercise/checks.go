@@ -346,7 +346,7 @@ func (c *checker) failsAt(ctx context.Context, g lesson.Goal) error {
 	}
 	c.phase(lab.PhaseRebuild)
 	br, err := c.eng.Build(ctx, engine.BuildRequest{
-		Context: buildCtx, Dockerfile: "Dockerfile", Tag: c.tag + "-" + f.WithApp, Builder: c.opts.Builder,
+		Context: buildCtx, Dockerfile: "Dockerfile", Tag: c.tag + "-" + f.WithApp, Target: c.opts.Target, Builder: c.opts.Builder,
 		Labels: Labels(c.ex),
 	}, c.event)
 	c.removeStageImages(br.StageImages)
@@ -409,7 +409,7 @@ func (c *checker) cachedAfterEdit(ctx context.Context, g lesson.Goal) error {
 	}
 	c.phase(lab.PhaseRebuild)
 	br, err := c.eng.Build(ctx, engine.BuildRequest{
-		Context: edited, Dockerfile: "Dockerfile", Tag: c.tag + "-edit", Builder: c.opts.Builder,
+		Context: edited, Dockerfile: "Dockerfile", Tag: c.tag + "-edit", Target: c.opts.Target, Builder: c.opts.Builder,
 		Labels: Labels(c.ex),
 	}, c.event)
 	c.removeStageImages(br.StageImages)
