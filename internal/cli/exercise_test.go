@@ -93,7 +93,7 @@ func TestExerciseCheckPassingText(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	for _, want := range []string{"✓ The image is at most 25 MB: 6.5 MB (≤ 25.0 MB)", "ship-thin-go: solved, 3/3 goals"} {
+	for _, want := range []string{"✓ The image is at most 25 MB: 6.5 MB (≤ 25 MB)", "ship-thin-go: solved, 3/3 goals"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

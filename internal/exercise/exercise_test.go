@@ -160,7 +160,7 @@ func TestCheckGoalsOnFake(t *testing.T) {
 			t.Errorf("%s: passed=%v, want %v: %s", v.ID, v.Passed, want[v.ID], v)
 		}
 	}
-	if got := rep.Goals[0].String(); got != "910.4 MB — goal ≤ 25.0 MB: the toolchain still ships; line 1 FROM golang:1.27 is the image" {
+	if got := rep.Goals[0].String(); got != "910.4 MB — goal ≤ 25 MB: the toolchain still ships; line 1 FROM golang:1.27 is the image" {
 		t.Errorf("size verdict %q", got)
 	}
 	if got := rep.Goals[1].Measured; got != "found shell /bin/sh -> /bin/busybox" {
