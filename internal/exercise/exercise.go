@@ -236,15 +236,12 @@ func (c *checker) dockerfile(ctx context.Context) (Report, error) {
 			return c.finish(), err
 		}
 		c.rep.Error = buildFailure(err)
-		c.failAll("not checked: the build failed")
 		for _, goal := range c.ex.Goals {
 			if goal.Check == lesson.CheckBuilds {
-				c.mu.Lock()
-				delete(c.results, goal.ID)
-				c.mu.Unlock()
 				c.record(goal, Verdict{Measured: "the build failed", Want: "builds", Where: c.rep.Error})
 			}
 		}
+		c.failAll("not checked: the build failed")
 		return c.finish(), nil
 	}
 	c.rep.Image = c.tag
