@@ -96,3 +96,34 @@ func TestEveryExerciseOnDaemon(t *testing.T) {
 		t.Error("no image was built")
 	}
 }
+
+// TestShipThinGoAcceptsEveryBase: a goal checks what the image does and holds, not one
+// spelling: the Go binary shipped on scratch, distroless/static or alpine all pass.
+func TestShipThinGoAcceptsEveryBase(t *testing.T) {
+	eng, course := onDaemon(t)
+	const ns = "test-exercises-bases"
+	t.Cleanup(func() { removeNamespace(t, ns) })
+	ex, _ := course.Exercise("ship-thin-go")
+	build := "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY main.go ./\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/webapp main.go\n"
+	for base, ship := range map[string]string{
+		"scratch":    "FROM scratch\nCOPY --from=build /out/webapp /webapp\nENTRYPOINT [\"/webapp\"]\n",
+		"distroless": "FROM gcr.io/distroless/static-debian13\nCOPY --from=build /out/webapp /app/webapp\nUSER nonroot\nENTRYPOINT [\"/app/webapp\"]\n",
+		"alpine":     "FROM alpine:3.22\nCOPY --from=build /out/webapp /usr/local/bin/webapp\nENTRYPOINT [\"webapp\"]\n",
+	} {
+		t.Run(base, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			rep, err := exercise.Check(ctx, eng, ex, []byte(build+ship), exercise.Options{Namespace: ns + "-" + base, Course: course}, exercise.Hooks{})
+			t.Cleanup(func() { removeNamespace(t, ns+"-"+base) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Passed {
+				for _, v := range rep.Goals {
+					t.Logf("%s: %s", v.ID, v)
+				}
+				t.Errorf("%s does not pass: %s", base, rep.Error)
+			}
+		})
+	}
+}
