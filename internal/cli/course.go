@@ -52,3 +52,19 @@ func (g *globalOptions) completeLessons(_ *cobra.Command, args []string, _ strin
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
+
+// completeExercises offers exercise ids for shell completion.
+func (g *globalOptions) completeExercises(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	c, err := g.loadCourse()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, ex := range c.Exercises() {
+		out = append(out, ex.ID+"\t"+ex.Title)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}

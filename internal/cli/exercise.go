@@ -16,11 +16,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// newExerciseCmd is the parent of the exercise commands. Given an id alone it is meant to open
-// the exercise in the tutorial; until that screen exists it prints its help.
+// newExerciseCmd is the parent of the exercise commands; given an id alone, it opens that
+// exercise in the tutorial.
 func newExerciseCmd(g *globalOptions) *cobra.Command {
+	var builder string
 	cmd := &cobra.Command{
-		Use:   "exercise",
+		Use:   "exercise [<id>]",
 		Short: "Write Dockerfiles that docktutor builds and checks, goal by goal",
 		Long: `Exercises ask you to write the Dockerfile. docktutor builds it on your daemon and checks
 the image against the exercise's goals, saying for each what it measured against what was
@@ -28,12 +29,21 @@ wanted.
 
 Your files live in $XDG_DATA_HOME/docktutor/exercises/<id>/ (~/.local/share/docktutor when
 XDG_DATA_HOME is unset), created from the exercise's starter the first time.`,
-		Example: `  docktutor exercise list
+		Example: `  docktutor exercise ship-thin-go
+  docktutor exercise list
   docktutor exercise check ship-thin-go
   docktutor exercise check ship-thin-go --file ./Dockerfile --json
   docktutor exercise reset ship-thin-go`,
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: g.completeExercises,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			return runExercise(cmd.Context(), g, args[0], builder)
+		},
 	}
+	cmd.Flags().StringVar(&builder, "builder", "auto", "builder: auto, buildkit or legacy")
 	cmd.AddCommand(newExerciseListCmd(g), newExerciseCheckCmd(g), newExerciseResetCmd(g))
 	return cmd
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"os"
+	"strings"
 	"path/filepath"
 
 	"charm.land/bubbles/v2/key"
@@ -21,6 +22,8 @@ type editor struct {
 	// confirmClose is set after esc with unsaved changes: esc again discards them.
 	confirmClose bool
 	err          error // the last save's failure
+	// checkStatus says how the latest check of the file went, for the foot of the editor.
+	checkStatus func() string
 }
 
 // editorKeys are the editor's own keys; everything else is typing.
@@ -51,13 +54,21 @@ func newEditor(c *common, path, content string) *editor {
 	styles := textarea.DefaultStyles(c.isDark)
 	styles.Cursor.Blink = false
 	ta.SetStyles(styles)
-	ta.SetValue(content)
+	ta.SetValue(strings.TrimSuffix(content, "\n")) // the file's last newline is not a line of its own
 	ta.MoveToBegin()
 	ta.Focus()
-	return &editor{c: c, ta: ta, path: path, saved: content}
+	return &editor{c: c, ta: ta, path: path, saved: withNewline(content)}
 }
 
-func (e *editor) dirty() bool { return e.ta.Value() != e.saved }
+// withNewline ends text with a newline, as a saved file does.
+func withNewline(s string) string {
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		return s + "\n"
+	}
+	return s
+}
+
+func (e *editor) dirty() bool { return withNewline(e.ta.Value()) != e.saved }
 
 // Update takes a key or the result of a save.
 func (e *editor) Update(msg tea.Msg) tea.Cmd {
@@ -93,10 +104,7 @@ func (e *editor) Update(msg tea.Msg) tea.Cmd {
 // save writes the file off the UI goroutine, through a temporary file renamed over it, so a
 // crash halfway never leaves half a Dockerfile.
 func (e *editor) save() tea.Cmd {
-	content, path := e.ta.Value(), e.path
-	if content != "" && content[len(content)-1] != '\n' {
-		content += "\n"
-	}
+	content, path := withNewline(e.ta.Value()), e.path
 	return func() tea.Msg {
 		return editorSavedMsg{ed: e, content: content, err: writeFileAtomic(path, []byte(content))}
 	}
@@ -138,6 +146,11 @@ func (e *editor) View(width, height int) string {
 		foot = st.Muted.Render("ctrl+s saves and checks · esc closes")
 	default:
 		foot = st.OK.Render("saved") + st.Muted.Render(" · esc closes")
+	}
+	if e.checkStatus != nil {
+		if cs := e.checkStatus(); cs != "" {
+			foot += st.Muted.Render(" · ") + cs
+		}
 	}
 	title := "Editing " + filepath.Base(e.path)
 	if e.dirty() {

@@ -311,6 +311,7 @@ func (s *exerciseScreen) openEditor() tea.Cmd {
 	}
 	if s.editor == "" {
 		s.edit = newEditor(s.c, s.path, s.state.content)
+		s.edit.checkStatus = s.checkSummary
 		return nil
 	}
 	// The editor command is a shell word list, as git and crontab take $EDITOR ("code -w").
@@ -411,8 +412,8 @@ func phaseNote(p lab.Phase) string {
 	case lab.PhaseInspect:
 		return "built; measuring the image (size, layers, user, single paths)"
 	case lab.PhaseRun:
-		return fmt.Sprintf("running it: no network, at most %s of memory and %d processes, removed after",
-			human.Size(exercise.DefaultMemory), exercise.DefaultPids)
+		return fmt.Sprintf("running it: no network, at most %d MiB of memory and %d processes, removed after",
+			exercise.DefaultMemory>>20, exercise.DefaultPids)
 	case lab.PhaseCheck:
 		return "checking the goals"
 	case lab.PhaseRebuild:
@@ -452,6 +453,20 @@ func (s *exerciseScreen) checkStatus() (buildStatus, bool) {
 		return buildStatus{}, false
 	}
 	return buildStatus{strategy: "your " + s.ex.WorkspaceFile(), spinner: s.spin.View(), elapsed: s.now.Sub(s.job.started), phase: s.job.phase}, true
+}
+
+// checkSummary is the latest check in a few words, for the editor's foot.
+func (s *exerciseScreen) checkSummary() string {
+	st := s.c.styles
+	switch {
+	case s.job != nil:
+		return st.Muted.Render("checking " + s.spin.View())
+	case s.state.report == nil:
+		return ""
+	case s.state.report.Passed && !s.state.stale():
+		return st.OK.Render("✓ every goal met")
+	}
+	return st.Warn.Render(fmt.Sprintf("%d/%d goals met", s.state.passed(), len(s.ex.Goals)))
 }
 
 // spinner is the spinner's frame, for the goals pane's title.

@@ -77,6 +77,9 @@ func (p *goalsPane) View(width, height int) string {
 	case s.report == nil && !s.checking:
 		b.WriteString(st.Muted.Render(wrapText("Not checked yet: press c to build your file and check it, e to edit it.", w)) + "\n\n")
 	}
+	if s.report != nil && s.report.Passed && !s.stale() && !s.checking {
+		b.WriteString(st.OK.Render(wrapText("Solved: every goal is met. A solution shows beside your file, to compare; esc goes back to the menu.", w)) + "\n\n")
+	}
 	if s.stale() && !s.checking {
 		b.WriteString(st.Warn.Render(wrapText("Your file changed since this check: press c to check it again.", w)) + "\n\n")
 	}
