@@ -442,7 +442,7 @@ func (m *Model) openExercise(ex *lesson.Exercise) tea.Cmd {
 	if m.exercise != nil {
 		m.exercise.close()
 	}
-	m.exercise = newExerciseScreen(m.c, ex, exercise.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace},
+	m.exercise = newExerciseScreen(m.c, ex, exercise.Options{Builder: m.opts.Builder, Namespace: m.opts.Namespace, Course: m.opts.Course},
 		m.opts.Progress, m.opts.ExerciseDir, m.opts.Editor)
 	m.exercise.watchFiles = m.opts.WatchFiles
 	m.exercise.resize()

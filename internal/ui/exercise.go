@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/docktutor/docktutor/internal/dockerfile"
+	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/exercise"
 	"github.com/docktutor/docktutor/internal/human"
 	"github.com/docktutor/docktutor/internal/lab"
@@ -92,6 +93,9 @@ func newExerciseScreen(c *common, ex *lesson.Exercise, opts exercise.Options, st
 	s.goals = newGoalsPane(c, s)
 	s.log = newLogPane(c, s.checkStatus, func() string { return "Build" })
 	s.log.idleText = "Press c to build your file and check it against the goals."
+	if ex.Predict() != nil {
+		s.log.idleText = "Press c to build the images and grade your order; what the lesson built already comes from the cache."
+	}
 	s.panes = []pane{s.prompt, s.work, s.goals, s.log}
 	s.prompt.SetFocused(true)
 	if p := ex.Predict(); p != nil {
@@ -152,7 +156,7 @@ func (s *exerciseScreen) close() {
 	s.watch = nil
 }
 
-func (s *exerciseScreen) editing() bool  { return s.edit != nil }
+func (s *exerciseScreen) editing() bool { return s.edit != nil }
 
 // resize renders the prompt for its pane's width.
 func (s *exerciseScreen) resize() {
@@ -216,7 +220,6 @@ func (s *exerciseScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 		s.edit = nil
 		return nil, true
 	case predictMovedMsg:
-		s.state.content = msg.content
 		path, content := s.path, msg.content
 		return func() tea.Msg {
 			if err := writeFileAtomic(path, []byte(content)); err != nil {
@@ -384,11 +387,16 @@ func (s *exerciseScreen) takeBatch(b buildBatchMsg) (tea.Cmd, bool) {
 				s.tracker.Observe(msg.ev)
 			}
 		case checkPhaseMsg:
+			if msg.phase == lab.PhaseBuild && len(job.steps.All()) > 0 {
+				// Another build of the same check (a prediction builds six): its steps are
+				// its own, and the stage graph is only the learner's file's.
+				job.steps, s.tracker = &engine.Steps{}, nil
+			}
 			job.phase = msg.phase
 			if s.tracker != nil && msg.phase != lab.PhaseBuild {
 				s.tracker.Finish(true)
 			}
-			if note := phaseNote(msg.phase); note != "" {
+			if note := s.phaseNote(msg.phase); note != "" {
 				b.items = append(b.items, logNoteMsg{kind: logInfo, text: note})
 			}
 		case checkGoalMsg:
@@ -407,7 +415,14 @@ func (s *exerciseScreen) takeBatch(b buildBatchMsg) (tea.Cmd, bool) {
 }
 
 // phaseNote is what the build log says when a check moves on.
-func phaseNote(p lab.Phase) string {
+func (s *exerciseScreen) phaseNote(p lab.Phase) string {
+	if s.ex.Predict() != nil {
+		// A prediction builds and runs the lesson's strategies, as the lesson does.
+		if p == lab.PhaseBuild {
+			return "building the next image (from the cache if the lesson built it)"
+		}
+		return ""
+	}
 	switch p {
 	case lab.PhaseInspect:
 		return "built; measuring the image (size, layers, user, single paths)"

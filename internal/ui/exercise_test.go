@@ -186,3 +186,20 @@ func TestMenuListsExercises(t *testing.T) {
 }
 
 func ctrlS() tea.KeyPressMsg { return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl} }
+
+// TestPredictReorder: ↓ chooses a strategy, K moves it up the order, and the order is saved.
+func TestPredictReorder(t *testing.T) {
+	dir := t.TempDir()
+	d := newDriver(t, Options{Course: loadCourse(t), Exercise: "predict-sizes", ExerciseDir: dir}, 120, 40)
+	d.key("down", "down", "down", "K", "K", "K")
+	data, err := os.ReadFile(filepath.Join(dir, "predict-sizes", "prediction.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first := strings.SplitN(string(data), "\n", 2)[0]; first != "go-single" {
+		t.Errorf("after ↓↓↓ KKK the order is\n%s", data)
+	}
+	if s := d.screen(); !strings.Contains(s, "› 1. go-single") {
+		t.Errorf("the cursor did not follow the moved strategy:\n%s", s)
+	}
+}

@@ -74,6 +74,8 @@ func (p *goalsPane) View(width, height int) string {
 		b.WriteString(st.Error.Render(wrapText("Not checked: "+termtext.PlainLines(s.checkErr.Error()), w)) + "\n\n")
 	case s.report != nil && s.report.Error != "":
 		b.WriteString(st.Error.Render(wrapText(termtext.PlainLines(s.report.Error), w)) + "\n\n")
+	case s.report == nil && !s.checking && p.ex.ex.Predict() != nil:
+		b.WriteString(st.Muted.Render(wrapText("Not graded yet: order the images, then press c to build them and grade your order.", w)) + "\n\n")
 	case s.report == nil && !s.checking:
 		b.WriteString(st.Muted.Render(wrapText("Not checked yet: press c to build your file and check it, e to edit it.", w)) + "\n\n")
 	}

@@ -21,7 +21,7 @@ type predictPane struct {
 	focused bool
 }
 
-// predictMovedMsg: the learner moved a strategy; the screen saves the new order.
+// predictMovedMsg: the learner moved a strategy; the screen saves the new order to the file.
 type predictMovedMsg struct{ content string }
 
 func newPredictPane(c *common, ex *exerciseScreen, p *lesson.Predict) *predictPane {
@@ -72,7 +72,10 @@ func (p *predictPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	default:
 		return p, nil
 	}
+	// The order changes now, the file a moment later: keys typed fast each move the order the
+	// previous one left.
 	content := strings.Join(order, "\n") + "\n"
+	p.ex.state.content = content
 	return p, func() tea.Msg { return predictMovedMsg{content: content} }
 }
 
