@@ -181,6 +181,12 @@ type ImageInfo struct {
 	Cmd        []string
 	Labels     map[string]string
 	Created    time.Time
+	// User is the user the image runs as (USER, "name", "uid" or "uid:gid"); empty means
+	// root.
+	User string
+	// DiffIDs are the digests of the image's filesystem layers, base first: an image built
+	// FROM another starts with the other's DiffIDs.
+	DiffIDs []string
 }
 
 // Layer is one entry of an image's history.

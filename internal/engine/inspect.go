@@ -27,7 +27,9 @@ func (c *Client) Inspect(ctx context.Context, ref string) (ImageInfo, error) {
 		info.Entrypoint = img.Config.Entrypoint
 		info.Cmd = img.Config.Cmd
 		info.Labels = img.Config.Labels
+		info.User = img.Config.User
 	}
+	info.DiffIDs = img.RootFS.Layers
 	if img.Created != "" {
 		if t, err := time.Parse(time.RFC3339Nano, img.Created); err == nil {
 			info.Created = t
