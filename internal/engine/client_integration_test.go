@@ -396,6 +396,20 @@ CMD ["sh", "-c", "echo to stdout; echo to stderr >&2; echo again; exit 7"]
 		}
 		gone(t)
 	})
+	t.Run("limits", func(t *testing.T) {
+		// cgroup v2 names the files at the root of the container's cgroup, v1 under each
+		// controller; whichever exists says what the daemon applied.
+		script := "cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null; true"
+		res, err := c.Run(context.Background(), RunRequest{Image: tag, Labels: runLabel, Args: []string{"sh", "-c", script},
+			Network: "none", Memory: 64 << 20, PidsLimit: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Fields(res.Output); !slices.Equal(got, []string{"16", strconv.Itoa(64 << 20)}) {
+			t.Errorf("limits seen inside the container %q, want pids 16 and memory %d", res.Output, 64<<20)
+		}
+		gone(t)
+	})
 	t.Run("timeout", func(t *testing.T) {
 		start := time.Now()
 		res, err := c.Run(context.Background(), RunRequest{Image: tag, Labels: runLabel, Args: []string{"sh", "-c", "echo started; sleep 30"}, Timeout: time.Second})

@@ -179,11 +179,10 @@ type ImageInfo struct {
 	Layers     []Layer // the image's history, oldest (base) first; sizes add up to Size
 	Entrypoint []string
 	Cmd        []string
-	Labels     map[string]string
-	Created    time.Time
-	// User is the user the image runs as (USER, "name", "uid" or "uid:gid"); empty means
-	// root.
-	User string
+	// User is the image's USER as written ("65532:65532", "nonroot", ""); empty means root.
+	User    string
+	Labels  map[string]string
+	Created time.Time
 	// DiffIDs are the digests of the image's filesystem layers, base first: an image built
 	// FROM another starts with the other's DiffIDs.
 	DiffIDs []string
@@ -208,6 +207,11 @@ type RunRequest struct {
 	// Network is the container's network mode: "" for the daemon's default (bridge), "none" to
 	// cut the container off, or any mode `docker run --network` accepts.
 	Network string
+	// Memory caps the container's memory in bytes (0: no limit), and PidsLimit the processes
+	// it may hold at once (0: no limit): a learner's image is untrusted code on a shared
+	// daemon, and a fork bomb or a runaway allocation must stay inside its container.
+	Memory    int64
+	PidsLimit int64
 }
 
 // DefaultRunTimeout bounds a Run whose request sets no Timeout: lesson apps print and exit, so
@@ -276,6 +280,8 @@ type Engine interface {
 	// manager or an interpreter is among them, read from the image's own filesystem (what
 	// `docker export` gives for a container of it), not assumed. It leaves nothing behind.
 	Contents(ctx context.Context, ref string) (inside.Report, error)
+	// Probe opens ref for reading single paths cheaply (see Probe); the caller closes it.
+	Probe(ctx context.Context, ref string) (Probe, error)
 }
 
 func quote(s string) string { return `"` + s + `"` }

@@ -26,8 +26,8 @@ func (c *Client) Inspect(ctx context.Context, ref string) (ImageInfo, error) {
 	if img.Config != nil {
 		info.Entrypoint = img.Config.Entrypoint
 		info.Cmd = img.Config.Cmd
-		info.Labels = img.Config.Labels
 		info.User = img.Config.User
+		info.Labels = img.Config.Labels
 	}
 	info.DiffIDs = img.RootFS.Layers
 	if img.Created != "" {

@@ -33,6 +33,14 @@ func (c *Client) Run(ctx context.Context, req RunRequest) (res RunResult, err er
 		Entrypoint: req.Entrypoint,
 	}
 	hostCfg := &container.HostConfig{NetworkMode: container.NetworkMode(req.Network)}
+	if req.Memory > 0 {
+		// Swap as large as memory: the limit is the limit, not a trip to disk.
+		hostCfg.Resources.Memory, hostCfg.Resources.MemorySwap = req.Memory, req.Memory
+	}
+	if req.PidsLimit > 0 {
+		pids := req.PidsLimit
+		hostCfg.Resources.PidsLimit = &pids
+	}
 
 	// A name of its own, so that a create cut short by a cancel can still be found and removed.
 	name := randomID(kindRun)

@@ -175,3 +175,49 @@ func (r *Report) isRunnable(p string, cat category) bool {
 	_, ok := r.runs(p, cat)
 	return ok
 }
+
+// Program kinds, for ProgramPaths: which of the families a caller looks for.
+const (
+	Shells          = "shells"
+	Compilers       = "compilers"
+	PackageManagers = "package managers"
+)
+
+// ProgramPaths lists where a program of the kind (Shells, Compilers or PackageManagers) would
+// be run from: every name of that family in every directory of a shell's PATH (shells: /bin
+// first) and the toolchains' own. A caller that cannot read the whole image (a check that
+// stats single paths) asks about these, and so looks for the same programs, by the same
+// names, as Analyze does. Versioned names (python3.13, gcc-12) are not listed: images that
+// carry them carry the plain name too (cc, gcc, pip).
+func ProgramPaths(kind string) []string {
+	var cat category
+	dirs := pathDirs
+	switch kind {
+	case Shells:
+		cat, dirs = catShell, shellDirs
+	case Compilers:
+		cat = catCompiler
+	case PackageManagers:
+		cat = catPackageManager
+	default:
+		return nil
+	}
+	var names []string
+	for name, c := range families {
+		if c == cat {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	seen := map[string]bool{}
+	var out []string
+	for _, dir := range dirs {
+		for _, name := range names {
+			if p := dir + "/" + name; !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

@@ -29,3 +29,20 @@ func TestReadmeListsEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeListsEveryExerciseKey is TestReadmeListsEveryKey for exercise.yaml.
+func TestReadmeListsEveryExerciseKey(t *testing.T) {
+	readme, err := os.ReadFile("../../lessons/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{exerciseFile{}, goalFile{}, sizeRatioFile{}, runsFile{}, failsAtFile{}, cachedFile{}, predictFile{}} {
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			key, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ",")
+			if !strings.Contains(string(readme), "`"+key+"`") {
+				t.Errorf("lessons/README.md does not name %s's key %q", typ.Name(), key)
+			}
+		}
+	}
+}

@@ -110,6 +110,7 @@ func Load(fsys fs.FS) (*Course, error) {
 			c.Lessons = append(c.Lessons, r.lesson)
 		}
 	}
+	checkExercises(c, v)
 	if len(v.problems) > 0 {
 		return nil, &ValidationError{Problems: v.problems}
 	}
@@ -142,6 +143,7 @@ func loadLesson(fsys fs.FS, id string, v *validator) *Lesson {
 		where := v.checkID(file, "question", i, qf.ID, seenQ)
 		l.Questions = append(l.Questions, loadQuestion(l, qf, where, v))
 	}
+	l.Exercises = loadExercises(fsys, id, v)
 	return l
 }
 

@@ -30,6 +30,8 @@ type Lesson struct {
 	// Questions are the lesson's multiple-choice questions, each answered with evidence from
 	// one of its strategies' builds. Most lessons have none; the qa lesson is made of them.
 	Questions []*Question
+	// Exercises are the lesson's exercises (exercises/<id>/), in folder-name order.
+	Exercises []*Exercise
 }
 
 // Strategy is one way of building a lesson's app.
