@@ -2,9 +2,11 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
+	"sync"
 
 	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
@@ -66,32 +68,18 @@ func Check(ctx context.Context, eng Engine, req Request, emit func(engine.Event)
 		return rep, fmt.Errorf("inspect: %w", err)
 	}
 	rep.SizeBytes, rep.Layers = info.Size, len(info.DiffIDs)
-	image, err := imageGoals(ctx, eng, req.Graph, res.ImageID, info, req.Limits.withDefaults())
-	rep.Findings = append(rep.Findings, image...)
-	if err != nil {
-		return rep, err
-	}
-	secrets, err := layerScan(ctx, eng, req.Graph, res.ImageID, info)
-	rep.Findings = append(rep.Findings, secrets...)
-	return rep, err
-}
-
-// imageGoals applies the default goals on the built image: size and layers of what ships, a
-// shell, compilers, package managers, the user.
-//
-// These duplicate the exercise engine's size_max, layers_max, no_shell, no_compiler,
-// no_package_manager and user_not_root (internal/exercise) until that engine can be called
-// from here; then this function becomes a list of its goals.
-func imageGoals(ctx context.Context, eng Engine, g *dockerfile.Graph, ref string, info engine.ImageInfo, lim Limits) ([]Finding, error) {
-	out := sizeFindings(g, info, lim)
-	if f, ok := userFinding(g, info); ok {
-		out = append(out, f)
-	}
-	contents, err := eng.Contents(ctx, ref)
-	if err != nil {
-		return out, fmt.Errorf("look inside: %w", err)
-	}
-	return append(out, toolFindings(g, contents)...), nil
+	// The goals read single paths through a probe, in milliseconds; the layer scan streams the
+	// whole image. Side by side, the check takes as long as the scan.
+	var (
+		image, secrets []Finding
+		errs           [2]error
+		wg             sync.WaitGroup
+	)
+	wg.Go(func() { image, errs[0] = checkImage(ctx, eng, req.Graph, res.ImageID, info, req.Limits.withDefaults()) })
+	wg.Go(func() { secrets, errs[1] = layerScan(ctx, eng, req.Graph, res.ImageID, info) })
+	wg.Wait()
+	rep.Findings = append(append(rep.Findings, image...), secrets...)
+	return rep, errors.Join(errs[:]...)
 }
 
 // layerScan lists every layer of the image and looks for secrets in those above the base

@@ -1,13 +1,13 @@
 package audit
 
 import (
+	"context"
 	"fmt"
-	"strings"
 
 	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
-	"github.com/docktutor/docktutor/internal/human"
-	"github.com/docktutor/docktutor/internal/inside"
+	"github.com/docktutor/docktutor/internal/exercise"
+	"github.com/docktutor/docktutor/internal/lesson"
 )
 
 // Limits are the size and layer goals for what ships.
@@ -34,103 +34,107 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// theImage describes the target stage's FROM for a finding's Where: the line to look at when
-// what ships comes with the base.
-func theImage(g *dockerfile.Graph) (int, string) {
-	s := &g.Stages[g.Target]
-	return s.Line, fmt.Sprintf("line %d: FROM %s is THE IMAGE", s.Line, shorten(dockerfile.Printable(s.Base), 50))
+// imageGoal is one of docktutor check's default goals on the image: a goal of the exercise
+// engine, and how its verdict reads as a finding.
+type imageGoal struct {
+	goal lesson.Goal
+	// fail is the finding's title when the goal is not met; pass, when not empty, makes a
+	// met goal a note with that title (the measurements a learner wants either way).
+	fail, pass string
+	lesson     string
+	fix        string
 }
 
-// sizeFindings measures what ships: its size and its filesystem layers. Within the goals each
-// is a note; over them, a warning.
-func sizeFindings(g *dockerfile.Graph, info engine.ImageInfo, lim Limits) []Finding {
-	line, where := theImage(g)
-	size := Finding{
-		ID: "size", Level: Note, Line: line, Where: where, Lesson: lessonMultistage,
-		Title:    "the image is " + human.Size(info.Size),
-		Measured: human.Size(info.Size),
-		Want:     "≤ " + human.Size(lim.MaxSize),
-		Fix:      "build in one stage and ship the result on a small base: only what COPY --from names crosses over",
+// imageGoals are the default goals on what ships, in the order findings list them.
+func imageGoals(lim Limits) []imageGoal {
+	return []imageGoal{
+		{
+			goal: lesson.Goal{ID: "size", Title: "the size of what ships", Check: lesson.CheckSizeMax, SizeMax: lim.MaxSize},
+			fail: "the image is over the size goal", pass: "the size of the image", lesson: lessonMultistage,
+			fix: "build in one stage and ship the result on a small base: only what COPY --from names crosses over",
+		},
+		{
+			goal: lesson.Goal{ID: "layers", Title: "the layers of what ships", Check: lesson.CheckLayersMax, LayersMax: lim.MaxLayers},
+			fail: "the image has more layers than the goal", pass: "the layers of the image", lesson: lessonMultistage,
+			fix: "ship from a final stage that copies the result in with one COPY --from; join RUNs that belong together",
+		},
+		{
+			goal: lesson.Goal{ID: "shell", Title: "no shell", Check: lesson.CheckNoShell},
+			fail: "the image ships a shell", lesson: lessonDistroless,
+			fix: "ship on a base without one (distroless, scratch); its :debug variant has a shell for when you need to look inside",
+		},
+		{
+			goal: lesson.Goal{ID: "compiler", Title: "no compiler", Check: lesson.CheckNoCompiler},
+			fail: "the image ships a compiler", lesson: lessonMultistage,
+			fix: "compile in a build stage and COPY --from it only the result",
+		},
+		{
+			goal: lesson.Goal{ID: "package-manager", Title: "no package manager", Check: lesson.CheckNoPackageManager},
+			fail: "the image ships a package manager", lesson: lessonDistroless,
+			fix: "install in a build stage, copy what was installed, and ship on a base without a package manager",
+		},
+		{
+			goal: lesson.Goal{ID: "root", Title: "not root", Check: lesson.CheckUserNotRoot},
+			fail: "the image runs as root", lesson: lessonDistroless,
+			fix: "add USER 65532:65532 (distroless's nonroot) or a user you create, after the last RUN that needs root",
+		},
 	}
-	if info.Size > lim.MaxSize {
-		size.Level = Warning
-		size.Title = fmt.Sprintf("the image is %s, over the goal of %s", human.Size(info.Size), human.Size(lim.MaxSize))
-	}
-	n := len(info.DiffIDs)
-	layers := Finding{
-		ID: "layers", Level: Note, Line: line, Where: where, Lesson: lessonMultistage,
-		Title:    "the image has " + human.Plural(n, "layer", "layers"),
-		Measured: human.Plural(n, "layer", "layers"),
-		Want:     fmt.Sprintf("≤ %d", lim.MaxLayers),
-		Fix:      "ship from a final stage that copies the result in with one COPY --from; join RUNs that belong together",
-	}
-	if n > lim.MaxLayers {
-		layers.Level = Warning
-		layers.Title = fmt.Sprintf("the image has %d layers, over the goal of %d", n, lim.MaxLayers)
-	}
-	return []Finding{size, layers}
 }
 
-// toolFindings reports a shell, compilers and package managers in what ships.
-func toolFindings(g *dockerfile.Graph, rep inside.Report) []Finding {
-	line, where := theImage(g)
+// checkImage applies the default image goals through the exercise engine (exercise.CheckImage:
+// the same checks an exercise's size_max, layers_max, no_shell, no_compiler,
+// no_package_manager and user_not_root make) and turns its verdicts into findings.
+func checkImage(ctx context.Context, eng engine.Engine, g *dockerfile.Graph, ref string, info engine.ImageInfo, lim Limits) ([]Finding, error) {
+	igs := imageGoals(lim)
+	goals := make([]lesson.Goal, len(igs))
+	for i, ig := range igs {
+		goals[i] = ig.goal
+	}
+	verdicts, err := exercise.CheckImage(ctx, eng, g, ref, info, goals)
+	if err != nil {
+		return nil, err
+	}
 	var out []Finding
-	add := func(id, what string, tools []inside.Tool, lesson, fix string) {
-		if len(tools) == 0 {
-			return
+	for i, v := range verdicts {
+		ig := igs[i]
+		if v.Passed && ig.pass == "" {
+			continue
 		}
-		names := make([]string, len(tools))
-		for i, t := range tools {
-			names[i] = t.String()
+		f := Finding{
+			ID: ig.goal.ID, Level: Warning, Title: ig.fail, Measured: v.Measured, Want: v.Want,
+			Lesson: ig.lesson, Fix: ig.fix,
 		}
-		out = append(out, Finding{
-			ID: id, Level: Warning, Line: line, Where: where, Lesson: lesson, Fix: fix,
-			Title:    "the image ships " + what + ": " + tools[0].Name,
-			Measured: dockerfile.Printable(strings.Join(names, ", ")),
-			Want:     "none in what ships",
-		})
+		if v.Passed {
+			f.Level, f.Title = Note, ig.pass
+		}
+		f.Line, f.Where = where(g, ig.goal.Check)
+		if v.Where != "" && !v.Passed && ig.goal.Check != lesson.CheckUserNotRoot {
+			f.Where = v.Where
+		}
+		out = append(out, f)
 	}
-	add("shell", "a shell", rep.Shells, lessonDistroless,
-		"ship on a base without one (distroless, scratch); its :debug variant has a shell for when you need to look inside")
-	add("compiler", "a compiler", rep.Compilers, lessonMultistage,
-		"compile in a build stage and COPY --from it only the result")
-	add("package-manager", "a package manager", rep.PackageManagers, lessonDistroless,
-		"install in a build stage, copy what was installed, and ship on a base without a package manager")
-	return out
+	return out, nil
 }
 
-// userFinding reports an image that runs as root: USER unset, root, 0 or 0:….
-func userFinding(g *dockerfile.Graph, info engine.ImageInfo) (Finding, bool) {
-	user, _, _ := strings.Cut(info.User, ":")
-	if user != "" && user != "root" && user != "0" {
-		return Finding{}, false
+// where is the Dockerfile line to look at for a goal on the image: the last USER for the user,
+// the FROM that chose the image's base for everything else.
+func where(g *dockerfile.Graph, check string) (int, string) {
+	first := g.Target
+	for g.Stages[first].BaseStage >= 0 {
+		first = g.Stages[first].BaseStage
 	}
-	f := Finding{
-		ID: "root", Level: Warning, Lesson: lessonDistroless,
-		Title:    "the image runs as root",
-		Measured: "user " + quoteOr(info.User, "(unset: root)"),
-		Want:     "an unprivileged user",
-		Fix:      "add USER 65532:65532 (distroless's nonroot) or a user you create, after the last RUN that needs root",
-	}
-	// The last USER of the stages that make the image is the one to change.
-	for i := g.Target; i >= 0; i = g.Stages[i].BaseStage {
-		ins := g.Stages[i].Instructions
-		for k := len(ins) - 1; k >= 0; k-- {
-			if ins[k].Keyword == "USER" {
-				f.Line = ins[k].Line
-				f.Where = fmt.Sprintf("line %d: %s", ins[k].Line, shorten(dockerfile.Printable(ins[k].Text), 50))
-				return f, true
+	if check == lesson.CheckUserNotRoot {
+		for i := g.Target; i >= 0; i = g.Stages[i].BaseStage {
+			ins := g.Stages[i].Instructions
+			for k := len(ins) - 1; k >= 0; k-- {
+				if ins[k].Keyword == "USER" {
+					return ins[k].Line, fmt.Sprintf("line %d: %s", ins[k].Line, shorten(dockerfile.Printable(ins[k].Text), 50))
+				}
 			}
 		}
+		s := &g.Stages[first]
+		return s.Line, fmt.Sprintf("line %d: FROM %s is the image, and no USER follows it", s.Line, shorten(dockerfile.Printable(s.Base), 50))
 	}
-	f.Line, f.Where = theImage(g)
-	f.Where += ", and no USER follows it"
-	return f, true
-}
-
-func quoteOr(s, empty string) string {
-	if s == "" {
-		return empty
-	}
-	return dockerfile.Printable(s)
+	s := &g.Stages[first]
+	return s.Line, fmt.Sprintf("line %d: FROM %s is the image", s.Line, shorten(dockerfile.Printable(s.Base), 50))
 }

@@ -42,7 +42,8 @@ type Engine struct {
 	StageImages map[string][]string
 	// Users maps a tag to the user Inspect reports (empty: root).
 	Users map[string]string
-	// LayerLists maps a tag to what Layers reports; other tags get one layer holding /app.
+	// LayerLists maps a tag to what Layers reports, and Inspect's DiffIDs; other tags get one
+	// layer holding /app.
 	LayerLists map[string][]engine.LayerContents
 	// ContentsErr and ListErr, when set, are what Contents and ListManaged fail with.
 	ContentsErr, ListErr error
@@ -189,9 +190,16 @@ func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, error
 		}
 		maps.Copy(labels, e.ImageLabels)
 	}
+	diffIDs := []string{imageID(tag + "#layer")}
+	if l, ok := e.LayerLists[tag]; ok {
+		diffIDs = diffIDs[:0]
+		for _, lc := range l {
+			diffIDs = append(diffIDs, lc.DiffID)
+		}
+	}
 	return engine.ImageInfo{ID: imageID(tag), Tags: []string{tag}, Size: size, Labels: labels, User: e.Users[tag],
 		Layers:  []engine.Layer{{CreatedBy: "FROM base", Size: size}, {CreatedBy: "CMD", Empty: true}},
-		DiffIDs: []string{imageID(tag + "#layer")}}, nil
+		DiffIDs: diffIDs}, nil
 }
 
 // Layers is engine.Client.Layers: what LayerLists gives for the tag, else one layer (the
