@@ -68,7 +68,6 @@ func (c checkOutput) warnings() []string {
 	return out
 }
 
-
 // project writes a project folder of name/content pairs under a temporary folder called name.
 func project(t *testing.T, name string, files ...string) string {
 	t.Helper()
