@@ -108,8 +108,8 @@ func checkImage(ctx context.Context, eng engine.Engine, g *dockerfile.Graph, ref
 			f.Level, f.Title = Note, ig.pass
 		}
 		f.Line, f.Where = where(g, ig.goal.Check)
-		if v.Where != "" && !v.Passed && ig.goal.Check != lesson.CheckUserNotRoot {
-			f.Where = v.Where
+		if !v.Passed && ig.goal.Check == lesson.CheckLayersMax && v.Where != "" {
+			f.Where = v.Where // which instructions make layers, more use than one line
 		}
 		out = append(out, f)
 	}
