@@ -248,3 +248,59 @@ func TestProjectSlug(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckJSONInReadme keeps the README's example of `docktutor check --json` true to the
+// output: the same fields, at the top and in a finding.
+func TestCheckJSONInReadme(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "`--json` prints one object")
+	_, rest, ok2 := strings.Cut(rest, "```json\n")
+	block, _, ok3 := strings.Cut(rest, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("README has no JSON example for docktutor check")
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(block), &doc); err != nil {
+		t.Fatalf("README's example: %v", err)
+	}
+	var docFindings []map[string]json.RawMessage
+	if err := json.Unmarshal(doc["findings"], &docFindings); err != nil || len(docFindings) == 0 {
+		t.Fatalf("README's findings: %v", err)
+	}
+
+	dir := project(t, "proj", "Dockerfile", "FROM python:3.13-slim AS runtime\nCOPY . .\nRUN pip install -r r.txt\n")
+	out, _, _ := run(t, enginefake.New(nil), "check", "--context", dir, "--target", "runtime", "--json", "-q")
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	var gotFindings []map[string]json.RawMessage
+	_ = json.Unmarshal(got["findings"], &gotFindings)
+	keys := func(m map[string]json.RawMessage) []string {
+		var k []string
+		for key := range m {
+			k = append(k, key)
+		}
+		slices.Sort(k)
+		return k
+	}
+	want := keys(doc)
+	have := keys(got)
+	have = append(have, "error") // only when there is one
+	slices.Sort(have)
+	if !slices.Equal(want, have) {
+		t.Errorf("README fields %v, output %v", want, have)
+	}
+	var install map[string]json.RawMessage
+	for _, f := range gotFindings {
+		if string(f["id"]) == `"install-after-copy"` {
+			install = f
+		}
+	}
+	if !slices.Equal(keys(docFindings[0]), keys(install)) {
+		t.Errorf("README finding fields %v, output %v", keys(docFindings[0]), keys(install))
+	}
+}
