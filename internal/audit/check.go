@@ -46,9 +46,20 @@ type Report struct {
 	StageImages []string `json:"-"`
 }
 
+// BuildFailedError says the learner's build failed: the Dockerfile's doing (a RUN that exits
+// non-zero, a missing file), not the daemon's. Err is the builder's reason, often an
+// *engine.BuildError with the failing step.
+type BuildFailedError struct{ Err error }
+
+// Error is the builder's reason.
+func (e *BuildFailedError) Error() string { return e.Err.Error() }
+
+// Unwrap gives the builder's error.
+func (e *BuildFailedError) Unwrap() error { return e.Err }
+
 // Check builds the project, measures the image and applies the default goals. The Dockerfile's
 // own findings are in the report whatever happens next; an error says the image could not be
-// built or measured (a *engine.BuildError is the Dockerfile's fault, a *engine.DaemonError the
+// built (*BuildFailedError, the Dockerfile's fault) or measured (a *engine.DaemonError is the
 // daemon's). emit receives the build's events.
 func Check(ctx context.Context, eng Engine, req Request, emit func(engine.Event)) (Report, error) {
 	rep := Report{Image: req.Tag, Findings: Static(req.Graph, req.Source)}
@@ -59,8 +70,13 @@ func Check(ctx context.Context, eng Engine, req Request, emit func(engine.Event)
 		Builder: req.Builder, Labels: req.Labels,
 	}, emit)
 	rep.Builder, rep.StageImages = string(res.Builder), res.StageImages
-	if err != nil {
+	var de *engine.DaemonError
+	switch {
+	case err == nil:
+	case errors.As(err, &de) || ctx.Err() != nil:
 		return rep, err
+	default:
+		return rep, &BuildFailedError{Err: err}
 	}
 	rep.ImageID = res.ImageID
 	info, err := eng.Inspect(ctx, res.ImageID)
@@ -110,8 +126,12 @@ func baseLayers(ctx context.Context, eng Engine, g *dockerfile.Graph, info engin
 		return 0, nil
 	}
 	bi, err := eng.Inspect(ctx, base)
-	if err != nil {
-		return 0, fmt.Errorf("inspect the base image %s: %w", dockerfile.Printable(base), err)
+	var de *engine.DaemonError
+	switch {
+	case errors.As(err, &de) || ctx.Err() != nil:
+		return 0, err
+	case err != nil:
+		return 0, nil // the base is known by another name here: judge every layer
 	}
 	n := 0
 	for n < len(bi.DiffIDs) && n < len(info.DiffIDs) && bi.DiffIDs[n] == info.DiffIDs[n] {

@@ -11,7 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/docktutor/docktutor/internal/audit"
 	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
@@ -156,12 +158,12 @@ func (o *checkOptions) run(ctx context.Context) error {
 	rep, err := audit.Check(ctx, ae, req, emit)
 	out.Report = rep
 	o.recordStageImages(rep.StageImages)
-	var be *engine.BuildError
+	var bf *audit.BuildFailedError
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
 		return &ExitError{Code: 130, Err: errors.New("interrupted; the build was cancelled and its containers removed")}
-	case errors.As(err, &be):
+	case errors.As(err, &bf):
 		err = &ExitError{Code: 1, Err: fmt.Errorf("the build failed: %w", err)}
 	default:
 		err = &ExitError{Code: exitCheckUnmeasured, Err: err}
@@ -185,7 +187,7 @@ func (o *checkOptions) finish(out checkJSON, err error) error {
 			return werr
 		}
 	} else {
-		printCheck(o.streams.Out, out, err == nil)
+		printCheck(o.streams.Out, out, err == nil, o.checkWidth())
 	}
 	if err != nil {
 		return err
@@ -300,9 +302,10 @@ func parseSize(s string) (int64, error) {
 	return int64(v * mult), nil
 }
 
-// printCheck writes the report for people: a heading, each finding with what was measured,
-// where to look and the lesson that teaches the fix, and a summary line.
-func printCheck(w io.Writer, out checkJSON, measured bool) {
+// printCheck writes the report for people, wrapped to width: a heading, each finding with
+// what was measured, where to look and the lesson that teaches the fix (said once for goals
+// that find several things), and a summary line.
+func printCheck(w io.Writer, out checkJSON, measured bool, width int) {
 	head := dockerfile.Printable(out.Dockerfile)
 	if out.Target != "" {
 		head += " (target " + dockerfile.Printable(out.Target) + ")"
@@ -314,34 +317,78 @@ func printCheck(w io.Writer, out checkJSON, measured bool) {
 		fmt.Fprintf(w, "%s: not built; what the Dockerfile alone shows:\n\n", head)
 	}
 	notes := 0
+	told := map[string]bool{}
 	for _, f := range out.Findings {
 		mark := "✗"
 		if f.Level != audit.Warning {
 			mark = "·"
 			notes++
 		}
-		fmt.Fprintf(w, "%s %s  %s\n", mark, f.ID, f.Title)
-		fmt.Fprintf(w, "    measured  %s", f.Measured)
+		fmt.Fprintln(w, wrapText(mark+" "+f.ID+"  "+f.Title, width, "    "))
+		measured := f.Measured
 		if f.Want != "" {
-			fmt.Fprintf(w, " — goal: %s", f.Want)
+			measured += " — goal: " + f.Want
+		}
+		fmt.Fprintln(w, wrapText("    measured  "+measured, width, "              "))
+		if f.Where != "" {
+			fmt.Fprintln(w, wrapText("    look at   "+f.Where, width, "              "))
+		}
+		if !told[f.ID] {
+			if f.Level == audit.Warning {
+				fmt.Fprintln(w, wrapText("    fix       "+f.Fix, width, "              "))
+			}
+			fmt.Fprintf(w, "    learn     docktutor lesson %s\n", f.Lesson)
+			told[f.ID] = true
 		}
 		fmt.Fprintln(w)
-		if f.Where != "" {
-			fmt.Fprintf(w, "    look at   %s\n", f.Where)
-		}
-		if f.Level == audit.Warning {
-			fmt.Fprintf(w, "    fix       %s\n", f.Fix)
-		}
-		fmt.Fprintf(w, "    learn     docktutor lesson %s\n\n", f.Lesson)
 	}
+	var sum string
 	switch {
 	case out.Warnings == 0 && measured:
-		fmt.Fprintf(w, "✓ no goal warns (%s).", human.Plural(notes, "note", "notes"))
+		sum = fmt.Sprintf("✓ no goal warns (%s).", human.Plural(notes, "note", "notes"))
 	default:
-		fmt.Fprintf(w, "%s, %s.", human.Plural(out.Warnings, "warning", "warnings"), human.Plural(notes, "note", "notes"))
+		sum = fmt.Sprintf("%s, %s.", human.Plural(out.Warnings, "warning", "warnings"), human.Plural(notes, "note", "notes"))
 	}
 	if measured {
-		fmt.Fprintf(w, " The image stays as %s; 'docktutor clean' removes it.", out.Image)
+		sum += fmt.Sprintf(" The image stays as %s; 'docktutor clean' removes it.", out.Image)
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintln(w, wrapText(sum, width, ""))
+}
+
+// checkWidth is the width the report is wrapped to: the terminal's, 100 columns at most (long
+// lines read badly), or 100 into a file or a pipe.
+func (o *checkOptions) checkWidth() int {
+	if f, ok := terminalFile(o.streams.Out); ok {
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 20 {
+			return min(w, 100)
+		}
+	}
+	return 100
+}
+
+// wrapText breaks s at spaces so that no line is wider than width (a word longer than the
+// line stays whole), starting every line after the first with indent.
+func wrapText(s string, width int, indent string) string {
+	var b strings.Builder
+	col, fresh := 0, true // fresh: nothing but the indent on the line yet
+	for i, word := range strings.Split(s, " ") {
+		n := utf8.RuneCountInString(word)
+		switch {
+		case i == 0:
+		case col+1+n > width && !fresh && word != "":
+			b.WriteString("\n" + indent)
+			col = utf8.RuneCountInString(indent)
+			b.WriteString(word)
+			col += n
+			fresh = false
+			continue
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(word)
+		col += n
+		fresh = fresh && word == ""
+	}
+	return b.String()
 }

@@ -304,3 +304,36 @@ func TestCheckJSONInReadme(t *testing.T) {
 		t.Errorf("README finding fields %v, output %v", keys(docFindings[0]), keys(install))
 	}
 }
+
+func TestWrapText(t *testing.T) {
+	got := wrapText("    fix       keep it out of the build context with .dockerignore, and pass secrets at run time", 40, "              ")
+	want := "    fix       keep it out of the build\n              context with\n              .dockerignore, and pass\n              secrets at run time"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	for _, line := range strings.Split(got, "\n") {
+		if len(line) > 40 {
+			t.Errorf("line %q over 40 columns", line)
+		}
+	}
+	if got := wrapText("a verylongwordthatdoesnotfit b", 10, "  "); got != "a\n  verylongwordthatdoesnotfit\n  b" {
+		t.Errorf("long word: %q", got)
+	}
+}
+
+// TestCheckBuildFails: a build that fails exits 1 and says why, with what the Dockerfile
+// alone shows.
+func TestCheckBuildFails(t *testing.T) {
+	t.Setenv(envNamespace, "")
+	dir := filepath.Join(checkFixtures, "python-cache")
+	fe := enginefake.New(nil)
+	fe.Fail = map[string]string{"docktutor/check:python-cache": "RUN pip install: exit code 1"}
+	out, stderr, code := run(t, fe, "check", "--context", dir, "--json", "-q")
+	c := decodeCheck(t, out)
+	if code != 1 || !strings.Contains(c.Error, "the build failed: RUN pip install: exit code 1") || !strings.Contains(stderr, "the build failed") {
+		t.Errorf("exit %d, error %q, stderr %q", code, c.Error, stderr)
+	}
+	if got := c.warnings(); !slices.Equal(got, []string{"install-after-copy@5"}) {
+		t.Errorf("warnings %v", got)
+	}
+}
