@@ -42,7 +42,6 @@ func TestCheckFixturesRealDaemon(t *testing.T) {
 		{"python-good", "buildkit", 0, nil},
 		{"python-cache", "legacy", 1, []string{"install-after-copy@5", "package-manager@2", "root@2", "shell@2"}},
 		{"python-secrets", "legacy", 1, []string{"package-manager@2", "secret@4", "secret@4", "secret@4", "shell@2"}},
-		{"python-secrets", "buildkit", 1, []string{"package-manager@2", "secret@4", "secret@4", "secret@4", "shell@2"}},
 		{"go-single", "buildkit", 1, []string{"compiler@2", "package-manager@2", "root@2", "shell@2", "size@2"}},
 	}
 	for _, tt := range tests {
@@ -77,8 +76,21 @@ func TestCheckFixturesRealDaemon(t *testing.T) {
 		})
 	}
 
+	// A build that fails exits 1 with the failing step; a Dockerfile outside the context builds.
+	dir := project(t, "failing", "Dockerfile", "FROM python:3.13-slim\nRUN exit 3\n")
+	out, stderr, code := runWith(t, connectEngine, "check", "--context", dir, "--json", "-q")
+	if ch := decodeCheck(t, out); code != 1 || !strings.Contains(ch.Error, "the build failed") || !strings.Contains(ch.Error, "exit 3") {
+		t.Errorf("failing build: exit %d, error %q\n%s", code, ch.Error, stderr)
+	}
+	outside := filepath.Join(project(t, "elsewhere", "ship.Dockerfile",
+		"FROM gcr.io/distroless/python3-debian13:latest\nCOPY hello.py /app/\nUSER 65532\nCMD [\"/app/hello.py\"]\n"), "ship.Dockerfile")
+	out, stderr, code = runWith(t, connectEngine, "check", "--context", filepath.Join(checkFixtures, "python-good"), "-f", outside, "--json", "-q")
+	if ch := decodeCheck(t, out); code != 1 || !slices.Equal(ch.warnings(), []string{"base-latest@1"}) || ch.Error != "" {
+		t.Errorf("outside Dockerfile: exit %d, warnings %v, error %q\n%s", code, ch.warnings(), ch.Error, stderr)
+	}
+
 	// The human output of a failing fixture names the lesson that teaches each fix.
-	out, _, code := runWith(t, connectEngine, "check", "--context", filepath.Join(checkFixtures, "python-cache"), "-q")
+	out, _, code = runWith(t, connectEngine, "check", "--context", filepath.Join(checkFixtures, "python-cache"), "-q")
 	if code != 1 || !strings.Contains(out, "learn     docktutor lesson cache") || !strings.Contains(out, "4 warnings, 2 notes.") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
