@@ -93,8 +93,8 @@ daemon cannot be reached or the image cannot be measured.`,
 	return cmd
 }
 
-// checkJSON is the JSON shape of `docktutor check --json`, documented in the README.
-type checkJSON struct {
+// projectCheckJSON is the JSON shape of `docktutor check --json`, documented in the README.
+type projectCheckJSON struct {
 	Dockerfile string `json:"dockerfile"`
 	Context    string `json:"context"`
 	Target     string `json:"target,omitempty"`
@@ -127,7 +127,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	out := checkJSON{Dockerfile: in.file, Context: in.contextDir, Target: o.target}
+	out := projectCheckJSON{Dockerfile: in.file, Context: in.contextDir, Target: o.target}
 
 	eng, release, err := o.openEngine(ctx)
 	if err != nil {
@@ -173,7 +173,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 
 // finish prints the report and returns the error the command ends with: err when there is
 // one, exit status 1 when a goal warns.
-func (o *checkOptions) finish(out checkJSON, err error) error {
+func (o *checkOptions) finish(out projectCheckJSON, err error) error {
 	if out.Findings == nil {
 		out.Findings = []audit.Finding{}
 	}
@@ -305,7 +305,7 @@ func parseSize(s string) (int64, error) {
 // printCheck writes the report for people, wrapped to width: a heading, each finding with
 // what was measured, where to look and the lesson that teaches the fix (said once for goals
 // that find several things), and a summary line.
-func printCheck(w io.Writer, out checkJSON, measured bool, width int) {
+func printCheck(w io.Writer, out projectCheckJSON, measured bool, width int) {
 	head := dockerfile.Printable(out.Dockerfile)
 	if out.Target != "" {
 		head += " (target " + dockerfile.Printable(out.Target) + ")"

@@ -110,6 +110,8 @@ type lessonReport struct {
 	QuestionsAnswered int       `json:"questions_answered"`
 	QuestionsCorrect  int       `json:"questions_correct"`
 	QuestionsTotal    int       `json:"questions_total"`
+	ExercisesSolved   int       `json:"exercises_solved"`
+	ExercisesTotal    int       `json:"exercises_total"`
 	LastOpened        time.Time `json:"last_opened,omitzero"`
 	Completed         time.Time `json:"completed,omitzero"`
 }
@@ -135,6 +137,7 @@ func report(c *lesson.Course, s *progress.Store) progressReport {
 			ID: l.ID, Title: l.Title, Status: statusNotStarted,
 			StrategiesBuilt: st.Built, StrategiesTotal: st.Strategies, Built: []string{},
 			QuestionsAnswered: st.Answered, QuestionsCorrect: st.Correct, QuestionsTotal: st.Questions,
+			ExercisesSolved: st.Solved, ExercisesTotal: st.Exercises,
 			LastOpened: lp.Opened, Completed: st.Completed,
 		}
 		for _, strategy := range l.Strategies {
@@ -173,10 +176,10 @@ func (o *progressOptions) run() error {
 		return writeJSON(out, rep)
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tLESSON\tSTATUS\tBUILT\tQUESTIONS\tLAST OPENED")
+	fmt.Fprintln(tw, "#\tLESSON\tSTATUS\tBUILT\tQUESTIONS\tEXERCISES\tLAST OPENED")
 	for i, l := range rep.Lessons {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d/%d\t%s\t%s\n", i+1, l.ID, statusText(l.Status),
-			l.StrategiesBuilt, l.StrategiesTotal, questionsText(l), whenText(l.LastOpened))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d/%d\t%s\t%s\t%s\n", i+1, l.ID, statusText(l.Status),
+			l.StrategiesBuilt, l.StrategiesTotal, questionsText(l), exercisesText(l), whenText(l.LastOpened))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -212,6 +215,14 @@ func questionsText(l lessonReport) string {
 		return "-"
 	}
 	return fmt.Sprintf("%d/%d (%d correct)", l.QuestionsAnswered, l.QuestionsTotal, l.QuestionsCorrect)
+}
+
+// exercisesText shows solved/total, "-" for a lesson without exercises.
+func exercisesText(l lessonReport) string {
+	if l.ExercisesTotal == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d solved", l.ExercisesSolved, l.ExercisesTotal)
 }
 
 func whenText(t time.Time) string {

@@ -113,6 +113,7 @@ Run it without arguments for the lesson menu.`,
 		newDoctorCmd(g),
 		newCleanCmd(g),
 		newCheckCmd(g),
+		newExerciseCmd(g),
 	)
 	return root
 }

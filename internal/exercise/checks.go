@@ -30,7 +30,7 @@ func want(g lesson.Goal) string {
 	case lesson.CheckFinalBaseNot:
 		return "based on none of " + strings.Join(g.Patterns, ", ")
 	case lesson.CheckSizeMax:
-		return "≤ " + sizeText(g.SizeMax)
+		return "≤ " + goalSize(g.SizeMax)
 	case lesson.CheckSizeRatioMax:
 		return fmt.Sprintf("≤ %.2f × %s", g.Ratio.Max, g.Ratio.Strategy)
 	case lesson.CheckLayersMax:
@@ -73,6 +73,16 @@ func sizeText(n int64) string {
 		return s[:i] + " " + s[i:]
 	}
 	return s
+}
+
+// goalSize is a size a goal names, without the measurement's trailing zeros: "25 MB".
+func goalSize(n int64) string {
+	s := sizeText(n)
+	num, unit, ok := strings.Cut(s, " ")
+	if !ok || !strings.Contains(num, ".") {
+		return s
+	}
+	return strings.TrimSuffix(strings.TrimRight(num, "0"), ".") + " " + unit
 }
 
 // shipped is the stage the image is built from, followed back through FROM <stage> to the
@@ -348,7 +358,7 @@ func (c *checker) failsAt(ctx context.Context, g lesson.Goal) error {
 	}
 	c.phase(lab.PhaseRebuild)
 	br, err := c.eng.Build(ctx, engine.BuildRequest{
-		Context: buildCtx, Dockerfile: "Dockerfile", Tag: c.tag + "-" + f.WithApp, Builder: c.opts.Builder,
+		Context: buildCtx, Dockerfile: "Dockerfile", Tag: c.tag + "-" + f.WithApp, Target: c.opts.Target, Builder: c.opts.Builder,
 		Labels: Labels(c.ex),
 	}, c.event)
 	c.removeStageImages(br.StageImages)
@@ -411,7 +421,7 @@ func (c *checker) cachedAfterEdit(ctx context.Context, g lesson.Goal) error {
 	}
 	c.phase(lab.PhaseRebuild)
 	br, err := c.eng.Build(ctx, engine.BuildRequest{
-		Context: edited, Dockerfile: "Dockerfile", Tag: c.tag + "-edit", Builder: c.opts.Builder,
+		Context: edited, Dockerfile: "Dockerfile", Tag: c.tag + "-edit", Target: c.opts.Target, Builder: c.opts.Builder,
 		Labels: Labels(c.ex),
 	}, c.event)
 	c.removeStageImages(br.StageImages)

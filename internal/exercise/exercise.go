@@ -84,6 +84,10 @@ type Options struct {
 	// Namespace is the per-learner prefix of image names, as lab.Options has it.
 	Namespace string
 	NoCache   bool
+	// Target is the stage to build (--target); empty means the last. Filename names the
+	// Dockerfile in parse errors ("Dockerfile" when empty). Both serve checks of a learner's
+	// own project.
+	Target, Filename string
 	// Course is where the goals that measure a lesson strategy (size_ratio_max, predict)
 	// find it.
 	Course *lesson.Course
@@ -204,7 +208,11 @@ func (c *checker) failAll(reason string) {
 
 // dockerfile checks a Dockerfile exercise: parse, build, inspect, then the goals.
 func (c *checker) dockerfile(ctx context.Context) (Report, error) {
-	g, err := dockerfile.Parse(c.src, dockerfile.Options{Filename: "Dockerfile"})
+	name := c.opts.Filename
+	if name == "" {
+		name = "Dockerfile"
+	}
+	g, err := dockerfile.Parse(c.src, dockerfile.Options{Filename: name, Target: c.opts.Target})
 	if err != nil {
 		c.rep.Error = err.Error()
 		c.failAll("not checked: the Dockerfile does not parse")
@@ -219,7 +227,7 @@ func (c *checker) dockerfile(ctx context.Context) (Report, error) {
 	}
 	c.tag = Tag(c.opts.Namespace, c.ex.ID)
 	br, err := c.eng.Build(ctx, engine.BuildRequest{
-		Context: buildCtx, Dockerfile: "Dockerfile", Tag: c.tag, Builder: c.opts.Builder,
+		Context: buildCtx, Dockerfile: "Dockerfile", Tag: c.tag, Target: c.opts.Target, Builder: c.opts.Builder,
 		NoCache: c.opts.NoCache, Labels: Labels(c.ex),
 	}, c.event)
 	c.removeStageImages(br.StageImages)

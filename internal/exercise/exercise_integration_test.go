@@ -50,6 +50,7 @@ func TestEveryExerciseOnDaemon(t *testing.T) {
 	const ns = "test-exercises"
 	t.Cleanup(func() { removeNamespace(t, ns) })
 	opts := exercise.Options{Builder: engine.BuilderAuto, Namespace: ns, Course: course}
+	var images []string // the IDs of the images the checks built, whose containers must be gone
 	for _, ex := range course.Exercises() {
 		t.Run(ex.ID, func(t *testing.T) {
 			for _, which := range []string{"solution", "starter"} {
@@ -68,6 +69,11 @@ func TestEveryExerciseOnDaemon(t *testing.T) {
 					t.Logf("%s %s: passed=%v %s", which, v.ID, v.Passed, v)
 				}
 				t.Logf("%s checked in %s", which, time.Since(start).Round(time.Millisecond))
+				if rep.Image != "" {
+					if info, err := eng.Inspect(context.Background(), rep.Image); err == nil {
+						images = append(images, info.ID)
+					}
+				}
 				if which == "solution" && !rep.Passed {
 					t.Errorf("the solution does not pass: %s", rep.Error)
 				}
@@ -77,11 +83,16 @@ func TestEveryExerciseOnDaemon(t *testing.T) {
 			}
 		})
 	}
-	out, err := exec.Command("docker", "ps", "-a", "-q", "--filter", "label="+exercise.LabelExercise).Output()
-	if err != nil {
-		t.Fatal(err)
+	for _, id := range images {
+		out, err := exec.Command("docker", "ps", "-a", "-q", "--filter", "ancestor="+id).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := strings.TrimSpace(string(out)); s != "" {
+			t.Errorf("containers of %.19s left behind: %s", id, s)
+		}
 	}
-	if s := strings.TrimSpace(string(out)); s != "" {
-		t.Errorf("containers left behind: %s", s)
+	if len(images) == 0 {
+		t.Error("no image was built")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/docktutor/docktutor/internal/engine"
@@ -59,7 +60,11 @@ func (c *checker) pathGoal(ctx context.Context, p engine.Probe, g lesson.Goal) (
 // distroless image answers in a few stats, a toolchain image at its first find.
 func (c *checker) noProgram(ctx context.Context, p engine.Probe, kind, noun string) (Verdict, error) {
 	dirs := map[string]bool{} // dir -> worth looking in
-	for _, candidate := range inside.ProgramPaths(kind) {
+	// Name by name, each in every directory: an image with a compiler usually has cc or c++,
+	// found in a handful of stats rather than after every name of the first directories.
+	candidates := inside.ProgramPaths(kind)
+	slices.SortStableFunc(candidates, func(a, b string) int { return strings.Compare(path.Base(a), path.Base(b)) })
+	for _, candidate := range candidates {
 		dir := path.Dir(candidate)
 		look, seen := dirs[dir]
 		if !seen {

@@ -564,3 +564,28 @@ func TestAnalyzeLegacyRegularFiles(t *testing.T) {
 		t.Errorf("/srv: %+v, want a directory", e)
 	}
 }
+
+// TestProgramPaths: the paths a single-path check looks at are the ones Analyze would report,
+// shells with /bin first, and nothing for an unknown kind.
+func TestProgramPaths(t *testing.T) {
+	shells := ProgramPaths(Shells)
+	if len(shells) == 0 || shells[0] != "/bin/ash" || !slices.Contains(shells, "/busybox/sh") {
+		t.Errorf("shells start %v", shells[:min(3, len(shells))])
+	}
+	for kind, want := range map[string]string{Compilers: "/usr/local/go/bin/go", PackageManagers: "/usr/bin/apt-get"} {
+		got := ProgramPaths(kind)
+		if !slices.Contains(got, want) {
+			t.Errorf("%s lacks %s", kind, want)
+		}
+		// Every listed path, as a file of an image, is found by Analyze as that kind.
+		for _, p := range got {
+			rep := FromEntries([]Entry{{Path: p, Kind: KindFile, Mode: 0o755, Size: 1}})
+			if kind == Compilers && !rep.HasCompiler() || kind == PackageManagers && !rep.HasPackageManager() {
+				t.Errorf("%s: Analyze does not report %s", kind, p)
+			}
+		}
+	}
+	if got := ProgramPaths("editors"); got != nil {
+		t.Errorf("unknown kind: %v", got)
+	}
+}

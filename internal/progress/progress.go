@@ -35,10 +35,24 @@ type LessonProgress struct {
 	Answers  map[string]Answer `json:"answers,omitempty"`  // by question id
 	Strategy string            `json:"strategy,omitempty"` // the strategy shown when last opened
 	Opened   time.Time         `json:"opened,omitzero"`    // when the lesson was last opened
+	// Exercises are the lesson's exercises the learner checked, by exercise id. Files from
+	// before exercises have none, and read as they did.
+	Exercises map[string]ExerciseProgress `json:"exercises,omitempty"`
+}
+
+// ExerciseProgress is the best check of one exercise: the most goals met at once, of how
+// many, and whether every goal was ever met.
+type ExerciseProgress struct {
+	Solved bool      `json:"solved"`
+	Passed int       `json:"passed"`
+	Total  int       `json:"total"`
+	At     time.Time `json:"at"` // when the best check (or the solving one) ran
 }
 
 // Started reports whether the learner has built or answered anything in the lesson.
-func (p LessonProgress) Started() bool { return len(p.Built) > 0 || len(p.Answers) > 0 }
+func (p LessonProgress) Started() bool {
+	return len(p.Built) > 0 || len(p.Answers) > 0 || len(p.Exercises) > 0
+}
 
 // Correct counts the recorded answers that were right.
 func (p LessonProgress) Correct() int {
@@ -54,6 +68,7 @@ func (p LessonProgress) Correct() int {
 func (p LessonProgress) clone() LessonProgress {
 	p.Built = maps.Clone(p.Built)
 	p.Answers = maps.Clone(p.Answers)
+	p.Exercises = maps.Clone(p.Exercises)
 	return p
 }
 
@@ -168,6 +183,45 @@ func (s *Store) RecordAnswer(lesson, question string, choice int, correct bool) 
 		}
 		lp.Answers[question] = a
 	})
+}
+
+// RecordExercise records a check of exercise id of lesson that met passed of total goals. The
+// best check is kept: a worse one later changes nothing, and once solved an exercise stays
+// solved (a learner who experiments after solving it has not unlearned it).
+func (s *Store) RecordExercise(lesson, id string, passed, total int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := s.now()
+	s.change(func(f *file) {
+		lp := f.lesson(lesson)
+		if lp.Exercises == nil {
+			lp.Exercises = map[string]ExerciseProgress{}
+		}
+		old, had := lp.Exercises[id]
+		best := old
+		if !had || passed > old.Passed || total != old.Total {
+			// A changed total is a changed exercise: its new count is the one that means something.
+			best = ExerciseProgress{Passed: passed, Total: total, At: at}
+		}
+		best.Solved = old.Solved || total > 0 && passed == total
+		if best.Solved && !old.Solved {
+			best.At = at
+		}
+		lp.Exercises[id] = best
+	})
+}
+
+// Exercise returns what is recorded about the exercise id, in whichever lesson (exercise ids
+// are unique across a course); the zero value when nothing is.
+func (s *Store) Exercise(id string) ExerciseProgress {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, lesson := range slices.Sorted(maps.Keys(s.data.Lessons)) {
+		if ep, ok := s.data.Lessons[lesson].Exercises[id]; ok {
+			return ep
+		}
+	}
+	return ExerciseProgress{}
 }
 
 // SetLast records the lesson and strategy on screen, so the menu resumes there next time and the
