@@ -237,9 +237,13 @@ func (o *checkOptions) read() (*checkInput, error) {
 	in.fsys = os.DirFS(ctxAbs)
 	rel, err := filepath.Rel(ctxAbs, fileAbs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		// Outside the context: sent beside it under a name of its own, as the docker CLI does.
+		// Outside the context: sent beside it under a name of its own, as the docker CLI does,
+		// with the ignore file BuildKit reads beside it (Dockerfile.dockerignore), if any.
 		in.inContext = ".docktutor-check.Dockerfile"
 		in.fsys = audit.WithFile(in.fsys, in.inContext, in.src)
+		if ignore, err := os.ReadFile(in.file + ".dockerignore"); err == nil {
+			in.fsys = audit.WithFile(in.fsys, in.inContext+".dockerignore", ignore)
+		}
 	} else {
 		in.inContext = filepath.ToSlash(rel)
 	}

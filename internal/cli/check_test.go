@@ -206,6 +206,9 @@ func TestCheckDockerfileOutsideContext(t *testing.T) {
 	if err := os.WriteFile(other, []byte("FROM python:3.13-slim\nCOPY hello.py .\nUSER 1000\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(other+".dockerignore", []byte("secrets/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	re := &recordingEngine{Engine: enginefake.New(nil)}
 	re.Users = map[string]string{"docktutor/check:app": "1000"}
 	out, stderr, code := runRecording(t, re, "check", "--context", dir, "-f", other, "-q")
@@ -219,6 +222,10 @@ func TestCheckDockerfileOutsideContext(t *testing.T) {
 	}
 	if _, err := fs.Stat(req.Context, "hello.py"); err != nil {
 		t.Errorf("hello.py: %v", err)
+	}
+	// The engine reads <Dockerfile>.dockerignore first: the one beside the outside file.
+	if got, err := fs.ReadFile(req.Context, req.Dockerfile+".dockerignore"); string(got) != "secrets/\n" {
+		t.Errorf("ignore file beside the Dockerfile: %q, %v", got, err)
 	}
 	// Inside the context, it is sent where it is.
 	re.reqs = nil
