@@ -14,8 +14,8 @@ import (
 )
 
 // The files of this package that import the Docker SDK (this one, build.go, run.go, inspect.go,
-// clean.go, contents.go, probe.go and doctor.go) convert its types into the engine's own: none leaves the
-// package.
+// clean.go, contents.go, probe.go, layers.go and doctor.go) convert its types into the engine's
+// own: none leaves the package.
 
 // pingTimeout bounds the first contact with the daemon when the caller's context has no
 // deadline of its own: a TCP endpoint that never answers must not hang start-up.

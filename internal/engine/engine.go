@@ -183,6 +183,9 @@ type ImageInfo struct {
 	User    string
 	Labels  map[string]string
 	Created time.Time
+	// DiffIDs are the digests of the image's filesystem layers, base first: an image built
+	// FROM another starts with the other's DiffIDs.
+	DiffIDs []string
 }
 
 // Layer is one entry of an image's history.

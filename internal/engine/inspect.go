@@ -29,6 +29,7 @@ func (c *Client) Inspect(ctx context.Context, ref string) (ImageInfo, error) {
 		info.User = img.Config.User
 		info.Labels = img.Config.Labels
 	}
+	info.DiffIDs = img.RootFS.Layers
 	if img.Created != "" {
 		if t, err := time.Parse(time.RFC3339Nano, img.Created); err == nil {
 			info.Created = t

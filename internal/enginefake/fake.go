@@ -40,6 +40,11 @@ type Engine struct {
 	// StageImages maps a tag to the IDs of the stage images its build reports leaving behind,
 	// as the legacy builder's multi-stage builds do.
 	StageImages map[string][]string
+	// Users maps a tag to the user Inspect reports (empty: root).
+	Users map[string]string
+	// LayerLists maps a tag to what Layers reports, and Inspect's DiffIDs; other tags get one
+	// layer holding /app.
+	LayerLists map[string][]engine.LayerContents
 	// ContentsErr and ListErr, when set, are what Contents and ListManaged fail with.
 	ContentsErr, ListErr error
 	// FileData maps a tag to the bytes of files Probe.ReadFile returns, by absolute path;
@@ -185,8 +190,29 @@ func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, error
 		}
 		maps.Copy(labels, e.ImageLabels)
 	}
-	return engine.ImageInfo{ID: imageID(tag), Tags: []string{tag}, Size: size, Labels: labels,
-		Layers: []engine.Layer{{CreatedBy: "FROM base", Size: size}, {CreatedBy: "CMD", Empty: true}}}, nil
+	diffIDs := []string{imageID(tag + "#layer")}
+	if l, ok := e.LayerLists[tag]; ok {
+		diffIDs = diffIDs[:0]
+		for _, lc := range l {
+			diffIDs = append(diffIDs, lc.DiffID)
+		}
+	}
+	return engine.ImageInfo{ID: imageID(tag), Tags: []string{tag}, Size: size, Labels: labels, User: e.Users[tag],
+		Layers:  []engine.Layer{{CreatedBy: "FROM base", Size: size}, {CreatedBy: "CMD", Empty: true}},
+		DiffIDs: diffIDs}, nil
+}
+
+// Layers is engine.Client.Layers: what LayerLists gives for the tag, else one layer (the
+// DiffID Inspect reports) holding /app.
+func (e *Engine) Layers(ctx context.Context, ref string) ([]engine.LayerContents, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	tag := e.resolve(ref)
+	if l, ok := e.LayerLists[tag]; ok {
+		return l, nil
+	}
+	return []engine.LayerContents{{DiffID: imageID(tag + "#layer"), CreatedBy: "FROM base", Files: []string{"/app"}}}, nil
 }
 
 // Run implements engine.Engine.

@@ -194,9 +194,11 @@ func (c *checker) configGoal(g lesson.Goal) Verdict {
 		}
 		return v
 	case lesson.CheckLayersMax:
-		n := 0
+		// The image's filesystem layers are its DiffIDs; history entries can disagree (a
+		// base's zero-size RUN counts there, not here). Without them, the history decides.
+		n := len(c.info.DiffIDs)
 		for _, l := range c.info.Layers {
-			if !l.Empty {
+			if !l.Empty && len(c.info.DiffIDs) == 0 {
 				n++
 			}
 		}

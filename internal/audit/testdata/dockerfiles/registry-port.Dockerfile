@@ -1,0 +1,2 @@
+FROM localhost:5000/team/base
+CMD ["run"]
