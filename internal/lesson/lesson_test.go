@@ -574,7 +574,13 @@ func TestPublishedSizes(t *testing.T) {
 	if !ok || p.Bytes != 412828942 || !p.Compressed || p.Approx {
 		t.Errorf("python:3.13: %+v, %v", p, ok)
 	}
-	if _, ok := c.PublishedSize("gcr.io/distroless/python3-debian13"); ok {
+	if p, ok := c.PublishedSize("golang:1.27"); !ok || p.Bytes != 316194729 || !p.Compressed {
+		t.Errorf("golang:1.27: %+v, %v", p, ok)
+	}
+	if p, ok := c.PublishedSize("gcr.io/distroless/static-debian13"); !ok || p.Bytes != 2<<20 || p.Compressed || !p.Approx {
+		t.Errorf("distroless static: %+v, %v (want the README's round 2 MiB, of no stated kind)", p, ok)
+	}
+	if _, ok := c.PublishedSize("gcr.io/distroless/python3-debian13:nonroot"); ok {
 		t.Error("a figure for distroless python, whose publisher states none")
 	}
 }
