@@ -110,9 +110,9 @@ func checkCerts() (string, error) {
 	//lint:ignore SA1019 on Linux the system pool's subjects are the certificates it read
 	n := len(pool.Subjects())
 	if n == 0 {
-		return "", fmt.Errorf("CA certificates: none (no /etc/ssl/certs/ca-certificates.crt): HTTPS would fail with x509: certificate signed by unknown authority")
+		return "", fmt.Errorf("CA certificates: none found, HTTPS cannot verify servers")
 	}
-	return fmt.Sprintf("CA certificates: %d trusted, HTTPS can verify servers", n), nil
+	return fmt.Sprintf("CA certificates: %d trusted", n), nil
 }
 
 // checkZone loads a time zone from the database in /usr/share/zoneinfo, or the zip file the
@@ -131,7 +131,7 @@ func checkUser() (string, error) {
 	uid := strconv.Itoa(os.Getuid())
 	u, err := user.LookupId(uid)
 	if err != nil {
-		return "", fmt.Errorf("user: uid %s has no name: %v", uid, err)
+		return "", fmt.Errorf("user %s: %v", uid, err)
 	}
-	return fmt.Sprintf("user: uid %s is %s, home %s", uid, u.Username, u.HomeDir), nil
+	return fmt.Sprintf("user %s is %s, home %s", uid, u.Username, u.HomeDir), nil
 }
