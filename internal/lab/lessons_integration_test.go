@@ -266,7 +266,7 @@ func checkWorkflowStages(t *testing.T, r map[string]lab.Result) {
 func checkScratch(t *testing.T, r map[string]lab.Result) {
 	t.Helper()
 	fails := []string{"FAIL CA certificates: none", "FAIL time zone: unknown time zone Europe/Paris", "FAIL user 65532: open /etc/passwd"}
-	works := []string{"ok   CA certificates:", "ok   time zone Europe/Paris: 2026-07-01 12:00 UTC is 14:00 CEST", "ok   user 65532 is nonroot"}
+	works := []string{"ok   CA certificates:", "ok   time zone Europe/Paris: 12:00 UTC is 14:00 CEST", "ok   user 65532 is nonroot"}
 	for _, want := range fails {
 		if !strings.Contains(r["scratch"].RunOutput, want) {
 			t.Errorf("scratch (%s): no %q in %q", r["scratch"].Builder, want, r["scratch"].RunOutput)
