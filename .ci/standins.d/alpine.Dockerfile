@@ -1,5 +1,6 @@
 # Stand-in for alpine:3.22: busybox on scratch. Same shape as Alpine (busybox is /bin/sh and the
-# coreutils), but no apk and no musl: there is no registry to install from anyway.
+# coreutils), but no apk and no musl: there is no registry to install from anyway. It carries
+# libcrypto and libssl, as real Alpine does (for apk), and no time zones, as real Alpine does not.
 FROM docktutor-standin/toolbox:bookworm AS tools
 
 FROM scratch

@@ -17,4 +17,6 @@ WORKDIR /go
 # Test-speed only (the real image ships no build cache): compile the standard library once, with
 # the flags the lessons use, so each lesson's Go build takes seconds instead of minutes on CI.
 RUN CGO_ENABLED=0 go build -trimpath std
+# The same with cgo on (the default here, gcc is installed), for the pitfalls lesson's cgo build.
+RUN go build -trimpath std
 CMD ["bash"]

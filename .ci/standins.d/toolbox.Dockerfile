@@ -13,7 +13,15 @@ RUN apt-get update -qq \
 # nobody and nonroot (65532), a writable /tmp, nonroot's home, the CA bundle, os-release.
 # /skel/alpine: the same kind of files for a busybox system whose users have a shell.
 # /skel/busybox: busybox plus one relative symlink per applet, for the :debug variants' /busybox.
+# /skel/zoneinfo: the time zone database distroless ships in /usr/share/zoneinfo (without the
+# right/ and posix/ copies, to stay small). Alpine ships none: its tzdata is a separate package.
+# /skel/alpine/lib: libcrypto and libssl, which real Alpine carries for apk (so that the stand-in
+# weighs what a distribution with a package manager weighs, more than distroless static).
 RUN set -eu; \
+    mkdir -p /skel/zoneinfo/usr/share; cp -a /usr/share/zoneinfo /skel/zoneinfo/usr/share/; \
+    rm -rf /skel/zoneinfo/usr/share/zoneinfo/right /skel/zoneinfo/usr/share/zoneinfo/posix; \
+    mkdir -p /skel/alpine/lib; \
+    for l in libcrypto.so.3 libssl.so.3; do cp -L "$(find /usr/lib /lib -name $l | head -n1)" /skel/alpine/lib/; done; \
     d=/skel/distroless; \
     mkdir -p $d/etc/ssl/certs $d/tmp $d/root $d/home/nonroot; \
     printf '%s\n' 'root:x:0:0:root:/root:/sbin/nologin' \

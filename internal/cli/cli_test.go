@@ -80,7 +80,7 @@ func TestUnknownLesson(t *testing.T) {
 		if code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
-		if !strings.Contains(stderr, `unknown lesson "nope"; available: normal, multistage, distroless, cache, target, workflow, pitfalls, qa`) {
+		if !strings.Contains(stderr, `unknown lesson "nope"; available: normal, multistage, distroless, cache, target, workflow, pitfalls, scratch, context, qa`) {
 			t.Errorf("%v: stderr %q", args, stderr)
 		}
 	}

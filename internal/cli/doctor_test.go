@@ -203,7 +203,7 @@ func TestDoctorBaseImages(t *testing.T) {
 		t.Fatal(err)
 	}
 	images := baseImages(c)
-	for _, want := range []string{"python:3.13", "python:3.13-slim", "golang:1.27", "alpine:3.22", "gcr.io/distroless/static-debian13", "gcr.io/distroless/python3-debian13"} {
+	for _, want := range []string{"python:3.13", "python:3.13-slim", "golang:1.27", "alpine:3.22", "gcr.io/distroless/static-debian13", "gcr.io/distroless/python3-debian13:nonroot"} {
 		if !slices.Contains(images, want) {
 			t.Errorf("%s missing from %v", want, images)
 		}

@@ -217,13 +217,22 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 	return res, nil
 }
 
+// builder is the builder to ask for: the strategy's own when it needs one (a cache mount needs
+// BuildKit) and the caller left the choice to the daemon, else the caller's.
+func builder(s *lesson.Strategy, opts Options) engine.Builder {
+	if s.Builder != "" && (opts.Builder == "" || opts.Builder == engine.BuilderAuto) {
+		return engine.Builder(s.Builder)
+	}
+	return opts.Builder
+}
+
 func newResult(s *lesson.Strategy, opts Options, image string) Result {
 	return Result{
 		Lesson:    s.Lesson(),
 		Strategy:  s.ID,
 		Image:     image,
 		BaseImage: s.BaseImage(),
-		Builder:   string(opts.Builder),
+		Builder:   string(builder(s, opts)),
 	}
 }
 
@@ -250,7 +259,7 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 		Dockerfile: "Dockerfile",
 		Tag:        res.Image,
 		Target:     s.Target,
-		Builder:    opts.Builder,
+		Builder:    builder(s, opts),
 		NoCache:    opts.NoCache,
 		Labels:     Labels(s),
 	}, emit)

@@ -498,3 +498,44 @@ func (e stagesEngine) Build(ctx context.Context, req engine.BuildRequest, emit f
 	}
 	return res, err
 }
+
+// TestStrategyBuilder: a strategy that needs BuildKit (a cache mount) is built with it when the
+// caller leaves the builder to the daemon, and with whatever the caller names otherwise.
+func TestStrategyBuilder(t *testing.T) {
+	l := load(t, `strategies:
+  - id: mount
+    title: Mount
+    app: py
+    dockerfile: b.Dockerfile
+    explain: x
+    expect: hello
+    builder: buildkit
+  - id: any
+    title: Any
+    app: py
+    dockerfile: b.Dockerfile
+    explain: x
+    expect: hello
+`, map[string]string{"b.Dockerfile": "FROM python:3.13-slim\nCOPY hello.py /app/\n"})
+	tests := []struct {
+		strategy int
+		asked    engine.Builder
+		want     engine.Builder
+	}{
+		{0, "", engine.BuilderBuildKit},
+		{0, engine.BuilderAuto, engine.BuilderBuildKit},
+		{0, engine.BuilderLegacy, engine.BuilderLegacy},
+		{1, engine.BuilderAuto, engine.BuilderAuto},
+		{1, engine.BuilderLegacy, engine.BuilderLegacy},
+	}
+	for _, tt := range tests {
+		eng := &cacheEngine{answers: map[string]engine.RunResult{"": {Output: "hello\n"}}}
+		s := l.Strategies[tt.strategy]
+		if _, err := lab.Run(context.Background(), eng, s, lab.Options{Builder: tt.asked}, lab.Hooks{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := eng.builds[0].Builder; got != tt.want {
+			t.Errorf("%s asked with %q: built with %q, want %q", s.ID, tt.asked, got, tt.want)
+		}
+	}
+}

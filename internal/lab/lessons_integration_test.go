@@ -3,6 +3,7 @@ package lab_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -22,7 +23,9 @@ import (
 // lessons point at.
 func TestEveryLessonOnDaemon(t *testing.T) {
 	eng, course := onDaemon(t)
-	const ns = "test-lessons"
+	// Its own namespace per run: two people testing on one daemon must not remove each other's
+	// images when they clean up.
+	ns := fmt.Sprintf("test-lessons-%d", os.Getpid())
 	t.Cleanup(func() { removeNamespace(t, ns) })
 	opts := lab.Options{Builder: engine.BuilderAuto, Namespace: ns}
 
@@ -72,6 +75,42 @@ func TestEveryLessonOnDaemon(t *testing.T) {
 			t.Error("bad: COPY . . of an edited folder came from the cache")
 		}
 	})
+	t.Run("cache/go", func(t *testing.T) {
+		r := results["cache"]
+		for _, id := range []string{"go-modfirst", "cache-mount"} {
+			rb := r[id].Rebuild
+			if rb == nil {
+				t.Fatalf("%s: no rebuild", id)
+			}
+			if s := findStep(t, rb.StepResults, "RUN go mod download"); !s.Cached {
+				t.Errorf("%s: after editing main.go, go mod download ran again", id)
+			}
+			if s := findStep(t, rb.StepResults, "COPY main.go"); s.Cached {
+				t.Errorf("%s: the edited main.go came from the cache", id)
+			}
+		}
+		if b := r["cache-mount"].Builder; b != string(engine.BuilderBuildKit) {
+			t.Errorf("cache-mount was built with %s; a cache mount needs BuildKit", b)
+		}
+	})
+	t.Run("context/rebuild", func(t *testing.T) {
+		r := results["context"]
+		for id, wantCached := range map[string]bool{"no-ignore": false, "ignored": true} {
+			rb := r[id].Rebuild
+			if rb == nil {
+				t.Fatalf("%s: no rebuild", id)
+			}
+			if s := findStep(t, rb.StepResults, "COPY . ."); s.Cached != wantCached {
+				t.Errorf("%s: after editing README.md, COPY . . cached=%v, want %v", id, s.Cached, wantCached)
+			}
+			if s := findStep(t, rb.StepResults, "RUN pip install"); s.Cached != wantCached {
+				t.Errorf("%s: after editing README.md, the install cached=%v, want %v", id, s.Cached, wantCached)
+			}
+		}
+	})
+	t.Run("scratch/files", func(t *testing.T) {
+		checkScratch(t, results["scratch"])
+	})
 	t.Run("target/stages", func(t *testing.T) {
 		checkTargetStages(t, results["target"])
 		checkWorkflowStages(t, results["workflow"])
@@ -83,22 +122,30 @@ func TestEveryLessonOnDaemon(t *testing.T) {
 		}
 	})
 
-	// The stage claims of the target and workflow lessons hold for the other builder too.
+	// Every lesson builds, runs and passes its checks with the other builder too, and the stage
+	// claims of the target and workflow lessons hold for it. A strategy that needs BuildKit (a
+	// cache mount) is left to choose its own builder.
 	other := engine.BuilderBuildKit
 	if results["target"]["runtime"].Builder == string(engine.BuilderBuildKit) {
 		other = engine.BuilderLegacy
 	}
-	t.Run("stages with "+string(other), func(t *testing.T) {
-		for _, id := range []string{"target", "workflow"} {
-			l, _ := course.Find(id)
+	t.Run("with "+string(other), func(t *testing.T) {
+		for _, l := range course.Lessons {
 			r := map[string]lab.Result{}
 			for _, s := range l.Strategies {
-				r[s.ID] = runStrategy(t, eng, s, lab.Options{Builder: other, Namespace: ns})
+				b := other
+				if s.Builder != "" {
+					b = engine.BuilderAuto
+				}
+				r[s.ID] = runStrategy(t, eng, s, lab.Options{Builder: b, Namespace: ns})
 			}
-			if id == "target" {
+			switch l.ID {
+			case "target":
 				checkTargetStages(t, r)
-			} else {
+			case "workflow":
 				checkWorkflowStages(t, r)
+			case "scratch":
+				checkScratch(t, r)
 			}
 		}
 	})
@@ -211,5 +258,25 @@ func checkWorkflowStages(t *testing.T, r map[string]lab.Result) {
 	}
 	if fmt.Sprint(stagesRun(r["dev"])) != "[dev]" {
 		t.Errorf("workflow/dev built stages %v, want [dev]", stagesRun(r["dev"]))
+	}
+}
+
+// checkScratch holds the scratch lesson to its text: on scratch alone each of the three files
+// is missing, and each is there on distroless and once copied in.
+func checkScratch(t *testing.T, r map[string]lab.Result) {
+	t.Helper()
+	fails := []string{"FAIL CA certificates: none", "FAIL time zone: unknown time zone Europe/Paris", "FAIL user 65532: open /etc/passwd"}
+	works := []string{"ok   CA certificates:", "ok   time zone Europe/Paris: 12:00 UTC is 14:00 CEST", "ok   user 65532 is nonroot"}
+	for _, want := range fails {
+		if !strings.Contains(r["scratch"].RunOutput, want) {
+			t.Errorf("scratch (%s): no %q in %q", r["scratch"].Builder, want, r["scratch"].RunOutput)
+		}
+	}
+	for _, id := range []string{"distroless", "scratch-fixed"} {
+		for _, want := range works {
+			if !strings.Contains(r[id].RunOutput, want) {
+				t.Errorf("%s (%s): no %q in %q", id, r[id].Builder, want, r[id].RunOutput)
+			}
+		}
 	}
 }

@@ -39,7 +39,7 @@ func (s *Strategy) context() (*memFS, error) {
 		if err != nil {
 			return err
 		}
-		ctx.add(strings.TrimPrefix(p, root+"/"), data, info.Mode().Perm()|0o444, time.Time{})
+		ctx.add(contextName(strings.TrimPrefix(p, root+"/")), data, info.Mode().Perm()|0o444, time.Time{})
 		return nil
 	})
 	if err != nil {
@@ -66,6 +66,21 @@ func (s *Strategy) EditedContext(now time.Time) (fs.FS, error) {
 	}
 	ctx.add(s.Edit.File, s.Edit.Apply(f.data, now), f.mode, now)
 	return ctx, nil
+}
+
+// embedNames are the names a lessons folder stores some files under, and the names the build
+// context gives them. go:embed leaves out a whole folder that holds a go.mod (it is another
+// module), so a Go app's go.mod and go.sum are stored as _go.mod and _go.sum.
+var embedNames = map[string]string{"_go.mod": "go.mod", "_go.sum": "go.sum"}
+
+// contextName is the name of an app's file in the build context: its own, or what embedNames
+// maps its base name to.
+func contextName(p string) string {
+	dir, base := path.Split(p)
+	if name, ok := embedNames[base]; ok {
+		return dir + name
+	}
+	return p
 }
 
 // leftover reports whether a file name is an editor's backup, swap or lock file, or an

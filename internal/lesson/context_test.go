@@ -25,6 +25,7 @@ func contextFolder() fstest.MapFS {
 		"apps/py/run.sh":          {Data: []byte("#!/bin/sh\n"), Mode: 0o755},
 		"apps/py/.dockerignore":   {Data: []byte("*.md\n"), Mode: 0o444},
 		"apps/py/lib/util.py":     {Data: []byte("X = 1\n"), Mode: 0o644},
+		"apps/py/_go.mod":         {Data: []byte("module x\n"), Mode: 0o644},
 		"apps/py/hello.py~":       {Data: []byte("old")},
 		"apps/py/.hello.py.swp":   {Data: []byte("swap")},
 		"apps/py/lib/.DS_Store":   {Data: []byte("mac")},
@@ -37,8 +38,8 @@ func contextFolder() fstest.MapFS {
 }
 
 // TestContext: the build context is the app's folder plus the Dockerfile, walks like a folder,
-// keeps executables executable, makes everything readable, carries no editor leftovers, and
-// no modification times (the same layers on every machine).
+// keeps executables executable, makes everything readable, carries no editor leftovers, names
+// _go.mod go.mod, and has no modification times (the same layers on every machine).
 func TestContext(t *testing.T) {
 	c, err := lesson.Load(contextFolder())
 	if err != nil {
@@ -87,6 +88,7 @@ func TestContext(t *testing.T) {
 		"run.sh":        {mode: 0o755, data: "#!/bin/sh\n"},
 		"lib":           {mode: fs.ModeDir | 0o755},
 		"lib/util.py":   {mode: 0o644, data: "X = 1\n"},
+		"go.mod":        {mode: 0o644, data: "module x\n"}, // stored as _go.mod, see embedNames
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("context:\n got %v\nwant %v", got, want)

@@ -42,8 +42,15 @@ func TestBuiltInCourseLoads(t *testing.T) {
 			if err != nil || string(df) != s.Dockerfile {
 				t.Errorf("%s/%s: build context lacks its Dockerfile (%v)", l.ID, s.ID, err)
 			}
-			if _, err := fs.Stat(ctx, ".dockerignore"); err != nil {
-				t.Errorf("%s/%s: build context lacks the app's .dockerignore: %v", l.ID, s.ID, err)
+			// Every app has a .dockerignore but the one the context lesson shows without.
+			if _, err := fs.Stat(ctx, ".dockerignore"); (err == nil) != (s.App != "context") {
+				t.Errorf("%s/%s: build context of app %s has a .dockerignore: %v", l.ID, s.ID, s.App, err == nil)
+			}
+			// The Go app's go.mod is stored as _go.mod (go:embed would skip its folder).
+			if s.App == "go" {
+				if mod, err := fs.ReadFile(ctx, "go.mod"); err != nil || !strings.HasPrefix(string(mod), "module webapp\n") {
+					t.Errorf("%s/%s: go.mod in the context: %q, %v", l.ID, s.ID, mod, err)
+				}
 			}
 		}
 	}
@@ -61,7 +68,7 @@ func TestMultistageLesson(t *testing.T) {
 	want := map[string]string{
 		"python-normal":     "python:3.13",
 		"python-multistage": "python:3.13-slim",
-		"python-distroless": "gcr.io/distroless/python3-debian13",
+		"python-distroless": "gcr.io/distroless/python3-debian13:nonroot",
 		"go-single":         "golang:1.27",
 		"go-multistage":     "alpine:3.22",
 		"go-distroless":     "gcr.io/distroless/static-debian13",
@@ -174,6 +181,7 @@ strategies:
     expect: ModuleNotFoundError
     expect_exit: 1
     timeout: 90s
+    builder: buildkit
     checks:
       - title: No shell
         entrypoint: [sh]
@@ -225,6 +233,9 @@ questions:
 	a, b := l.Strategies[0], l.Strategies[1]
 	if a.ExpectExit != 1 || b.ExpectExit != 0 {
 		t.Errorf("expect_exit: a %d (want 1), b %d (want the default 0)", a.ExpectExit, b.ExpectExit)
+	}
+	if a.Builder != lesson.BuilderBuildKit || b.Builder != "" {
+		t.Errorf("builder: a %q (want buildkit), b %q (want none: any builder)", a.Builder, b.Builder)
 	}
 	if a.Timeout != 90*time.Second || b.Timeout != 0 {
 		t.Errorf("timeout: a %v (want 1m30s), b %v (want 0, the engine's default)", a.Timeout, b.Timeout)
@@ -338,6 +349,7 @@ func TestLoadReportsProblems(t *testing.T) {
 		}, []string{`"A B"`}},
 		{"unknown target", func(f fstest.MapFS) { addToStrategy(f, "target: nope\n") }, []string{"one/a.Dockerfile", `target "nope"`}},
 		{"exit code out of range", func(f fstest.MapFS) { addToStrategy(f, "expect_exit: 300\n") }, []string{"expect_exit 300"}},
+		{"unknown builder", func(f fstest.MapFS) { addToStrategy(f, "builder: legacy\n") }, []string{`builder "legacy"`}},
 		{"check without title or command", func(f fstest.MapFS) {
 			addToStrategy(f, "checks:\n  - expect: x\n")
 		}, []string{"check 1: title is missing", "entrypoint or args", "explain"}},
@@ -451,7 +463,7 @@ func TestCurriculum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"normal", "multistage", "distroless", "cache", "target", "workflow", "pitfalls", "qa"}
+	want := []string{"normal", "multistage", "distroless", "cache", "target", "workflow", "pitfalls", "scratch", "context", "qa"}
 	if got := c.IDs(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("lessons %v, want %v", got, want)
 	}
@@ -470,10 +482,31 @@ func TestCurriculum(t *testing.T) {
 		}
 	}
 
-	// cache: both orders edit the same file; only the good one copies the source last.
+	// cache: every strategy edits its source; the cache mount asks for BuildKit.
+	edits := map[string]string{}
 	for _, s := range find("cache").Strategies {
-		if s.Edit == nil || s.Edit.File != "hello.py" || !strings.Contains(s.Edit.Append, lesson.EditTimePlaceholder) {
+		if s.Edit == nil || !strings.Contains(s.Edit.Append, lesson.EditTimePlaceholder) {
 			t.Errorf("cache/%s: edit %+v", s.ID, s.Edit)
+			continue
+		}
+		edits[s.ID] = s.Edit.File + " " + s.Builder
+	}
+	if want := map[string]string{"bad": "hello.py ", "good": "hello.py ", "go-modfirst": "main.go ", "cache-mount": "main.go buildkit"}; !reflect.DeepEqual(edits, want) {
+		t.Errorf("cache edits and builders %v, want %v", edits, want)
+	}
+
+	// context: the same Dockerfile with and without a .dockerignore, each editing the README.
+	for _, s := range find("context").Strategies {
+		if s.Edit == nil || s.Edit.File != "README.md" {
+			t.Errorf("context/%s: edit %+v", s.ID, s.Edit)
+		}
+	}
+
+	// scratch: the three flags fail on scratch alone, and work on distroless and once copied in.
+	for id, exit := range map[string]int{"distroless": 0, "scratch": 1, "scratch-fixed": 0} {
+		s, ok := find("scratch").Strategy(id)
+		if !ok || s.ExpectExit != exit || !slices.Contains(s.Args, "-whoami") {
+			t.Errorf("scratch/%s: found %v, expect_exit %d (want %d), run %v", id, ok, s.ExpectExit, exit, s.Args)
 		}
 	}
 
@@ -487,17 +520,17 @@ func TestCurriculum(t *testing.T) {
 	}
 
 	// pitfalls: the broken recipes must fail, and say how.
-	for id, exit := range map[string]int{"lost-packages": 1, "venv": 0, "python-twice": 2, "distroless": 0} {
+	for id, exit := range map[string]int{"lost-packages": 1, "venv": 0, "python-twice": 2, "distroless": 0, "cgo": 1, "static": 0} {
 		s, ok := find("pitfalls").Strategy(id)
 		if !ok || s.ExpectExit != exit {
 			t.Errorf("pitfalls/%s: found %v, expect_exit %d, want %d", id, ok, s.ExpectExit, exit)
 		}
 	}
 
-	// qa: the six questions, every kind of evidence used.
+	// qa: the eight questions, every kind of evidence used.
 	q := find("qa").Questions
-	if len(q) != 6 {
-		t.Errorf("qa has %d questions, want 6", len(q))
+	if len(q) != 8 {
+		t.Errorf("qa has %d questions, want 8", len(q))
 	}
 	used := map[lesson.Evidence]bool{}
 	for _, x := range q {
@@ -541,7 +574,13 @@ func TestPublishedSizes(t *testing.T) {
 	if !ok || p.Bytes != 412828942 || !p.Compressed || p.Approx {
 		t.Errorf("python:3.13: %+v, %v", p, ok)
 	}
-	if _, ok := c.PublishedSize("gcr.io/distroless/python3-debian13"); ok {
+	if p, ok := c.PublishedSize("golang:1.27"); !ok || p.Bytes != 316194729 || !p.Compressed {
+		t.Errorf("golang:1.27: %+v, %v", p, ok)
+	}
+	if p, ok := c.PublishedSize("gcr.io/distroless/static-debian13"); !ok || p.Bytes != 2<<20 || p.Compressed || !p.Approx {
+		t.Errorf("distroless static: %+v, %v (want the README's round 2 MiB, of no stated kind)", p, ok)
+	}
+	if _, ok := c.PublishedSize("gcr.io/distroless/python3-debian13:nonroot"); ok {
 		t.Error("a figure for distroless python, whose publisher states none")
 	}
 }

@@ -42,6 +42,7 @@ type strategyFile struct {
 	Timeout    string      `yaml:"timeout"`
 	Checks     []checkFile `yaml:"checks"`
 	Edit       *editFile   `yaml:"edit"`
+	Builder    string      `yaml:"builder"`
 }
 
 type checkFile struct {
@@ -152,7 +153,8 @@ func loadLesson(fsys fs.FS, id string, v *validator) *Lesson {
 func loadStrategy(fsys fs.FS, lessonID string, sf strategyFile, where string, v *validator) *Strategy {
 	s := &Strategy{
 		ID: sf.ID, Title: sf.Title, App: sf.App, Explain: sf.Explain, Target: sf.Target,
-		Args: sf.Run, Expect: sf.Expect, Timeout: v.timeout(where, sf.Timeout), lesson: lessonID, fsys: fsys,
+		Args: sf.Run, Expect: sf.Expect, Timeout: v.timeout(where, sf.Timeout), Builder: sf.Builder,
+		lesson: lessonID, fsys: fsys,
 	}
 	if sf.ExpectExit != nil {
 		s.ExpectExit = *sf.ExpectExit

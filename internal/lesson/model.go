@@ -57,6 +57,9 @@ type Strategy struct {
 	// Edit, when set, makes the lab change one source file after the first build and build
 	// again, to show which steps the cache reuses.
 	Edit *Edit
+	// Builder is the builder the strategy needs, BuilderBuildKit for a Dockerfile that uses
+	// what only BuildKit has (RUN --mount); "" when any builder will do.
+	Builder string
 	// Graph is the Dockerfile's stage graph as built for Target, parsed once by Load, so that
 	// BaseImage, the stage graph and every other reader agree without parsing again. It is
 	// never nil in a loaded course (a Dockerfile that does not parse fails Load) and is shared
@@ -90,6 +93,9 @@ type Edit struct {
 	// each edit really changes the file and the rebuild cannot come from an earlier one's cache.
 	Append string
 }
+
+// BuilderBuildKit is the value of Strategy.Builder for a strategy only BuildKit can build.
+const BuilderBuildKit = "buildkit"
 
 // EditTimePlaceholder is replaced in Edit.Append by the time the edit is made.
 const EditTimePlaceholder = "{time}"

@@ -85,6 +85,9 @@ func (v *validator) strategy(fsys fs.FS, where string, sf strategyFile) {
 	if sf.Dockerfile == "" {
 		v.add("%s: dockerfile is missing", where)
 	}
+	if sf.Builder != "" && sf.Builder != BuilderBuildKit {
+		v.add("%s: builder %q: the one builder a strategy can ask for is %s", where, sf.Builder, BuilderBuildKit)
+	}
 	if sf.ExpectExit != nil && (*sf.ExpectExit < 0 || *sf.ExpectExit > 255) {
 		v.add("%s: expect_exit %d: an exit code is 0 to 255", where, *sf.ExpectExit)
 	}

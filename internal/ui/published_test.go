@@ -18,13 +18,14 @@ func TestRenderPublished(t *testing.T) {
 		plain := ansi.Strip(out)
 		wants := []string{
 			"Base images, as published", "not measured here", // never mistaken for a measurement
-			"python:3.13", "412.8MB", "43.0MB", "3.8MB", // the publishers' figures
+			"python:3.13", "412.8MB", "43.0MB", "3.8MB", "316.2MB", // the publishers' figures
+			"≈2.1MB", "a round figure from its publisher", // distroless static: "around 2 MiB"
 			"states no size",                                  // distroless python: its publisher states none
 			"compressed downloads",                            // what kind of size
 			"docker-library/repo-info", "https://github.com/", // where they come from
 		}
 		if width < 36 {
-			wants = []string{"python:3.13", "412.8MB", "3.8MB"} // the rows; the notes wrap their words apart
+			wants = []string{"python:3.13", "412.8MB", "3.8MB", "316.2MB", "≈2.1MB"} // the rows; the notes wrap their words apart
 		}
 		words := strings.Join(strings.Fields(plain), " ") // the notes wrap differently at each width
 		for _, want := range wants {

@@ -4,4 +4,5 @@ WORKDIR /app
 COPY . .
 # ...and every layer after it is rebuilt: the install runs again for a one-line edit.
 RUN pip install --no-cache-dir --no-index --find-links=./wheels -r requirements.txt
+USER 65532
 CMD ["python", "hello.py"]

@@ -7,4 +7,5 @@ COPY wheels/ ./wheels/
 RUN pip install --no-cache-dir --no-index --find-links=./wheels -r requirements.txt
 # Last what changes most: the source.
 COPY hello.py ./
+USER 65532
 CMD ["python", "hello.py"]

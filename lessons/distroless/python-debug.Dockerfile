@@ -8,4 +8,6 @@ RUN python -m unittest -v
 FROM gcr.io/distroless/python3-debian13:debug
 WORKDIR /app
 COPY --from=build /app/hello.py .
+# Run as nonroot (65532), as the :nonroot image would (the :debug-nonroot tag does both).
+USER 65532
 CMD ["hello.py"]

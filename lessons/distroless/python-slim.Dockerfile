@@ -7,4 +7,6 @@ RUN python -m unittest -v
 FROM python:3.13-slim
 WORKDIR /app
 COPY --from=build /app/hello.py .
+# Run as uid 65532, not root (the image has no name for it; distroless calls it nonroot).
+USER 65532
 CMD ["python", "hello.py"]

@@ -6,7 +6,8 @@ RUN python -m unittest -v
 
 # Distroless Python: the interpreter and its libraries, no shell, no package manager.
 # Its ENTRYPOINT is already the interpreter, so CMD holds only the script's name.
-FROM gcr.io/distroless/python3-debian13
+# :nonroot runs as the user nonroot (65532), not root.
+FROM gcr.io/distroless/python3-debian13:nonroot
 WORKDIR /app
 COPY --from=build /app/hello.py .
 CMD ["hello.py"]

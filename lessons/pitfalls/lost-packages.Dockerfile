@@ -12,4 +12,5 @@ FROM python:3.13-slim
 WORKDIR /app
 # ...so copying /app brings the code and the wheel file, but not the installed package.
 COPY --from=build /app /app
+USER 65532
 CMD ["python", "hello.py"]

@@ -12,7 +12,7 @@ RUN pip --python /venv/bin/python install --no-cache-dir --no-index --find-links
 RUN ln -s "$(/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" /venv/site-packages
 COPY hello.py ./
 
-FROM gcr.io/distroless/python3-debian13
+FROM gcr.io/distroless/python3-debian13:nonroot
 COPY --from=build /venv /venv
 # The distroless interpreter is not the venv's (/venv/bin/python points at a path that does
 # not exist here), so tell it where the packages are.

@@ -17,4 +17,6 @@ COPY --from=build /venv /venv
 ENV PATH=/venv/bin:$PATH
 WORKDIR /app
 COPY --from=build /app/hello.py ./
+# Not root: uid 65532 (distroless calls it nonroot).
+USER 65532
 CMD ["python", "hello.py"]
