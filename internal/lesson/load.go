@@ -110,6 +110,7 @@ func Load(fsys fs.FS) (*Course, error) {
 			c.Lessons = append(c.Lessons, r.lesson)
 		}
 	}
+	c.Glossary = loadGlossary(fsys, cf.Lessons, v)
 	if len(v.problems) > 0 {
 		return nil, &ValidationError{Problems: v.problems}
 	}

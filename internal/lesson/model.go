@@ -18,6 +18,9 @@ type Course struct {
 	// Published are the sizes publishers state for the lessons' base images (course.yaml's
 	// published_sizes), shown, labelled as such, until something is measured here.
 	Published []Published
+	// Glossary is the jargon the lessons use, explained (glossary.yaml); nil for a lessons
+	// folder without one.
+	Glossary []*Term
 }
 
 // Lesson is one topic: text to read and strategies to build.
