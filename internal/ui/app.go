@@ -145,6 +145,8 @@ type Model struct {
 	// as it was left: its results fresh, its evidence gathered, its focus and scroll.
 	opened map[string]*lessonScreen
 	help   help.Model
+	// glossary, when open, is drawn over the lesson and takes its keys (G opens it).
+	glossary *glossaryView
 
 	fullHelp       bool
 	confirmQuit    bool
@@ -314,6 +316,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.glossaryKey(msg) {
+		return nil
+	}
 	switch {
 	case m.fullHelp && (key.Matches(msg, k.Help) || msg.String() == "esc"):
 		m.fullHelp = false
@@ -443,6 +448,9 @@ func (m *Model) render() string {
 		body = m.menu.view(m.c, h-2)
 	case screenLesson:
 		body = m.lesson.View(h - 2)
+		if m.glossary != nil {
+			body = m.glossary.View(w, h-2)
+		}
 	}
 	return fitBlock(body, w, h-2) + "\n" + m.statusLine() + "\n" + m.helpLine()
 }
@@ -491,10 +499,13 @@ func (m *Model) bindings() []key.Binding {
 	}
 	// The lesson's main keys, then help and quit, then the rest: on a narrow terminal the
 	// line is cut from the end, and ? lists everything.
+	if m.glossary != nil {
+		return append(out, append(m.glossary.bindings(), quit)...)
+	}
 	main := m.lesson.bindings()
 	n := min(3, len(main))
 	out = append(out, main[:n]...)
-	out = append(out, k.Help, quit)
+	out = append(out, k.Help, quit, k.Glossary)
 	out = append(out, main[n:]...)
 	if !m.lesson.building() {
 		if m.nextLesson() != nil {
@@ -515,6 +526,9 @@ func (m *Model) renderHelp() string {
 	// The program's own keys share the second column, the shortest: an 80-column screen has
 	// room for three.
 	app := []key.Binding{k.Help, k.Quit, k.Retry}
+	if m.screen == screenLesson {
+		app = append(app, k.Glossary)
+	}
 	if len(groups) > 1 {
 		groups[1] = append(groups[1], app...)
 	} else {
