@@ -17,6 +17,8 @@ type resultsPane struct {
 	c    *common
 	data *lessonData
 	scrolling
+	// diff shows the image diff (pane_diff.go) in place of the strategy's details (d).
+	diff bool
 }
 
 func newResultsPane(c *common, data *lessonData) *resultsPane {
@@ -44,6 +46,9 @@ func (p *resultsPane) View(width, height int) string {
 // body is the whole of the pane's text for a width.
 func (p *resultsPane) body(width int) string {
 	st, d := p.c.styles, p.data
+	if p.diff {
+		return p.diffView(width) // in place of the chart: an 80×24 screen has room for one
+	}
 	out := RenderChart(sizeBars(d), st, width)
 	if len(d.results) == 0 && p.c.course != nil {
 		// Nothing measured yet, here or in an earlier session: what the publishers say stands
