@@ -181,7 +181,7 @@ func stepPrinter(w io.Writer, strategy string) lab.Hooks {
 
 func printResults(w io.Writer, results []lab.Result) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STRATEGY\tBASE IMAGE\tSIZE\tLAYERS\tBUILD\tCACHED\tBUILDER\tRUN OUTPUT")
+	fmt.Fprintln(tw, "STRATEGY\tBASE IMAGE\tSIZE\tLAYERS\tCONTEXT\tBUILD\tCACHED\tBUILDER\tRUN OUTPUT")
 	for _, r := range results {
 		out := firstLine(r.RunOutput)
 		if r.ExitCode != 0 {
@@ -195,8 +195,8 @@ func printResults(w io.Writer, results []lab.Result) {
 		if r.StandIn {
 			base += " (test stand-in)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d/%d\t%s\t%s\n", r.Strategy, base, human.Size(r.SizeBytes),
-			r.Layers, (time.Duration(r.BuildSeconds*10) * time.Second / 10).String(), r.CachedSteps, r.Steps, r.Builder, out)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d/%d\t%s\t%s\n", r.Strategy, base, human.Size(r.SizeBytes),
+			r.Layers, human.Size(r.ContextBytes), (time.Duration(r.BuildSeconds*10) * time.Second / 10).String(), r.CachedSteps, r.Steps, r.Builder, out)
 	}
 	tw.Flush()
 	for _, r := range results {

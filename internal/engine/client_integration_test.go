@@ -78,6 +78,13 @@ func TestIntegrationBuildScratch(t *testing.T) {
 			if !slices.Equal(info.Cmd, []string{"/hello"}) {
 				t.Errorf("Cmd = %q", info.Cmd)
 			}
+			want, err := ContextSize(fsys, "Dockerfile")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ContextBytes != want || want < 1024 {
+				t.Errorf("ContextBytes = %d, want the %d bytes of the tar sent", res.ContextBytes, want)
+			}
 			if info.Size != int64(len("hello ")+8+1) {
 				t.Errorf("Size = %d, want only hello.txt's bytes (secret.txt must be ignored)", info.Size)
 			}

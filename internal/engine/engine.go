@@ -162,6 +162,9 @@ type BuildResult struct {
 	Steps       int     // steps run or reused, not counting BuildKit's internal steps
 	CachedSteps int     // steps satisfied from cache
 	Duration    time.Duration
+	// ContextBytes is the size of the build context as sent to the daemon (a tar stream,
+	// after .dockerignore): what `docker build` reports as "Sending build context".
+	ContextBytes int64
 	// StepLog is every step the builder reported, internal ones included, in its order, with
 	// its state (Steps.All): also after a failure, as far as the build got.
 	StepLog []Step

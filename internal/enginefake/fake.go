@@ -88,6 +88,9 @@ func (e *Engine) Build(ctx context.Context, req engine.BuildRequest, emit func(e
 		b = engine.BuilderLegacy
 	}
 	res = engine.BuildResult{Builder: b}
+	if req.Context != nil {
+		res.ContextBytes, _ = engine.ContextSize(req.Context, req.Dockerfile)
+	}
 	var record engine.Steps
 	defer func() {
 		res.StepLog = record.All()

@@ -33,14 +33,16 @@ type Result struct {
 	BaseImage string `json:"base_image"`
 	// StandIn says the image was built on one of docktutor's offline test stand-ins for the
 	// base image, not the published one: its size says little about the real thing.
-	StandIn      bool             `json:"stand_in,omitempty"`
-	Builder      string           `json:"builder"`
-	ImageID      string           `json:"image_id,omitempty"`
-	SizeBytes    int64            `json:"size_bytes"`
-	Layers       int              `json:"layers"`
-	BuildSeconds float64          `json:"build_seconds"`
-	Steps        int              `json:"steps"`
-	CachedSteps  int              `json:"cached_steps"`
+	StandIn      bool    `json:"stand_in,omitempty"`
+	Builder      string  `json:"builder"`
+	ImageID      string  `json:"image_id,omitempty"`
+	SizeBytes    int64   `json:"size_bytes"`
+	Layers       int     `json:"layers"`
+	BuildSeconds float64 `json:"build_seconds"`
+	Steps        int     `json:"steps"`
+	CachedSteps  int     `json:"cached_steps"`
+	// ContextBytes is the build context as sent to the daemon, after .dockerignore.
+	ContextBytes int64            `json:"context_bytes,omitempty"`
 	RunOutput    string           `json:"run_output"`
 	ExitCode     int              `json:"exit_code"`
 	Passed       bool             `json:"passed"`
@@ -258,6 +260,7 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 	res.Builder = string(br.Builder)
 	res.BuildSeconds = br.Duration.Seconds()
 	res.Steps, res.CachedSteps = br.Steps, br.CachedSteps
+	res.ContextBytes = br.ContextBytes
 	res.ImageID = br.ImageID
 	res.StageImages = br.StageImages
 	if err != nil {

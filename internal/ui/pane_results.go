@@ -111,8 +111,9 @@ func (p *resultsPane) detail(width int) string {
 	if r, ok := d.results[s.ID]; ok {
 		lines = append(lines,
 			st.Subtitle.Render(wrapText(s.ID+" on "+r.BaseImage, width)),
-			st.Muted.Render(wrapText(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s", human.Size(r.SizeBytes),
-				human.Plural(r.Layers, "layer", ""), human.Duration(human.Seconds(r.BuildSeconds)), r.CachedSteps, r.Steps, r.Builder), width)),
+			st.Muted.Render(wrapText(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s%s", human.Size(r.SizeBytes),
+				human.Plural(r.Layers, "layer", ""), human.Duration(human.Seconds(r.BuildSeconds)), r.CachedSteps, r.Steps, r.Builder,
+				contextSent(r.ContextBytes)), width)),
 			commandText("docker image inspect -f '{{.Size}}' "+r.Image, width, st))
 		if r.StandIn {
 			// Its own line: it must not be cut off the end of a long base image name.
@@ -185,4 +186,13 @@ func stepWord(s lab.StepResult) string {
 		return "cached"
 	}
 	return human.Duration(s.Duration)
+}
+
+// contextSent says how big the build context sent to the daemon was, for the measurements
+// line: " · context 41.2kB sent". Results kept from before docktutor measured it have none.
+func contextSent(n int64) string {
+	if n <= 0 {
+		return ""
+	}
+	return " · context " + human.Size(n) + " sent"
 }
