@@ -173,8 +173,13 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 	if p.Tag != nil {
 		p.Tag(tag)
 	}
+	asked := opts.Builder
+	opts.Builder = builderFor(ctx, eng, s, opts.Builder)
 	res, err := runOnce(ctx, eng, s, opts, buildCtx, tag, emit, phase)
 	if err != nil {
+		if e := needsBuildKit(s, asked, res, err); e != err {
+			return res.fail(e)
+		}
 		return res, err
 	}
 
