@@ -69,6 +69,9 @@ func TestIntegrationBuildScratch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(info.RepoDigests) != 0 {
+				t.Errorf("RepoDigests = %q for an image built here, never pulled", info.RepoDigests)
+			}
 			if info.ID != res.ImageID || info.Labels[LabelManaged] != "true" {
 				t.Errorf("inspect: %+v", info)
 			}

@@ -176,14 +176,17 @@ type BuildResult struct {
 
 // ImageInfo is what docktutor measures of an image.
 type ImageInfo struct {
-	ID         string
-	Tags       []string
-	Size       int64   // bytes, as `docker image inspect --format '{{.Size}}'` reports
-	Layers     []Layer // the image's history, oldest (base) first; sizes add up to Size
-	Entrypoint []string
-	Cmd        []string
-	Labels     map[string]string
-	Created    time.Time
+	ID   string
+	Tags []string
+	// RepoDigests are the registry digests the image was pulled by ("golang@sha256:…"), what
+	// `FROM golang@sha256:…` pins. An image built or loaded locally has none.
+	RepoDigests []string
+	Size        int64   // bytes, as `docker image inspect --format '{{.Size}}'` reports
+	Layers      []Layer // the image's history, oldest (base) first; sizes add up to Size
+	Entrypoint  []string
+	Cmd         []string
+	Labels      map[string]string
+	Created     time.Time
 }
 
 // Layer is one entry of an image's history.

@@ -35,6 +35,9 @@ type Engine struct {
 	// ImageLabels are added to every image's labels, as a base image's are inherited (e.g.
 	// engine.LabelFixture, for a stand-in base).
 	ImageLabels map[string]string
+	// RepoDigests maps a reference to the RepoDigests Inspect reports for it, as for an image
+	// pulled from a registry; others have none (built or loaded locally).
+	RepoDigests map[string][]string
 	// Info is what Info returns.
 	DaemonInfo engine.DaemonInfo
 	// StageImages maps a tag to the IDs of the stage images its build reports leaving behind,
@@ -180,7 +183,7 @@ func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, error
 		}
 		maps.Copy(labels, e.ImageLabels)
 	}
-	return engine.ImageInfo{ID: imageID(tag), Tags: []string{tag}, Size: size, Labels: labels,
+	return engine.ImageInfo{ID: imageID(tag), Tags: []string{tag}, RepoDigests: e.RepoDigests[ref], Size: size, Labels: labels,
 		Layers: []engine.Layer{{CreatedBy: "FROM base", Size: size}, {CreatedBy: "CMD", Empty: true}}}, nil
 }
 

@@ -120,6 +120,9 @@ func (s *lessonScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 	case evidenceMsg[inside.Report], evidenceMsg[int], evidenceMsg[[]engine.Layer]:
 		s.data.apply(msg)
 		return nil, true
+	case baseInfoMsg:
+		s.data.applyBase(msg)
+		return nil, true
 	}
 	return nil, true // not known to change nothing
 }
@@ -155,7 +158,8 @@ func (s *lessonScreen) strategyMoved(from int) tea.Cmd {
 // results pane does not gather on its own (opening a lesson must not export an image of
 // almost a gigabyte unasked); there r looks.
 func (s *lessonScreen) gatherShown() tea.Cmd {
-	return s.data.gather(append(s.questionEvidence(), s.diffShown()...)...)
+	ids := append(s.questionEvidence(), s.diffShown()...)
+	return tea.Batch(s.data.gather(ids...), s.gatherBases(ids...))
 }
 
 // diffShown lists the two strategies the image diff compares while it is shown (d).

@@ -150,6 +150,9 @@ func (p *resultsPane) detail(width int) string {
 			lines = append(lines, "", st.PaneTitle.Render("After the edit, the rebuild:"))
 			lines = append(lines, stepComparison(r.StepResults, r.Rebuild.StepResults, st, width)...)
 		}
+		if base := d.baseView(r.BaseImage, st, width); base != "" {
+			lines = append(lines, "", base)
+		}
 	}
 	if e := d.failed[s.ID]; e != "" {
 		lines = append(lines, st.Error.Render("✗ ")+wrapText(e, width-2))
