@@ -14,7 +14,7 @@ import (
 )
 
 // The files of this package that import the Docker SDK (this one, build.go, run.go, inspect.go,
-// clean.go, contents.go and doctor.go) convert its types into the engine's own: none leaves the
+// clean.go, contents.go, probe.go and doctor.go) convert its types into the engine's own: none leaves the
 // package.
 
 // pingTimeout bounds the first contact with the daemon when the caller's context has no

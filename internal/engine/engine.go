@@ -276,6 +276,8 @@ type Engine interface {
 	// manager or an interpreter is among them, read from the image's own filesystem (what
 	// `docker export` gives for a container of it), not assumed. It leaves nothing behind.
 	Contents(ctx context.Context, ref string) (inside.Report, error)
+	// Probe opens ref for reading single paths cheaply (see Probe); the caller closes it.
+	Probe(ctx context.Context, ref string) (Probe, error)
 }
 
 func quote(s string) string { return `"` + s + `"` }

@@ -45,6 +45,14 @@ type Engine struct {
 	StageImages map[string][]string
 	// ContentsErr and ListErr, when set, are what Contents and ListManaged fail with.
 	ContentsErr, ListErr error
+	// FileData maps a tag to the bytes of files Probe.ReadFile returns, by absolute path;
+	// Probe.Stat describes paths from the same report Contents gives (Inside or
+	// DefaultContents).
+	FileData map[string]map[string][]byte
+	// Runs records every RunRequest, in order, so tests can check the limits a caller set.
+	Runs []engine.RunRequest
+	// Probes counts the probes opened and OpenProbes those not closed yet.
+	Probes, OpenProbes int
 
 	mu     sync.Mutex
 	builds []string
@@ -189,6 +197,9 @@ func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, error
 
 // Run implements engine.Engine.
 func (e *Engine) Run(_ context.Context, req engine.RunRequest) (engine.RunResult, error) {
+	e.mu.Lock()
+	e.Runs = append(e.Runs, req)
+	e.mu.Unlock()
 	out, ok := e.Output[e.resolve(req.Image)]
 	if !ok {
 		out = e.DefaultOutput
