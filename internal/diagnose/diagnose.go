@@ -58,7 +58,7 @@ var pathDirs = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/
 // linked binary that is there (so the missing file is one the program itself wanted), or a
 // program that cannot be found to look at.
 func Exec(ctx context.Context, output string, p engine.Probe, binary string) (*Finding, error) {
-	if !strings.Contains(output, noSuchFile) {
+	if !Applies(output) {
 		return nil, nil
 	}
 	if m := startPath.FindStringSubmatch(output); m != nil {
@@ -69,7 +69,7 @@ func Exec(ctx context.Context, output string, p engine.Probe, binary string) (*F
 	if binary == "" {
 		return nil, nil
 	}
-	found, err := locate(ctx, p, binary)
+	found, st, err := locate(ctx, p, binary)
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +79,17 @@ func Exec(ctx context.Context, output string, p engine.Probe, binary string) (*F
 			where = binary + " (looked for in " + strings.Join(pathDirs, ", ") + ")"
 		}
 		return &Finding{Binary: binary, Missing: binary, Message: where + " is not in this image"}, nil
+	}
+	if st.Mode&fs.ModeSymlink != 0 {
+		ok, err := resolves(ctx, p, found)
+		if err != nil || ok {
+			return nil, err
+		}
+		if st.LinkTarget == "" || st.LinkTarget == found {
+			return &Finding{Binary: found, Missing: found, Message: found + " is a symbolic link that leads nowhere in this image"}, nil
+		}
+		return &Finding{Binary: found, Missing: st.LinkTarget,
+			Message: fmt.Sprintf("%s is a link to %s, which this image does not have", found, st.LinkTarget)}, nil
 	}
 	head, err := p.ReadFile(ctx, found, elfinfo.Prefix)
 	if err != nil {
@@ -101,9 +112,13 @@ func Exec(ctx context.Context, output string, p engine.Probe, binary string) (*F
 	}, nil
 }
 
-// locate finds the program in the image: an absolute path as it is, a bare name in the usual
-// PATH directories. It returns "" when it is nowhere.
-func locate(ctx context.Context, p engine.Probe, binary string) (string, error) {
+// Applies reports whether Exec may have something to say about output, before a Probe is
+// opened for it.
+func Applies(output string) bool { return strings.Contains(output, noSuchFile) }
+
+// locate finds the program in the image, as lstat sees it (a link is the link): an absolute
+// path as it is, a bare name in the usual PATH directories. It returns "" when it is nowhere.
+func locate(ctx context.Context, p engine.Probe, binary string) (string, engine.PathInfo, error) {
 	candidates := []string{binary}
 	if !path.IsAbs(binary) {
 		candidates = nil
@@ -112,12 +127,12 @@ func locate(ctx context.Context, p engine.Probe, binary string) (string, error) 
 		}
 	}
 	for _, c := range candidates {
-		ok, err := exists(ctx, p, c)
-		if err != nil || ok {
-			return c, err
+		st, err := p.Stat(ctx, c)
+		if err != nil || st.Exists {
+			return c, st, err
 		}
 	}
-	return "", nil
+	return "", engine.PathInfo{}, nil
 }
 
 // exists reports whether name is in the image, links followed: a link that leads nowhere is
@@ -130,6 +145,11 @@ func exists(ctx context.Context, p engine.Probe, name string) (bool, error) {
 	if st.Mode&fs.ModeSymlink == 0 {
 		return true, nil
 	}
+	return resolves(ctx, p, name)
+}
+
+// resolves reports whether the link name leads to something.
+func resolves(ctx context.Context, p engine.Probe, name string) (bool, error) {
 	switch _, err := p.ReadFile(ctx, name, 1); {
 	case err == nil, errors.Is(err, engine.ErrNotRegular):
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

@@ -82,6 +82,10 @@ func TestExec(t *testing.T) {
 		{"a bare name found on PATH, from the entrypoint", map[string][]byte{"/usr/local/bin/webapp": dynamic}, nil,
 			"exec webapp: no such file or directory", "webapp",
 			"/usr/local/bin/webapp is there, but it is dynamically linked", ldLinux},
+		{"the program is a link that leads nowhere (a venv's python on distroless)", nil,
+			map[string]string{"/venv/bin/python": "/usr/local/bin/python"},
+			`exec: "/venv/bin/python": stat /venv/bin/python: no such file or directory: unknown`, "",
+			"/venv/bin/python is a symbolic link that leads nowhere", "/venv/bin/python"}, // the fake knows no target
 		{"another error", map[string][]byte{"/webapp": dynamic}, nil, "panic: boom", "/webapp", "", ""},
 		{"output names no program: the entrypoint is used", map[string][]byte{"/webapp": dynamic}, nil,
 			"standard_init_linux.go:228: exec user process caused: no such file or directory", "/webapp",
