@@ -200,12 +200,18 @@ func printResults(w io.Writer, results []lab.Result) {
 	}
 	tw.Flush()
 	for _, r := range results {
+		if r.Diagnosis != nil {
+			fmt.Fprintf(w, "why %s: %s\n", r.Strategy, dockerfile.Printable(r.Diagnosis.Message))
+		}
 		for _, c := range r.Checks {
 			mark := "ok  "
 			if !c.Passed {
 				mark = "FAIL"
 			}
 			fmt.Fprintf(w, "%s check %s: %s — %s\n", mark, r.Strategy, c.Title, firstLine(termtext.LastLine(c.Output)))
+			if c.Diagnosis != nil {
+				fmt.Fprintf(w, "     why: %s\n", dockerfile.Printable(c.Diagnosis.Message))
+			}
 		}
 		if rb := r.Rebuild; rb != nil {
 			fmt.Fprintf(w, "rebuild %s after the edit: %d of %d steps reused from the cache, %.1fs\n", r.Strategy, rb.CachedSteps, rb.Steps, rb.BuildSeconds)

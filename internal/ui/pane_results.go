@@ -127,6 +127,7 @@ func (p *resultsPane) detail(width int) string {
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
 			lines = append(lines, "  "+termtext.Line(line))
 		}
+		lines = append(lines, whyLines(r.Diagnosis, st, width)...)
 		if ev, ok := d.inside[s.ID]; ok {
 			lines = append(lines, "", insideView("Inside "+s.ID, ev, false, st, width))
 		} else {
@@ -145,6 +146,7 @@ func (p *resultsPane) detail(width int) string {
 			for _, line := range strings.Split(strings.TrimSpace(c.Output), "\n") {
 				lines = append(lines, "  "+truncate(termtext.Line(line), width-2))
 			}
+			lines = append(lines, whyLines(c.Diagnosis, st, width)...)
 		}
 		if r.Rebuild != nil {
 			lines = append(lines, "", st.PaneTitle.Render("After the edit, the rebuild:"))
