@@ -8,6 +8,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/docktutor/docktutor/internal/lesson"
 )
 
@@ -62,8 +64,14 @@ func (g *glossaryView) closes(msg tea.KeyPressMsg) bool {
 // update scrolls on the scroll keys.
 func (g *glossaryView) update(msg tea.KeyPressMsg) { g.scroll.scroll(msg) }
 
-// View draws the glossary in a frame of exactly width×height cells.
+// maxGlossaryWidth keeps the glossary's lines short enough to read on a wide screen.
+const maxGlossaryWidth = 100
+
+// View draws the glossary in a frame at most maxGlossaryWidth wide, centred in width×height.
 func (g *glossaryView) View(width, height int) string {
+	if width > maxGlossaryWidth {
+		return lipgloss.PlaceHorizontal(width, lipgloss.Center, g.View(maxGlossaryWidth, height))
+	}
 	w, h := paneInner(width, height)
 	g.scroll.setText(RenderGlossary(g.lesson.ID, g.used, g.other, g.c.styles, w), h)
 	title := fmt.Sprintf("Glossary · %d terms in %s", len(g.used), g.lesson.ID)
@@ -110,7 +118,7 @@ func glossaryEntry(t *lesson.Term, lessonID string, st Styles, width int) string
 	if len(t.Aliases) > 0 {
 		head += st.Muted.Render(" · also " + strings.Join(t.Aliases, ", "))
 	}
-	return wrapText(head, width) + "\n" + indentLines(wrapText(inlineCode(stripEmphasis(t.Definition), st), width-2), "  ")
+	return wrapText(head, width) + "\n" + indentLines(wrapAtSpaces(inlineCode(stripEmphasis(t.Definition), st), width-2), "  ")
 }
 
 // stripEmphasis joins a definition's lines into paragraphs and drops bold marks; code spans
@@ -134,6 +142,34 @@ func inlineCode(s string, st Styles) string {
 		parts[i] = st.Accent.Render(parts[i])
 	}
 	return strings.Join(parts, "")
+}
+
+// wrapAtSpaces wraps text (which may hold colours) at spaces only, so that a flag such as
+// --from=alpine stays whole (lipgloss and ansi.Wrap also break at hyphens); a word wider than
+// the line is cut hard.
+func wrapAtSpaces(s string, width int) string {
+	width = max(width, 10)
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = w
+			case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
+				line += " " + w
+			default:
+				out = append(out, line)
+				line = w
+			}
+			for ansi.StringWidth(line) > width {
+				out = append(out, ansi.Truncate(line, width, ""))
+				line = ansi.TruncateLeft(line, width, "")
+			}
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // indentLines puts prefix before every line of s.

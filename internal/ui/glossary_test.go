@@ -77,3 +77,20 @@ func TestGlossaryKey(t *testing.T) {
 		t.Error("G opened the glossary on the menu")
 	}
 }
+
+func TestWrapAtSpaces(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"COPY --from=alpine:3.22 /etc/ssl/certs", 20, "COPY\n--from=alpine:3.22\n/etc/ssl/certs"},
+		{"a b c", 10, "a b c"},
+		{"sha256:0123456789abcdef0123", 10, "sha256:012\n3456789abc\ndef0123"},
+		{"one\n\ntwo", 10, "one\n\ntwo"},
+	} {
+		if got := wrapAtSpaces(tt.in, tt.width); got != tt.want {
+			t.Errorf("wrapAtSpaces(%q, %d) = %q, want %q", tt.in, tt.width, got, tt.want)
+		}
+	}
+}
