@@ -32,3 +32,16 @@ func TestResultsSayWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestLogSaysWhy: a run that failed the way the lesson expects ends its log with the
+// diagnosis.
+func TestLogSaysWhy(t *testing.T) {
+	d := newDriver(t, Options{Course: loadCourse(t), Lesson: "pitfalls"}, 120, 40)
+	s := d.m.lesson.data.strategy()
+	res := lab.Result{Strategy: s.ID, Image: "docktutor/pitfalls:" + s.ID, RunOutput: "exec /webapp: no such file or directory", ExitCode: 1,
+		Diagnosis: &diagnose.Finding{Message: "/webapp is there, but it is dynamically linked: needs /lib64/ld-linux-x86-64.so.2, which this image does not have"}}
+	d.m.lesson.log.done(buildDoneMsg{strategy: s, res: res})
+	if screen := d.screen(); !strings.Contains(screen, "why: /webapp is there, but it is dynamically linked") {
+		t.Errorf("the log does not say why:\n%s", screen)
+	}
+}
