@@ -181,7 +181,7 @@ func stepPrinter(w io.Writer, strategy string) lab.Hooks {
 
 func printResults(w io.Writer, results []lab.Result) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STRATEGY\tBASE IMAGE\tSIZE\tLAYERS\tBUILD\tCACHED\tBUILDER\tRUN OUTPUT")
+	fmt.Fprintln(tw, "STRATEGY\tBASE IMAGE\tSIZE\tLAYERS\tCONTEXT\tBUILD\tCACHED\tBUILDER\tRUN OUTPUT")
 	for _, r := range results {
 		out := firstLine(r.RunOutput)
 		if r.ExitCode != 0 {
@@ -195,17 +195,23 @@ func printResults(w io.Writer, results []lab.Result) {
 		if r.StandIn {
 			base += " (test stand-in)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d/%d\t%s\t%s\n", r.Strategy, base, human.Size(r.SizeBytes),
-			r.Layers, (time.Duration(r.BuildSeconds*10) * time.Second / 10).String(), r.CachedSteps, r.Steps, r.Builder, out)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d/%d\t%s\t%s\n", r.Strategy, base, human.Size(r.SizeBytes),
+			r.Layers, human.Size(r.ContextBytes), (time.Duration(r.BuildSeconds*10) * time.Second / 10).String(), r.CachedSteps, r.Steps, r.Builder, out)
 	}
 	tw.Flush()
 	for _, r := range results {
+		if r.Diagnosis != nil {
+			fmt.Fprintf(w, "why %s: %s\n", r.Strategy, dockerfile.Printable(r.Diagnosis.Message))
+		}
 		for _, c := range r.Checks {
 			mark := "ok  "
 			if !c.Passed {
 				mark = "FAIL"
 			}
 			fmt.Fprintf(w, "%s check %s: %s — %s\n", mark, r.Strategy, c.Title, firstLine(termtext.LastLine(c.Output)))
+			if c.Diagnosis != nil {
+				fmt.Fprintf(w, "     why: %s\n", dockerfile.Printable(c.Diagnosis.Message))
+			}
 		}
 		if rb := r.Rebuild; rb != nil {
 			fmt.Fprintf(w, "rebuild %s after the edit: %d of %d steps reused from the cache, %.1fs\n", r.Strategy, rb.CachedSteps, rb.Steps, rb.BuildSeconds)

@@ -76,8 +76,9 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	// the request stops reading it (closing pr below).
 	pr, pw := io.Pipe()
 	tarDone := make(chan error, 1)
+	sent := &countingWriter{w: pw} // read only once tarDone has answered
 	go func() {
-		err := writeContext(pw, req.Context, dockerfile)
+		err := writeContext(sent, req.Context, dockerfile)
 		pw.CloseWithError(err)
 		tarDone <- err
 	}()
@@ -128,13 +129,14 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	_ = stopTar()
 
 	res := BuildResult{
-		ImageID:     sum.ImageID,
-		Builder:     builder,
-		Steps:       sum.Steps,
-		CachedSteps: sum.CachedSteps,
-		Duration:    time.Since(start),
-		StepLog:     sum.StepLog,
-		StageImages: sum.StageImages,
+		ContextBytes: sent.n,
+		ImageID:      sum.ImageID,
+		Builder:      builder,
+		Steps:        sum.Steps,
+		CachedSteps:  sum.CachedSteps,
+		Duration:     time.Since(start),
+		StepLog:      sum.StepLog,
+		StageImages:  sum.StageImages,
 	}
 	if sum.Builder != "" {
 		res.Builder = sum.Builder // e.g. Podman answers a BuildKit request with buildah
@@ -254,4 +256,16 @@ func (c *Client) lostDuringBuild(ctx context.Context, streamErr error, imageID, 
 func brokenConnection(err error) bool {
 	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed)
+}
+
+// countingWriter counts the bytes written through it: the build context's size as sent.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

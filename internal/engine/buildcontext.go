@@ -94,6 +94,15 @@ func writeContext(w io.Writer, fsys fs.FS, dockerfile string) error {
 	return nil
 }
 
+// ContextSize is how many bytes a build of fsys sends the daemon: the tar stream Build writes,
+// after .dockerignore (what `docker build` reports as "Sending build context to Docker
+// daemon"). Fakes report it; Build measures it as it sends (BuildResult.ContextBytes).
+func ContextSize(fsys fs.FS, dockerfile string) (int64, error) {
+	cw := &countingWriter{w: io.Discard}
+	err := writeContext(cw, fsys, dockerfile)
+	return cw.n, err
+}
+
 // checkDockerfile makes sure the Dockerfile is where the request says, before anything is sent.
 func checkDockerfile(fsys fs.FS, dockerfile string) error {
 	if !fs.ValidPath(dockerfile) || dockerfile == "." {

@@ -167,3 +167,32 @@ func TestParseBuilder(t *testing.T) {
 		}
 	}
 }
+
+// TestContextSize: the size is the tar stream's, and .dockerignore makes it smaller by what it
+// leaves out (a fake secret and a big file here, as the context lesson shows).
+func TestContextSize(t *testing.T) {
+	big := string(bytes.Repeat([]byte("x"), 100_000))
+	files := mapFS("Dockerfile", "FROM scratch", "app.py", "print(1)", ".env", "TOKEN=fake", "data.bin", big)
+	all, err := ContextSize(files, "Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := writeContext(&buf, files, "Dockerfile"); err != nil {
+		t.Fatal(err)
+	}
+	if all != int64(buf.Len()) || all < 100_000 {
+		t.Errorf("ContextSize = %d, the tar is %d bytes", all, buf.Len())
+	}
+	files[".dockerignore"] = &fstest.MapFile{Data: []byte(".env\n*.bin\n")}
+	ignored, err := ContextSize(files, "Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ignored >= all-100_000 || ignored <= 0 {
+		t.Errorf("with .dockerignore %d bytes, without %d: the ignored 100 kB are still sent", ignored, all)
+	}
+	if _, err := ContextSize(files, "nope"); err == nil {
+		t.Error("no error for a missing Dockerfile")
+	}
+}

@@ -69,6 +69,9 @@ func TestIntegrationBuildScratch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(info.RepoDigests) != 0 {
+				t.Errorf("RepoDigests = %q for an image built here, never pulled", info.RepoDigests)
+			}
 			if info.ID != res.ImageID || info.Labels[LabelManaged] != "true" {
 				t.Errorf("inspect: %+v", info)
 			}
@@ -77,6 +80,13 @@ func TestIntegrationBuildScratch(t *testing.T) {
 			}
 			if !slices.Equal(info.Cmd, []string{"/hello"}) {
 				t.Errorf("Cmd = %q", info.Cmd)
+			}
+			want, err := ContextSize(fsys, "Dockerfile")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ContextBytes != want || want < 1024 {
+				t.Errorf("ContextBytes = %d, want the %d bytes of the tar sent", res.ContextBytes, want)
 			}
 			if info.Size != int64(len("hello ")+8+1) {
 				t.Errorf("Size = %d, want only hello.txt's bytes (secret.txt must be ignored)", info.Size)

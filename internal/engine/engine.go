@@ -162,6 +162,9 @@ type BuildResult struct {
 	Steps       int     // steps run or reused, not counting BuildKit's internal steps
 	CachedSteps int     // steps satisfied from cache
 	Duration    time.Duration
+	// ContextBytes is the size of the build context as sent to the daemon (a tar stream,
+	// after .dockerignore): what `docker build` reports as "Sending build context".
+	ContextBytes int64
 	// StepLog is every step the builder reported, internal ones included, in its order, with
 	// its state (Steps.All): also after a failure, as far as the build got.
 	StepLog []Step
@@ -173,12 +176,15 @@ type BuildResult struct {
 
 // ImageInfo is what docktutor measures of an image.
 type ImageInfo struct {
-	ID         string
-	Tags       []string
-	Size       int64   // bytes, as `docker image inspect --format '{{.Size}}'` reports
-	Layers     []Layer // the image's history, oldest (base) first; sizes add up to Size
-	Entrypoint []string
-	Cmd        []string
+	ID   string
+	Tags []string
+	// RepoDigests are the registry digests the image was pulled by ("golang@sha256:…"), what
+	// `FROM golang@sha256:…` pins. An image built or loaded locally has none.
+	RepoDigests []string
+	Size        int64   // bytes, as `docker image inspect --format '{{.Size}}'` reports
+	Layers      []Layer // the image's history, oldest (base) first; sizes add up to Size
+	Entrypoint  []string
+	Cmd         []string
 	// User is the image's USER as written ("65532:65532", "nonroot", ""); empty means root.
 	User    string
 	Labels  map[string]string

@@ -19,9 +19,10 @@ func (c *Client) Inspect(ctx context.Context, ref string) (ImageInfo, error) {
 		return ImageInfo{}, fmt.Errorf("history: %w", c.wrap(ctx, err))
 	}
 	info := ImageInfo{
-		ID:   img.ID,
-		Tags: img.RepoTags,
-		Size: img.Size,
+		ID:          img.ID,
+		Tags:        img.RepoTags,
+		RepoDigests: img.RepoDigests,
+		Size:        img.Size,
 	}
 	if img.Config != nil {
 		info.Entrypoint = img.Config.Entrypoint

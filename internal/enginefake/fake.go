@@ -35,6 +35,9 @@ type Engine struct {
 	// ImageLabels are added to every image's labels, as a base image's are inherited (e.g.
 	// engine.LabelFixture, for a stand-in base).
 	ImageLabels map[string]string
+	// RepoDigests maps a reference to the RepoDigests Inspect reports for it, as for an image
+	// pulled from a registry; others have none (built or loaded locally).
+	RepoDigests map[string][]string
 	// Info is what Info returns.
 	DaemonInfo engine.DaemonInfo
 	// StageImages maps a tag to the IDs of the stage images its build reports leaving behind,
@@ -101,6 +104,9 @@ func (e *Engine) Build(ctx context.Context, req engine.BuildRequest, emit func(e
 		b = engine.BuilderLegacy
 	}
 	res = engine.BuildResult{Builder: b}
+	if req.Context != nil {
+		res.ContextBytes, _ = engine.ContextSize(req.Context, req.Dockerfile)
+	}
 	var record engine.Steps
 	defer func() {
 		res.StepLog = record.All()
@@ -197,7 +203,7 @@ func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, error
 			diffIDs = append(diffIDs, lc.DiffID)
 		}
 	}
-	return engine.ImageInfo{ID: imageID(tag), Tags: []string{tag}, Size: size, Labels: labels, User: e.Users[tag],
+	return engine.ImageInfo{ID: imageID(tag), Tags: []string{tag}, RepoDigests: e.RepoDigests[ref], Size: size, Labels: labels, User: e.Users[tag],
 		Layers:  []engine.Layer{{CreatedBy: "FROM base", Size: size}, {CreatedBy: "CMD", Empty: true}},
 		DiffIDs: diffIDs}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docktutor/docktutor/internal/diagnose"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/termtext"
@@ -33,20 +34,25 @@ type Result struct {
 	BaseImage string `json:"base_image"`
 	// StandIn says the image was built on one of docktutor's offline test stand-ins for the
 	// base image, not the published one: its size says little about the real thing.
-	StandIn      bool             `json:"stand_in,omitempty"`
-	Builder      string           `json:"builder"`
-	ImageID      string           `json:"image_id,omitempty"`
-	SizeBytes    int64            `json:"size_bytes"`
-	Layers       int              `json:"layers"`
-	BuildSeconds float64          `json:"build_seconds"`
-	Steps        int              `json:"steps"`
-	CachedSteps  int              `json:"cached_steps"`
-	RunOutput    string           `json:"run_output"`
-	ExitCode     int              `json:"exit_code"`
-	Passed       bool             `json:"passed"`
-	Error        string           `json:"error,omitempty"`
-	Finished     time.Time        `json:"finished"`
-	Info         engine.ImageInfo `json:"-"`
+	StandIn      bool    `json:"stand_in,omitempty"`
+	Builder      string  `json:"builder"`
+	ImageID      string  `json:"image_id,omitempty"`
+	SizeBytes    int64   `json:"size_bytes"`
+	Layers       int     `json:"layers"`
+	BuildSeconds float64 `json:"build_seconds"`
+	Steps        int     `json:"steps"`
+	CachedSteps  int     `json:"cached_steps"`
+	// ContextBytes is the build context as sent to the daemon, after .dockerignore.
+	ContextBytes int64  `json:"context_bytes,omitempty"`
+	RunOutput    string `json:"run_output"`
+	ExitCode     int    `json:"exit_code"`
+	Passed       bool   `json:"passed"`
+	Error        string `json:"error,omitempty"`
+	// Diagnosis explains a run that could not start its program ("no such file or
+	// directory"): the program missing, or its loader (diagnose.Exec).
+	Diagnosis *diagnose.Finding `json:"diagnosis,omitempty"`
+	Finished  time.Time         `json:"finished"`
+	Info      engine.ImageInfo  `json:"-"`
 
 	// StepResults are the build's steps in the order the builder reported them, without its
 	// bookkeeping steps. (Steps, above, is their count; the JSON name keeps the two apart.)
@@ -105,6 +111,8 @@ type CheckResult struct {
 	ExitCode int    `json:"exit_code"`
 	// NotStarted says the container could not even start (no such executable in the image).
 	NotStarted bool `json:"not_started,omitempty"`
+	// Diagnosis explains a container that could not start its program (diagnose.Exec).
+	Diagnosis *diagnose.Finding `json:"diagnosis,omitempty"`
 	// Failed says the check's container failed: it did not start, exited non-zero or hung.
 	Failed bool `json:"failed"`
 	// Passed says the check found what the lesson says: it failed exactly when it should, and
@@ -171,8 +179,13 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 	if p.Tag != nil {
 		p.Tag(tag)
 	}
+	asked := opts.Builder
+	opts.Builder = builderFor(ctx, eng, s, opts.Builder)
 	res, err := runOnce(ctx, eng, s, opts, buildCtx, tag, emit, phase)
 	if err != nil {
+		if e := needsBuildKit(s, asked, res, err); e != err {
+			return res.fail(e)
+		}
 		return res, err
 	}
 
@@ -180,7 +193,7 @@ func Run(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Option
 		phase(PhaseCheck)
 		var failed []string
 		for _, c := range s.Checks {
-			cr, err := runCheck(ctx, eng, s, res.Image, res.ref(), c)
+			cr, err := runCheck(ctx, eng, s, res.Image, res.ref(), res.Info, c)
 			res.Checks = append(res.Checks, cr)
 			if err != nil {
 				return res.fail(fmt.Errorf("check %q of %s: %w", c.Title, s.ID, err))
@@ -267,6 +280,7 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 	res.Builder = string(br.Builder)
 	res.BuildSeconds = br.Duration.Seconds()
 	res.Steps, res.CachedSteps = br.Steps, br.CachedSteps
+	res.ContextBytes = br.ContextBytes
 	res.ImageID = br.ImageID
 	res.StageImages = br.StageImages
 	if err != nil {
@@ -292,15 +306,22 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 	phase(PhaseRun)
 	rr, err := eng.Run(ctx, engine.RunRequest{Image: res.ref(), Args: s.Args, Timeout: s.Timeout, Labels: Labels(s)})
 	res.RunOutput, res.ExitCode = rr.Output, rr.ExitCode
+	var serr *engine.StartError
+	switch {
+	case errors.As(err, &serr):
+		res.Diagnosis = explain(ctx, eng, res.ref(), serr.Reason, program(info, nil, s.Args))
+	case err == nil && rr.ExitCode != 0:
+		res.Diagnosis = explain(ctx, eng, res.ref(), rr.Output, program(info, nil, s.Args))
+	}
 	switch {
 	case err != nil:
-		return res.fail(fmt.Errorf("run %s: %w", res.Image, err))
+		return res.fail(fmt.Errorf("run %s: %w%s", res.Image, err, withFinding("", res.Diagnosis)))
 	case rr.TimedOut:
 		return res.fail(fmt.Errorf("run %s: still running after %s", res.Image, runTimeout(s)))
 	case rr.ExitCode != s.ExpectExit && s.ExpectExit == 0:
-		return res.fail(fmt.Errorf("run %s: exited with code %d: %s", res.Image, rr.ExitCode, lastLine(rr.Output)))
+		return res.fail(errors.New(withFinding(fmt.Sprintf("run %s: exited with code %d: %s", res.Image, rr.ExitCode, lastLine(rr.Output)), res.Diagnosis)))
 	case rr.ExitCode != s.ExpectExit:
-		return res.fail(fmt.Errorf("run %s: exited with code %d, the lesson expects %d: %s", res.Image, rr.ExitCode, s.ExpectExit, lastLine(rr.Output)))
+		return res.fail(errors.New(withFinding(fmt.Sprintf("run %s: exited with code %d, the lesson expects %d: %s", res.Image, rr.ExitCode, s.ExpectExit, lastLine(rr.Output)), res.Diagnosis)))
 	case !strings.Contains(rr.Output, s.Expect):
 		return res.fail(fmt.Errorf("run %s: output does not contain %q", res.Image, s.Expect))
 	}
@@ -320,7 +341,7 @@ func runTimeout(s *lesson.Strategy) time.Duration {
 
 // runCheck runs one check. Only a daemon that cannot be used is an error; a container that
 // cannot start is a result (that is what a check of `sh` in a distroless image looks for).
-func runCheck(ctx context.Context, eng engine.Engine, s *lesson.Strategy, image, ref string, c *lesson.Check) (CheckResult, error) {
+func runCheck(ctx context.Context, eng engine.Engine, s *lesson.Strategy, image, ref string, info engine.ImageInfo, c *lesson.Check) (CheckResult, error) {
 	cr := CheckResult{Title: c.Title, Command: DockerRun(image, c.Entrypoint, c.Args)}
 	rr, err := eng.Run(ctx, engine.RunRequest{Image: ref, Entrypoint: c.Entrypoint, Args: c.Args, Timeout: s.Timeout, Labels: Labels(s)})
 	var serr *engine.StartError
@@ -333,6 +354,9 @@ func runCheck(ctx context.Context, eng engine.Engine, s *lesson.Strategy, image,
 		cr.Output, cr.ExitCode = rr.Output, rr.ExitCode
 		cr.Failed = rr.ExitCode != 0 || rr.TimedOut
 	}
+	if cr.Failed {
+		cr.Diagnosis = explain(ctx, eng, ref, cr.Output, program(info, c.Entrypoint, c.Args))
+	}
 	cr.Passed = cr.Failed == c.ExpectFail && strings.Contains(cr.Output, c.Expect)
 	return cr, nil
 }
@@ -343,9 +367,9 @@ func checkFailure(c *lesson.Check, cr CheckResult) string {
 	case c.ExpectFail && !cr.Failed:
 		return fmt.Sprintf("check %q: %s should fail but worked: %s", c.Title, cr.Command, lastLine(cr.Output))
 	case !c.ExpectFail && cr.NotStarted:
-		return fmt.Sprintf("check %q: %s did not start: %s", c.Title, cr.Command, cr.Output)
+		return withFinding(fmt.Sprintf("check %q: %s did not start: %s", c.Title, cr.Command, cr.Output), cr.Diagnosis)
 	case !c.ExpectFail && cr.Failed:
-		return fmt.Sprintf("check %q: %s exited with code %d: %s", c.Title, cr.Command, cr.ExitCode, lastLine(cr.Output))
+		return withFinding(fmt.Sprintf("check %q: %s exited with code %d: %s", c.Title, cr.Command, cr.ExitCode, lastLine(cr.Output)), cr.Diagnosis)
 	}
 	return fmt.Sprintf("check %q: output of %s does not contain %q: %s", c.Title, cr.Command, c.Expect, lastLine(cr.Output))
 }

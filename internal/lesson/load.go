@@ -112,6 +112,7 @@ func Load(fsys fs.FS) (*Course, error) {
 		}
 	}
 	checkExercises(c, v)
+	c.Glossary = loadGlossary(fsys, cf.Lessons, v)
 	if len(v.problems) > 0 {
 		return nil, &ValidationError{Problems: v.problems}
 	}

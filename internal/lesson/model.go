@@ -18,6 +18,9 @@ type Course struct {
 	// Published are the sizes publishers state for the lessons' base images (course.yaml's
 	// published_sizes), shown, labelled as such, until something is measured here.
 	Published []Published
+	// Glossary is the jargon the lessons use, explained (glossary.yaml); nil for a lessons
+	// folder without one.
+	Glossary []*Term
 }
 
 // Lesson is one topic: text to read and strategies to build.
@@ -126,10 +129,13 @@ const (
 	EvidenceSizes Evidence = "sizes"
 	// EvidenceInside: what is inside the image: a shell, a compiler, a package manager.
 	EvidenceInside Evidence = "inside"
+	// EvidenceBase: the base image the strategy ships on, as the daemon knows it: its ID and
+	// RepoDigests, and the FROM line that pins it by digest.
+	EvidenceBase Evidence = "base"
 )
 
 // EvidenceKinds lists every kind of evidence, in the order above.
-var EvidenceKinds = []Evidence{EvidenceStages, EvidenceImages, EvidenceHistory, EvidenceFiles, EvidenceSizes, EvidenceInside}
+var EvidenceKinds = []Evidence{EvidenceStages, EvidenceImages, EvidenceHistory, EvidenceFiles, EvidenceSizes, EvidenceInside, EvidenceBase}
 
 // Question is a multiple-choice question answered with evidence from a strategy's build.
 type Question struct {

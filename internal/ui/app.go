@@ -157,6 +157,8 @@ type Model struct {
 	// as it was left: its results fresh, its evidence gathered, its focus and scroll.
 	opened map[string]*lessonScreen
 	help   help.Model
+	// glossary, when open, is drawn over the lesson and takes its keys (G opens it).
+	glossary *glossaryView
 
 	startExercise tea.Cmd // what opening the exercise asked on the command line needs done
 
@@ -364,6 +366,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.lesson.cancelBuilds()
 			return tea.Quit
 		}
+		return nil
+	}
+	if m.glossaryKey(msg) {
 		return nil
 	}
 	switch {

@@ -50,6 +50,9 @@ func (m *Model) render() string {
 		body = m.menu.view(m.c, h-2)
 	case screenLesson:
 		body = m.lesson.View(h - 2)
+		if m.glossary != nil {
+			body = m.glossary.View(w, h-2)
+		}
 	case screenExercise:
 		body = m.exercise.View(h - 2)
 	}
@@ -111,10 +114,13 @@ func (m *Model) bindings() []key.Binding {
 	}
 	// The lesson's main keys, then help and quit, then the rest: on a narrow terminal the
 	// line is cut from the end, and ? lists everything.
+	if m.glossary != nil {
+		return append(out, append(m.glossary.bindings(), quit)...)
+	}
 	main := m.lesson.bindings()
 	n := min(3, len(main))
 	out = append(out, main[:n]...)
-	out = append(out, k.Help, quit)
+	out = append(out, k.Help, quit, k.Glossary)
 	out = append(out, main[n:]...)
 	if !m.lesson.building() {
 		if m.nextLesson() != nil {
@@ -139,6 +145,9 @@ func (m *Model) renderHelp() string {
 	// The program's own keys share the second column, the shortest: an 80-column screen has
 	// room for three.
 	app := []key.Binding{k.Help, k.Quit, k.Retry}
+	if m.screen == screenLesson {
+		app = append(app, k.Glossary)
+	}
 	if len(groups) > 1 {
 		groups[1] = append(groups[1], app...)
 	} else {

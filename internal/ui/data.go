@@ -34,6 +34,8 @@ type lessonData struct {
 	inside map[string]evidence[inside.Report]
 	images map[string]evidence[int]
 	layers map[string]evidence[[]engine.Layer]
+	// bases is what the daemon says of each base image (digest.go), by reference.
+	bases map[string]evidence[engine.ImageInfo]
 
 	// status is the learner's progress in the lesson, kept here so that drawing a frame never
 	// waits for the store (whose lock a save holds across the disk write).
@@ -50,7 +52,7 @@ func newLessonData(c *common, l *lesson.Lesson, p *progress.Store, cache *progre
 		c: c, l: l, progress: p, cache: cache,
 		results: map[string]lab.Result{}, failed: map[string]string{}, measured: map[string]time.Time{},
 		inside: map[string]evidence[inside.Report]{}, images: map[string]evidence[int]{},
-		layers:   map[string]evidence[[]engine.Layer]{},
+		layers: map[string]evidence[[]engine.Layer]{}, bases: map[string]evidence[engine.ImageInfo]{},
 		trackers: map[string]*stagegraph.Tracker{},
 	}
 	if cache != nil {
@@ -125,7 +127,7 @@ func (d *lessonData) finish(s *lesson.Strategy, res lab.Result, err error) tea.C
 		}
 		// The image exists even though its run or a check failed: still worth a look.
 		d.store(s.ID, res)
-		return tea.Batch(saveCmd(nil, d.cache), d.gather(s.ID))
+		return tea.Batch(saveCmd(nil, d.cache), d.gather(s.ID), d.gatherBase(s.BaseImage()))
 	}
 	delete(d.failed, s.ID)
 	d.store(s.ID, res)
@@ -136,7 +138,7 @@ func (d *lessonData) finish(s *lesson.Strategy, res lab.Result, err error) tea.C
 	if d.cache != nil {
 		d.cache.Put(res)
 	}
-	return tea.Batch(saveCmd(d.progress, d.cache), d.gather(s.ID))
+	return tea.Batch(saveCmd(d.progress, d.cache), d.gather(s.ID), d.gatherBase(s.BaseImage()))
 }
 
 // store keeps a fresh result: measured now, its layers at hand, the image count to be redone.

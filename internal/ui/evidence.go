@@ -110,6 +110,14 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 			parts = append(parts, insideView(id, d.inside[id], qu.Evidence == lesson.EvidenceFiles, st, width))
 		}
 		return strings.Join(parts, "\n\n")
+	case lesson.EvidenceBase:
+		var parts []string
+		for _, id := range []string{qu.Strategy, qu.Compare} {
+			if s, ok := d.l.Strategy(id); ok {
+				parts = append(parts, baseEvidence(d, s.BaseImage(), st, width))
+			}
+		}
+		return strings.Join(parts, "\n\n")
 	case lesson.EvidenceSizes:
 		bars := sizeBars(d)
 		if len(bars) == 0 {

@@ -14,7 +14,7 @@ import (
 // screens differ most, and checks that every frame is exactly the terminal's size: no pane
 // may push the screen wider or taller, whatever the learner did before.
 func TestEveryFrameFits(t *testing.T) {
-	keys := []string{"b", "B", "tab", "f", "g", "e", "1", "2", "3", "r", "down", "down", "up", "pgdown", "space", "?", "?", "esc", "enter"}
+	keys := []string{"b", "B", "tab", "f", "g", "e", "1", "2", "3", "r", "down", "down", "up", "pgdown", "space", "?", "?", "esc", "enter", "G", "d"}
 	sizes := [][2]int{{120, 40}, {80, 24}, {60, 16}, {100, 30}, {140, 50}}
 	for _, lessonID := range []string{"qa", "multistage", "cache", "pitfalls"} {
 		t.Run(lessonID, func(t *testing.T) {

@@ -16,6 +16,8 @@ type KeyMap struct {
 	PrevStrategy   key.Binding
 	Focus          key.Binding
 	Graph          key.Binding
+	Glossary       key.Binding
+	Diff           key.Binding
 	Answer         key.Binding
 	Reveal         key.Binding
 	Recheck        key.Binding
@@ -46,6 +48,8 @@ func DefaultKeyMap() KeyMap {
 		PrevStrategy: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back a strategy")),
 		Focus:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "focus")),
 		Graph:        key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "stage graph")),
+		Glossary:     key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "glossary")),
+		Diff:         key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "what ships extra")),
 		Answer:       key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1–9", "answer")),
 		Reveal:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "show evidence")),
 		Recheck:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry evidence")),

@@ -27,6 +27,7 @@ type lessonScreen struct {
 
 	strategy *strategyPane // nil in a lesson with questions
 	log      *logPane
+	results  *resultsPane
 	// panes are the screen's panes in focus order, which is also the order in which they fill
 	// the layout's rows: top left, top right, build log, results. A pane of a new kind (an
 	// exercise's goals, say) slots in by taking a place here and one in the layout.
@@ -42,7 +43,7 @@ func newLessonScreen(c *common, l *lesson.Lesson, opts lab.Options, p *progress.
 	s := &lessonScreen{c: c, data: data, runner: newBuildRunner(c, data, opts)}
 	s.text = newTextPane(c, l.ID, l.ID+" · "+l.Title, l.Text)
 	log, results := newLogPane(c, s.runner.status, data.logTitle), newResultsPane(c, data)
-	s.log = log
+	s.log, s.results = log, results
 	if len(l.Questions) > 0 {
 		var answers map[string]int
 		if p != nil {
@@ -119,6 +120,9 @@ func (s *lessonScreen) Update(msg tea.Msg) (tea.Cmd, bool) {
 	case evidenceMsg[inside.Report], evidenceMsg[int], evidenceMsg[[]engine.Layer]:
 		s.data.apply(msg)
 		return nil, true
+	case baseInfoMsg:
+		s.data.applyBase(msg)
+		return nil, true
 	}
 	return nil, true // not known to change nothing
 }
@@ -153,7 +157,18 @@ func (s *lessonScreen) strategyMoved(from int) tea.Cmd {
 // revealed: the learner asked for it. A result from an earlier session has none yet. The
 // results pane does not gather on its own (opening a lesson must not export an image of
 // almost a gigabyte unasked); there r looks.
-func (s *lessonScreen) gatherShown() tea.Cmd { return s.data.gather(s.questionEvidence()...) }
+func (s *lessonScreen) gatherShown() tea.Cmd {
+	ids := append(s.questionEvidence(), s.diffShown()...)
+	return tea.Batch(s.data.gather(ids...), s.gatherBases(ids...))
+}
+
+// diffShown lists the two strategies the image diff compares while it is shown (d).
+func (s *lessonScreen) diffShown() []string {
+	if p := s.data.diffPartner(); s.results.diff && p != "" {
+		return []string{s.data.strategy().ID, p}
+	}
+	return nil
+}
 
 func (s *lessonScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k, d := s.c.keys, s.data
@@ -178,6 +193,9 @@ func (s *lessonScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Graph) && s.strategy != nil:
 		_, cmd := s.strategy.Update(msg)
 		return cmd
+	case key.Matches(msg, k.Diff):
+		s.results.toggleDiff()
+		return nil
 	case key.Matches(msg, k.Recheck):
 		return d.retry(s.evidenceShown()...)
 	case s.qa != nil && (key.Matches(msg, k.Answer) || key.Matches(msg, k.Reveal)):
@@ -237,7 +255,7 @@ func (s *lessonScreen) answer(msg tea.KeyPressMsg) tea.Cmd {
 // evidenceShown lists the strategies whose evidence is on screen: the strategy's in the results
 // pane, and the selected question's.
 func (s *lessonScreen) evidenceShown() []string {
-	return append([]string{s.data.strategy().ID}, s.questionEvidence()...)
+	return append(append([]string{s.data.strategy().ID}, s.questionEvidence()...), s.diffShown()...)
 }
 
 // questionEvidence lists the strategies whose evidence the selected question shows, once it
@@ -297,6 +315,9 @@ func (s *lessonScreen) bindings() []key.Binding {
 	if s.strategy != nil && s.strategy.narrow() {
 		out = append(out, k.Graph)
 	}
+	if s.data.diffPartner() != "" {
+		out = append(out, k.Diff)
+	}
 	switch {
 	case len(s.data.failedEvidence(s.evidenceShown()...)) > 0:
 		out = append(out, k.Recheck)
@@ -316,7 +337,7 @@ func (s *lessonScreen) FullHelp() [][]key.Binding {
 	if s.qa != nil {
 		groups = append(groups, []key.Binding{k.Answer, k.Reveal, k.Recheck})
 	} else {
-		groups = append(groups, []key.Binding{k.Graph, k.Recheck})
+		groups = append(groups, []key.Binding{k.Graph, k.Recheck, k.Diff})
 	}
 	var panes []key.Binding
 	for _, p := range s.panes {

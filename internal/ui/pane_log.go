@@ -247,6 +247,9 @@ func (p *logPane) done(msg buildDoneMsg) {
 		for _, line := range strings.Split(strings.TrimSpace(res.RunOutput), "\n") {
 			p.log.note(logText, termtext.Line(line))
 		}
+		if res.Diagnosis != nil { // a failure the lesson expects: say why it fails
+			p.log.note(logInfo, "why: "+termtext.Plain(res.Diagnosis.Message))
+		}
 	}
 }
 

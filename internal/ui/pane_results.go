@@ -17,6 +17,8 @@ type resultsPane struct {
 	c    *common
 	data *lessonData
 	scrolling
+	// diff shows the image diff (pane_diff.go) in place of the strategy's details (d).
+	diff bool
 }
 
 func newResultsPane(c *common, data *lessonData) *resultsPane {
@@ -44,6 +46,9 @@ func (p *resultsPane) View(width, height int) string {
 // body is the whole of the pane's text for a width.
 func (p *resultsPane) body(width int) string {
 	st, d := p.c.styles, p.data
+	if p.diff {
+		return p.diffView(width) // in place of the chart: an 80×24 screen has room for one
+	}
 	out := RenderChart(sizeBars(d), st, width)
 	if len(d.results) == 0 && p.c.course != nil {
 		// Nothing measured yet, here or in an earlier session: what the publishers say stands
@@ -106,8 +111,9 @@ func (p *resultsPane) detail(width int) string {
 	if r, ok := d.results[s.ID]; ok {
 		lines = append(lines,
 			st.Subtitle.Render(wrapText(s.ID+" on "+r.BaseImage, width)),
-			st.Muted.Render(wrapText(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s", human.Size(r.SizeBytes),
-				human.Plural(r.Layers, "layer", ""), human.Duration(human.Seconds(r.BuildSeconds)), r.CachedSteps, r.Steps, r.Builder), width)),
+			st.Muted.Render(wrapText(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s%s", human.Size(r.SizeBytes),
+				human.Plural(r.Layers, "layer", ""), human.Duration(human.Seconds(r.BuildSeconds)), r.CachedSteps, r.Steps, r.Builder,
+				contextSent(r.ContextBytes)), width)),
 			commandText("docker image inspect -f '{{.Size}}' "+r.Image, width, st))
 		if r.StandIn {
 			// Its own line: it must not be cut off the end of a long base image name.
@@ -121,6 +127,7 @@ func (p *resultsPane) detail(width int) string {
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
 			lines = append(lines, "  "+termtext.Line(line))
 		}
+		lines = append(lines, whyLines(r.Diagnosis, st, width)...)
 		if ev, ok := d.inside[s.ID]; ok {
 			lines = append(lines, "", insideView("Inside "+s.ID, ev, false, st, width))
 		} else {
@@ -139,10 +146,14 @@ func (p *resultsPane) detail(width int) string {
 			for _, line := range strings.Split(strings.TrimSpace(c.Output), "\n") {
 				lines = append(lines, "  "+truncate(termtext.Line(line), width-2))
 			}
+			lines = append(lines, whyLines(c.Diagnosis, st, width)...)
 		}
 		if r.Rebuild != nil {
 			lines = append(lines, "", st.PaneTitle.Render("After the edit, the rebuild:"))
 			lines = append(lines, stepComparison(r.StepResults, r.Rebuild.StepResults, st, width)...)
+		}
+		if base := d.baseView(r.BaseImage, st, width); base != "" {
+			lines = append(lines, "", base)
 		}
 	}
 	if e := d.failed[s.ID]; e != "" {
@@ -180,4 +191,13 @@ func stepWord(s lab.StepResult) string {
 		return "cached"
 	}
 	return human.Duration(s.Duration)
+}
+
+// contextSent says how big the build context sent to the daemon was, for the measurements
+// line: " · context 41.2kB sent". Results kept from before docktutor measured it have none.
+func contextSent(n int64) string {
+	if n <= 0 {
+		return ""
+	}
+	return " · context " + human.Size(n) + " sent"
 }
