@@ -42,6 +42,12 @@ type Engine struct {
 	StageImages map[string][]string
 	// ContentsErr and ListErr, when set, are what Contents and ListManaged fail with.
 	ContentsErr, ListErr error
+	// Local, Remote and Unreachable play images and registries for the kit (kit.go): the
+	// images on the daemon by name, the names registries serve, and the registry hosts that
+	// do not answer.
+	Local       map[string]engine.ImageStatus
+	Remote      map[string]bool
+	Unreachable map[string]bool
 
 	mu     sync.Mutex
 	builds []string
