@@ -112,6 +112,7 @@ Run it without arguments for the lesson menu.`,
 		newGraphCmd(g),
 		newDoctorCmd(g),
 		newCleanCmd(g),
+		newKitCmd(g),
 	)
 	return root
 }
