@@ -53,9 +53,10 @@ func (c *Client) Tag(ctx context.Context, source, target string) error {
 }
 
 // Untag removes the name ref without forcing anything: the image itself stays while another
-// name holds it, and a name a container uses is refused.
+// name holds it, and a name a container uses is refused. An image that loses its last name
+// goes, with its untagged parents, as `docker rmi` does.
 func (c *Client) Untag(ctx context.Context, ref string) error {
-	_, err := c.api.ImageRemove(ctx, ref, client.ImageRemoveOptions{PruneChildren: false})
+	_, err := c.api.ImageRemove(ctx, ref, client.ImageRemoveOptions{PruneChildren: true})
 	if cerrdefs.IsNotFound(err) {
 		return nil
 	}
