@@ -37,6 +37,11 @@ func newKitCmd(g *globalOptions) *cobra.Command {
 		f, ok := g.streams.Out.(*os.File)
 		return ok && term.IsTerminal(f.Fd())
 	}
+	return o.command()
+}
+
+// command builds the kit command tree on o.
+func (o *kitOptions) command() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "kit",
 		Short: "Get the lessons' base images onto this machine before a workshop",
