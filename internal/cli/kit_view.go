@@ -163,6 +163,10 @@ type kitModel struct {
 	cancel   func()
 	stopping bool
 	width    int
+	// tall is the most lines the view has had: it never gets shorter, since Bubble Tea's inline
+	// renderer can leave a taller earlier frame's lines behind when a frame shrinks (seen when
+	// an image's layer lines go as it finishes).
+	tall int
 }
 
 func newKitModel(title string, jobs []kitJob, cancel func()) kitModel {
@@ -181,6 +185,13 @@ func (m kitModel) Init() tea.Cmd { return nil }
 
 // Update implements tea.Model.
 func (m kitModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := m.update(msg)
+	m.tall = max(m.tall, strings.Count(m.render(), "\n"))
+	return m, cmd
+}
+
+// update applies one message.
+func (m kitModel) update(msg tea.Msg) (kitModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width = msg.Width
@@ -236,8 +247,11 @@ func (r *kitRow) bytes() (moved, size int64) {
 	return moved, size
 }
 
-// View implements tea.Model.
-func (m kitModel) View() tea.View { return tea.NewView(m.render()) }
+// View implements tea.Model: the text, padded to the tallest frame so far.
+func (m kitModel) View() tea.View {
+	s := m.render()
+	return tea.NewView(s + strings.Repeat("\n", max(0, m.tall-strings.Count(s, "\n"))))
+}
 
 // render draws the model as text; tests read it.
 func (m kitModel) render() string {
@@ -277,7 +291,7 @@ func (m kitModel) render() string {
 	if size > 0 {
 		frac = float64(moved) / float64(size)
 	}
-	fmt.Fprintf(&b, "total %s %s / %s  %d of %s", m.totalBar.ViewAs(frac), human.Size(moved), human.Size(size), finished, human.Plural(len(m.rows), "image", ""))
+	fmt.Fprintf(&b, "total %s %s / %s  %d of %s", m.totalBar.ViewAs(frac), bytesOrZero(moved), bytesOrZero(size), finished, human.Plural(len(m.rows), "image", ""))
 	if m.stopping {
 		b.WriteString("  stopping…")
 	}
@@ -295,6 +309,14 @@ func (m kitModel) layerLine(l *kitLayer) string {
 		line += " " + human.Size(l.size)
 	}
 	return line
+}
+
+// bytesOrZero is human.Size, but "0B" for nothing yet (human.Size says "-", not measured).
+func bytesOrZero(n int64) string {
+	if n <= 0 {
+		return "0B"
+	}
+	return human.Size(n)
 }
 
 // truncate shortens s to n cells at most, ending in "…".
