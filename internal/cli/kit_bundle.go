@@ -123,6 +123,9 @@ func writeBundle(ctx context.Context, k engine.Kit, images []string, file string
 	if err == nil {
 		err = tmp.Sync()
 	}
+	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp's 0600 would keep the bundle from the room's other users
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -30,7 +30,7 @@ func (o *kitOptions) byteReporter(ctx context.Context, cancel func()) byteReport
 	if !o.tty() {
 		return &plainBytes{w: o.streams.Out}
 	}
-	m := bytesModel{bar: progress.New(progress.WithWidth(40), progress.WithDefaultBlend()), cancel: cancel}
+	m := bytesModel{bar: progressBar(40), cancel: cancel}
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(o.streams.In), tea.WithOutput(o.streams.Out))
 	r := &teaBytes{p: p, exited: make(chan struct{})}
 	go func() {
@@ -38,6 +38,11 @@ func (o *kitOptions) byteReporter(ctx context.Context, cancel func()) byteReport
 		_, _ = p.Run()
 	}()
 	return r
+}
+
+// progressBar is the kit's bar, width cells wide with its percentage.
+func progressBar(width int) progress.Model {
+	return progress.New(progress.WithWidth(width), progress.WithDefaultBlend())
 }
 
 // countingReader counts what is read through it.
@@ -100,8 +105,10 @@ type teaBytes struct {
 
 func (t *teaBytes) phase(label string, total int64) {
 	t.mu.Lock()
+	done := t.done
 	t.done = 0
 	t.mu.Unlock()
+	t.p.Send(bytesMsg(done)) // the last count of the phase before, which the throttle held back
 	t.p.Send(bytesPhaseMsg{label: label, total: total})
 }
 
@@ -180,7 +187,7 @@ func (m bytesModel) line() string {
 	if m.total > 0 {
 		frac = min(1, float64(m.done)/float64(m.total))
 	}
-	return fmt.Sprintf("%s\n  %s %s / %s", m.label, m.bar.ViewAs(frac), human.Size(m.done), human.Size(max(m.total, m.done)))
+	return fmt.Sprintf("%s\n  %s %s / %s", m.label, m.bar.ViewAs(frac), bytesOrZero(m.done), bytesOrZero(max(m.total, m.done)))
 }
 
 // View implements tea.Model.

@@ -259,3 +259,27 @@ func TestKitModelView(t *testing.T) {
 		t.Errorf("after the failure:\n%s", got)
 	}
 }
+
+// TestBytesView: a finished phase stays above the next with its full count; plain output
+// prints a line per tenth.
+func TestBytesView(t *testing.T) {
+	var m tea.Model = bytesModel{bar: progressBar(20), cancel: func() {}}
+	for _, msg := range []tea.Msg{bytesPhaseMsg{"checking kit.tar.gz", 1000}, bytesMsg(400), bytesMsg(1000), bytesPhaseMsg{"loading kit.tar.gz", 1000}, bytesMsg(0)} {
+		m, _ = m.Update(msg)
+	}
+	got := m.View().Content
+	if !strings.Contains(got, "checking kit.tar.gz\n") || !strings.Contains(got, "1.0kB / 1.0kB\nloading kit.tar.gz\n") || !strings.Contains(got, "0B / 1.0kB") {
+		t.Errorf("view:\n%s", got)
+	}
+	var b bytes.Buffer
+	p := &plainBytes{w: &b}
+	p.phase("saving 2 images to kit.tar.gz", 1000)
+	for range 10 {
+		p.count(100)
+	}
+	p.finish()
+	want := "saving 2 images to kit.tar.gz (1.0kB)\n   10%  100B\n   20%  200B\n   30%  300B\n   40%  400B\n   50%  500B\n   60%  600B\n   70%  700B\n   80%  800B\n   90%  900B\n  done  1.0kB\n"
+	if b.String() != want {
+		t.Errorf("plain output:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
