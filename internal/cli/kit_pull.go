@@ -137,8 +137,7 @@ func (o *kitOptions) runJobs(ctx context.Context, title string, jobs []kitJob, m
 			break
 		}
 		if re := dead[engine.RegistryOf(j.Remote)]; re != nil {
-			err := fmt.Errorf("not tried: %w", re)
-			rep.done(i, err)
+			rep.done(i, fmt.Errorf("not tried: %s does not answer", re.Registry))
 			failures = append(failures, kitFailure{j, re})
 			continue
 		}
@@ -168,23 +167,37 @@ func (o *kitOptions) runJobs(ctx context.Context, title string, jobs []kitJob, m
 	return failures, nil
 }
 
-// kitSummary ends a pull or push: how many images made it and, for the rest, the registry that
-// failed and a way out. It returns the exit error when any failed.
+// kitSummary ends a pull or push: how many images made it and, for the rest, why: the images
+// of each registry that did not answer together under its reason, then each other failure. It
+// returns the exit error when any failed.
 func kitSummary(w io.Writer, verb string, total int, failures []kitFailure, advice func(unreachable []string) string) error {
 	if len(failures) == 0 {
 		fmt.Fprintf(w, "%s %s.\n", capitalize(verb), human.Plural(total, "image", ""))
 		return nil
 	}
-	fmt.Fprintf(w, "%s %d of %s; these failed:\n", capitalize(verb), total-len(failures), human.Plural(total, "image", ""))
+	fmt.Fprintf(w, "%s %d of %s.\n", capitalize(verb), total-len(failures), human.Plural(total, "image", ""))
 	var unreachable []string
-	seen := map[string]bool{}
+	byRegistry := map[string][]string{}
+	reason := map[string]*engine.RegistryError{}
+	var others []kitFailure
 	for _, f := range failures {
-		fmt.Fprintf(w, "  %s: %s\n", f.job.Ref, ErrorText(f.err))
 		var re *engine.RegistryError
-		if errors.As(f.err, &re) && re.Unreachable && !seen[re.Registry] {
-			seen[re.Registry] = true
+		if !errors.As(f.err, &re) || !re.Unreachable {
+			others = append(others, f)
+			continue
+		}
+		if reason[re.Registry] == nil {
+			reason[re.Registry] = re
 			unreachable = append(unreachable, re.Registry)
 		}
+		byRegistry[re.Registry] = append(byRegistry[re.Registry], f.job.Ref)
+	}
+	for _, reg := range unreachable {
+		fmt.Fprintf(w, "%s: %s\n  %s\n", ErrorText(reason[reg]), human.Plural(len(byRegistry[reg]), "image", ""),
+			strings.Join(byRegistry[reg], ", "))
+	}
+	for _, f := range others {
+		fmt.Fprintf(w, "%s: %s\n", f.job.Ref, ErrorText(f.err))
 	}
 	msg := fmt.Sprintf("%s of %d could not be %s", human.Plural(len(failures), "image", ""), total, verb)
 	if a := advice(unreachable); a != "" {
