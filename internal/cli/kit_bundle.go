@@ -87,7 +87,7 @@ func (o *kitSaveOptions) run(ctx context.Context, file string) error {
 	written, sum, err := writeBundle(ctx, k, images, file, rep)
 	rep.finish()
 	if err != nil {
-		return err
+		return interrupted(err, "no bundle written")
 	}
 	if err := os.WriteFile(file+".sha256", []byte(sum+"  "+filepath.Base(file)+"\n"), 0o644); err != nil {
 		return err
@@ -231,6 +231,9 @@ func (o *kitLoadOptions) run(ctx context.Context, file string) error {
 		var ee *ExitError
 		if errors.As(err, &ee) {
 			return err
+		}
+		if errors.Is(err, context.Canceled) {
+			return interrupted(err, "while loading "+file)
 		}
 		return fmt.Errorf("load %s: %w", file, err)
 	}

@@ -131,6 +131,7 @@ func (o *kitOptions) runJobs(ctx context.Context, title string, jobs []kitJob, m
 	var failures []kitFailure
 	dead := map[string]*engine.RegistryError{}
 	var fatal error
+	succeeded := 0
 	for i, j := range jobs {
 		if ctx.Err() != nil {
 			fatal = ctx.Err()
@@ -145,6 +146,7 @@ func (o *kitOptions) runJobs(ctx context.Context, title string, jobs []kitJob, m
 		err := move(ctx, j, func(ev engine.LayerEvent) { rep.layer(i, ev) })
 		rep.done(i, err)
 		if err == nil {
+			succeeded++
 			continue
 		}
 		failures = append(failures, kitFailure{j, err})
@@ -162,9 +164,18 @@ func (o *kitOptions) runJobs(ctx context.Context, title string, jobs []kitJob, m
 	}
 	rep.finish()
 	if fatal != nil {
-		return failures, fatal
+		return failures, interrupted(fatal, fmt.Sprintf("%d of %s done", succeeded, human.Plural(len(jobs), "image", "")))
 	}
 	return failures, nil
+}
+
+// interrupted turns a cancel (^C, q) into a short message and the shell's exit code for it;
+// other errors pass unchanged.
+func interrupted(err error, what string) error {
+	if errors.Is(err, context.Canceled) {
+		return &ExitError{Code: 130, Err: errors.New("interrupted: " + what)}
+	}
+	return err
 }
 
 // kitSummary ends a pull or push: how many images made it and, for the rest, why: the images
