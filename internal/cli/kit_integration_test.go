@@ -30,9 +30,7 @@ func kitTestImage(t *testing.T, c *engine.Client, word string, blob bool) string
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dockertest.NeedImage(t, c.Inspect, "alpine:3.22")
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	ref := "docktutor-test/kit-" + hex.EncodeToString(b[:]) + ":" + word
+	ref := "docktutor-test/kit-" + randomWord() + ":" + word
 	t.Cleanup(func() { _ = c.Untag(context.Background(), ref) })
 	if !blob {
 		if err := c.Tag(ctx, "alpine:3.22", ref); err != nil {
@@ -47,6 +45,13 @@ func kitTestImage(t *testing.T, c *engine.Client, word string, blob bool) string
 		t.Fatalf("build %s: %v", ref, err)
 	}
 	return ref
+}
+
+// randomWord makes names unique to one run.
+func randomWord() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // realConnect is how docktutor connects, for runKit.
@@ -110,7 +115,7 @@ func TestKitSaveLoadRealDaemon(t *testing.T) {
 	ref := kitTestImage(t, c, "bundle", false)
 	bundle := filepath.Join(t.TempDir(), "kit.tar.gz")
 
-	absent := "docktutor-test/kit-absent:" + filepath.Base(t.TempDir())
+	absent := "docktutor-test/kit-absent:" + randomWord()
 	_, stderr, code := runKit(t, realConnect, []string{ref, absent}, "save", bundle)
 	if code != 1 || !strings.Contains(stderr, "1 image is not on this daemon: "+absent) {
 		t.Errorf("save with a missing image: exit %d, %s", code, stderr)
@@ -161,8 +166,10 @@ func TestKitLoadThenDoctor(t *testing.T) {
 	defer cancel()
 	standin := kitTestImage(t, shared, "standin", false)
 	// An image that is no stand-in: FROM scratch, no labels.
-	real := "docktutor-test/kit-real:" + filepath.Base(t.TempDir())
-	fsys := fstest.MapFS{"Dockerfile": {Data: []byte("FROM scratch\nCOPY hello /hello\n")}, "hello": {Data: []byte("hi\n")}}
+	// Unique content: no build cache to share with a run before (or with another test's clean-up).
+	word := randomWord()
+	real := "docktutor-test/kit-real:" + word
+	fsys := fstest.MapFS{"Dockerfile": {Data: []byte("FROM scratch\nCOPY hello /hello\n")}, "hello": {Data: []byte("hi " + word + "\n")}}
 	if _, err := shared.Build(ctx, engine.BuildRequest{Context: fsys, Tag: real, Builder: engine.BuilderLegacy}, nil); err != nil {
 		t.Fatal(err)
 	}

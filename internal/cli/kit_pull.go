@@ -96,7 +96,32 @@ func (o *kitPullOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return kitSummary(o.streams.Out, "pulled", len(jobs), failures, pullAdvice(o.from))
+	failures, kept, err := keepPresent(ctx, k, failures)
+	if err != nil {
+		return err
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(o.streams.Out, "Kept the copies already here of %s that could not be pulled again: %s\n",
+			human.Plural(len(kept), "image", ""), strings.Join(kept, ", "))
+	}
+	return kitSummary(o.streams.Out, "pulled", len(jobs)-len(kept), failures, pullAdvice(o.from))
+}
+
+// keepPresent sets apart the failed images that are on the daemon already (pulled before, or
+// loaded from a bundle): a learner who has them is ready, whatever the registry says today.
+func keepPresent(ctx context.Context, k engine.Kit, failures []kitFailure) (missing []kitFailure, kept []string, err error) {
+	for _, f := range failures {
+		st, err := k.ImageStatus(ctx, f.job.Ref)
+		if err != nil {
+			return nil, nil, fmt.Errorf("inspect %s: %w", f.job.Ref, err)
+		}
+		if st.Present {
+			kept = append(kept, f.job.Ref)
+		} else {
+			missing = append(missing, f)
+		}
+	}
+	return missing, kept, nil
 }
 
 // pullOne pulls one image and, from a classroom registry, names it as the lessons do and drops

@@ -126,6 +126,22 @@ func TestKitPullUnreachable(t *testing.T) {
 	}
 }
 
+// TestKitPullKeepsPresent: an image that cannot be pulled but is here already (loaded from a
+// bundle, pulled before) is kept, and is no failure.
+func TestKitPullKeepsPresent(t *testing.T) {
+	fe := enginefake.New(nil)
+	fe.Unreachable = map[string]bool{engine.DockerHub: true}
+	fe.Local = map[string]engine.ImageStatus{"alpine:3.22": {Size: 10}}
+	out, stderr, code := runKit(t, fakeConnect(fe), []string{"alpine:3.22"}, "pull")
+	if code != 0 || !strings.Contains(out, "Kept the copies already here of 1 image that could not be pulled again: alpine:3.22\n") {
+		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	out, stderr, code = runKit(t, fakeConnect(fe), []string{"alpine:3.22", "python:3.13"}, "pull")
+	if code != 1 || !strings.Contains(out, "Pulled 0 of 1 image.\n") || !strings.Contains(stderr, "1 image of 1 could not be pulled") {
+		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
+	}
+}
+
 // TestKitPullFrom: images come from the classroom registry under their mirror names and end
 // up named as the lessons name them, the mirror's name gone.
 func TestKitPullFrom(t *testing.T) {
@@ -147,6 +163,7 @@ func TestKitPullFrom(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, `registry "10.0.0.1:5000/x" is not host or host:port`) {
 		t.Errorf("bad --from: exit %d, %s", code, stderr)
 	}
+	fe = enginefake.New(nil) // alpine:3.22 missing, so that the failure counts
 	fe.Unreachable = map[string]bool{"10.0.0.2:5000": true}
 	_, stderr, code = runKit(t, fakeConnect(fe), []string{"alpine:3.22"}, "pull", "--from", "10.0.0.2:5000")
 	if code != 1 || !strings.Contains(stderr, "the classroom registry 10.0.0.2:5000 does not answer") || !strings.Contains(stderr, "kit load") {
