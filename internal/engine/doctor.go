@@ -327,7 +327,7 @@ func imageCheck(st ImageStatus, err error) Check {
 	case st.StandIn:
 		c.Status = CheckWarn
 		c.Detail = fmt.Sprintf("present (%s), but a docktutor TEST STAND-IN, not the real image: sizes differ from the published ones", formatBytes(st.Size))
-		c.Fix = "where a registry is reachable: docker rmi " + st.Ref + ", then docktutor kit pull"
+		c.Fix = "where a registry is reachable, docktutor kit pull replaces it with the real image"
 	default:
 		c.Status, c.Detail = CheckPass, "present ("+formatBytes(st.Size)+")"
 	}
