@@ -114,6 +114,7 @@ Run it without arguments for the lesson menu.`,
 		newCleanCmd(g),
 		newCheckCmd(g),
 		newExerciseCmd(g),
+		newKitCmd(g),
 	)
 	return root
 }

@@ -323,11 +323,11 @@ func imageCheck(st ImageStatus, err error) Check {
 		c.Status, c.Detail = CheckWarn, "cannot inspect: "+err.Error()
 	case !st.Present:
 		c.Status, c.Detail = CheckWarn, "not present: the first build pulls it"
-		c.Fix = "docker pull " + st.Ref + " now (before a workshop: a room pulling at once is slow)"
+		c.Fix = "docktutor kit pull (every base image at once), or where no registry answers docktutor kit load FILE (a bundle made by docktutor kit save)"
 	case st.StandIn:
 		c.Status = CheckWarn
 		c.Detail = fmt.Sprintf("present (%s), but a docktutor TEST STAND-IN, not the real image: sizes differ from the published ones", formatBytes(st.Size))
-		c.Fix = "where a registry is reachable: docker rmi " + st.Ref + " && docker pull " + st.Ref
+		c.Fix = "where a registry is reachable, docktutor kit pull replaces it with the real image"
 	default:
 		c.Status, c.Detail = CheckPass, "present ("+formatBytes(st.Size)+")"
 	}

@@ -58,6 +58,12 @@ type Engine struct {
 	Runs []engine.RunRequest
 	// Probes counts the probes opened and OpenProbes those not closed yet.
 	Probes, OpenProbes int
+	// Local, Remote and Unreachable play images and registries for the kit (kit.go): the
+	// images on the daemon by name, the names registries serve, and the registry hosts that
+	// do not answer.
+	Local       map[string]engine.ImageStatus
+	Remote      map[string]bool
+	Unreachable map[string]bool
 
 	mu     sync.Mutex
 	builds []string
