@@ -36,6 +36,9 @@ const (
 	BuilderAuto     Builder = "auto"
 	BuilderBuildKit Builder = "buildkit"
 	BuilderLegacy   Builder = "legacy"
+	// BuilderBuildah is what Podman builds with, whichever builder a request names. It is
+	// reported (BuildResult.Builder, DaemonInfo.Default), never asked for: ParseBuilder refuses it.
+	BuilderBuildah Builder = "buildah"
 )
 
 // ParseBuilder turns a command-line word into a Builder.
@@ -68,6 +71,9 @@ type DaemonInfo struct {
 	// through /build without a session). False for Podman and Windows daemons.
 	BuildKitAvailable bool
 	Default           Builder // the builder BuilderAuto resolves to
+	// Podman says the daemon is Podman's Docker-compatible service (its version names a
+	// "Podman Engine" component): it builds with buildah (Default is BuilderBuildah).
+	Podman bool
 }
 
 // BuildRequest is one image build.
