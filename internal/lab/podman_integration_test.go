@@ -2,6 +2,8 @@ package lab_test
 
 import (
 	"context"
+	"net"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -30,9 +32,13 @@ func TestMultistageLessonOnPodman(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The SDK negotiates down to what the service serves (Podman 4.3 speaks API 1.41).
-	if !info.Podman || info.Default != engine.BuilderBuildah || info.APIVersion == "" || info.Endpoint != host {
+	if !info.Podman || info.Default != engine.BuilderBuildah || info.Endpoint != host {
 		t.Fatalf("%s is not the Podman service it should be: %+v", host, info)
+	}
+	// The SDK (API 1.40 to 1.56) negotiates down to the highest version the service serves,
+	// which its ping names (Podman 4.3: 1.41).
+	if served := pingAPIVersion(t, host); info.APIVersion != served {
+		t.Errorf("negotiated API %s, the Podman service serves %s", info.APIVersion, served)
 	}
 	course, err := lesson.Load(lessons.FS)
 	if err != nil {
@@ -99,6 +105,27 @@ func TestMultistageLessonOnPodman(t *testing.T) {
 	if want := []string{"build", "stage-1"}; !slices.Equal(stages, want) {
 		t.Errorf("stages %q, want %q", stages, want)
 	}
+}
+
+// pingAPIVersion asks the service at a unix:// address which API version it serves.
+func pingAPIVersion(t *testing.T, host string) string {
+	t.Helper()
+	path := strings.TrimPrefix(host, "unix://")
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", path)
+		},
+	}}
+	resp, err := hc.Get("http://podman/_ping")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	v := resp.Header.Get("Api-Version")
+	if v == "" {
+		t.Fatalf("the ping of %s names no API version: %v", host, resp.Header)
+	}
+	return v
 }
 
 // removeOn removes an image the test built from the daemon it was built on.
