@@ -143,3 +143,22 @@ func TestParseStepLineBuildah(t *testing.T) {
 		}
 	}
 }
+
+func TestFamiliarTag(t *testing.T) {
+	// Podman names Docker Hub images in full; docktutor compares Docker's short names.
+	for tag, want := range map[string]string{
+		"docker.io/docktutor/multistage:go": "docktutor/multistage:go",
+		"docker.io/library/alpine:3.22":     "alpine:3.22",
+		"docktutor/multistage:go":           "docktutor/multistage:go",
+		"gcr.io/distroless/static-debian13": "gcr.io/distroless/static-debian13",
+		"localhost/docktutor/x:1":           "localhost/docktutor/x:1",
+		"docker.io/library/team/app:1":      "library/team/app:1",
+	} {
+		if got := familiarTag(tag); got != want {
+			t.Errorf("familiarTag(%q) = %q, want %q", tag, got, want)
+		}
+	}
+	if got := realTags([]string{"<none>:<none>", "docker.io/library/alpine:3.22"}); len(got) != 1 || got[0] != "alpine:3.22" {
+		t.Errorf("realTags = %q", got)
+	}
+}

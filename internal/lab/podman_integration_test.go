@@ -74,6 +74,18 @@ func TestMultistageLessonOnPodman(t *testing.T) {
 		}
 		sizes[s.ID] = res.SizeBytes
 	}
+	// docktutor clean finds them under the names docktutor gave them (Podman lists
+	// docker.io/docktutor/…).
+	m, err := eng.ListManaged(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range l.Strategies {
+		tag := lab.Tag(ns, l.ID, s.ID)
+		if !slices.ContainsFunc(m.Images, func(im engine.ManagedImage) bool { return slices.Contains(im.Tags, tag) }) {
+			t.Errorf("ListManaged does not name %s: %+v", tag, m.Images)
+		}
+	}
 	for _, pair := range [][2]string{{"python-normal", "python-multistage"}, {"python-multistage", "python-distroless"}, {"go-single", "go-multistage"}} {
 		if sizes[pair[0]] <= sizes[pair[1]] {
 			t.Errorf("%s (%d bytes) should be larger than %s (%d bytes)", pair[0], sizes[pair[0]], pair[1], sizes[pair[1]])
