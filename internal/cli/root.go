@@ -89,7 +89,7 @@ several ways against your own Docker daemon and shows the evidence beside the ex
 the build as it streams, the measured image sizes, and what ships in each image.
 
 Run it without arguments for the lesson menu.`,
-		Version:       Version,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -97,6 +97,7 @@ Run it without arguments for the lesson menu.`,
 			return runMenu(cmd.Context(), g)
 		},
 	}
+	root.SetVersionTemplate("docktutor {{.Version}}\n")
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
@@ -109,6 +110,7 @@ Run it without arguments for the lesson menu.`,
 		newLessonCmd(g),
 		newBuildCmd(g),
 		newProgressCmd(g),
+		newReportCmd(g),
 		newGraphCmd(g),
 		newDoctorCmd(g),
 		newCleanCmd(g),

@@ -37,6 +37,9 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 	case "", BuilderAuto:
 		builder = c.deflt
 	case BuilderBuildKit, BuilderLegacy:
+	case BuilderBuildah:
+		// Podman's answer to any request; a plain (version 1) request asks for nothing more.
+		builder = BuilderLegacy
 	default:
 		return BuildResult{}, &UsageError{Msg: "unknown builder " + quote(string(builder))}
 	}

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -83,7 +82,27 @@ func (c *Client) RemoveStageImage(ctx context.Context, id string) error {
 
 // realTags drops the "<none>:<none>" that older daemons list for an untagged image.
 func realTags(tags []string) []string {
-	return slices.DeleteFunc(slices.Clone(tags), func(t string) bool { return t == "" || t == "<none>:<none>" })
+	out := make([]string, 0, len(tags))
+	for _, t := range tags {
+		if t != "" && t != "<none>:<none>" {
+			out = append(out, familiarTag(t))
+		}
+	}
+	return out
+}
+
+// familiarTag writes a Docker Hub tag as Docker does, whichever daemon answered: Podman lists
+// docktutor/multistage:go as docker.io/docktutor/multistage:go and alpine:3.22 as
+// docker.io/library/alpine:3.22, and the names docktutor compares with are Docker's.
+func familiarTag(t string) string {
+	rest, ok := strings.CutPrefix(t, "docker.io/")
+	if !ok {
+		return t
+	}
+	if name, ok := strings.CutPrefix(rest, "library/"); ok && !strings.Contains(name, "/") {
+		return name
+	}
+	return rest
 }
 
 // ListManaged lists the images and containers carrying LabelManaged: the containers the

@@ -105,8 +105,12 @@ func (c *Client) Info(ctx context.Context) (DaemonInfo, error) {
 		BuildKit:          advertised,
 		BuildKitAvailable: advertised || (v.Os == "linux" && !podman),
 		Default:           BuilderLegacy,
+		Podman:            podman,
 	}
-	if advertised {
+	switch {
+	case podman:
+		info.Default = BuilderBuildah
+	case advertised:
 		info.Default = BuilderBuildKit
 	}
 	return info, nil

@@ -20,7 +20,8 @@ import (
 // StreamSummary is what a /build response stream said about the build as a whole.
 type StreamSummary struct {
 	// Builder is the builder that spoke: BuilderBuildKit when the stream carried BuildKit trace
-	// messages, BuilderLegacy when it carried only plain output, empty when it carried neither.
+	// messages, BuilderBuildah when buildah's "STEP" lines, BuilderLegacy when other plain
+	// output, empty when it carried nothing of these.
 	Builder     Builder
 	ImageID     string // the built image, "sha256:…" (legacy builders without aux: a short ID)
 	Steps       int    // steps run or reused, not counting BuildKit's internal steps
@@ -388,6 +389,8 @@ func (d *streamDecoder) finish(readErr error) (StreamSummary, error) {
 	switch {
 	case d.bk.seen:
 		sum.Builder = BuilderBuildKit
+	case d.legacy.ba.seen:
+		sum.Builder = BuilderBuildah
 	case d.legacy.seen:
 		sum.Builder = BuilderLegacy
 	}

@@ -6,18 +6,21 @@ import (
 	"time"
 )
 
-// legacyDecoder follows the legacy builder's plain-text output, one line at a time.
+// legacyDecoder follows the legacy builder's plain-text output, and buildah's (Podman's), one
+// line at a time.
 //
 // What it makes of the lines (sanitized by lineBuffer, and matched without their colours):
-//   - "Step 2/5 : RUN go build" (and buildah's "STEP 2/5: RUN go build", as Podman prints it)
-//     closes the previous step (EventStepDone) and starts the next (EventStepStarted).
+//   - "Step 2/5 : RUN go build" (and buildah's "STEP 2/5: RUN go build", or "[1/2] STEP 2/5: …"
+//     in a multi-stage build: see decode_buildah.go) closes the previous step (EventStepDone)
+//     and starts the next (EventStepStarted).
 //   - " ---> Using cache" (buildah: "--> Using cache <id>") marks the step cached
 //     (EventCacheHit).
 //   - Builder chatter is dropped, because it names throw-away containers and layer IDs that
 //     teach nothing and would drown the step's own output: " ---> Running in <id>",
-//     " ---> <id>", a bare " ---> ", "Removing intermediate container <id>", "Successfully
-//     built <id>" and "Successfully tagged <ref>". The container and image IDs they carry are
-//     kept for the summary.
+//     " ---> <id>" (buildah: "--> <id>"), a bare " ---> ", "Removing intermediate container
+//     <id>", "Successfully built <id>" and "Successfully tagged <ref>", and buildah's
+//     "COMMIT <ref>" and the full image ID it prints after it. The container and image IDs
+//     they carry are kept for the summary.
 //   - The "LABEL key=value" steps the builder appends for the build's labels are reported with
 //     Internal set and not counted in the summary (see injectedLabel).
 //   - Anything else (a RUN's output, warnings, pull progress) is an EventLog of the current
@@ -42,6 +45,8 @@ type legacyDecoder struct {
 
 	container string // intermediate container of the step in progress
 	builtID   string // from "Successfully built <id>"
+
+	ba buildahState // what only buildah's output needs
 }
 
 func (l *legacyDecoder) init(d *streamDecoder, now func() time.Time) {
@@ -64,7 +69,10 @@ func (l *legacyDecoder) write(chunk string) {
 
 // builderChatter says whether a message is the builder's own writing rather than a step's.
 func builderChatter(chunk string) bool {
-	for _, p := range []string{" ---> ", "Removing intermediate container ", "Step ", "Successfully built ", "Successfully tagged "} {
+	if _, _, rest, ok := cutStagePrefix(chunk); ok {
+		chunk = rest
+	}
+	for _, p := range []string{" ---> ", "--> ", "Removing intermediate container ", "Step ", "STEP ", "COMMIT ", "Successfully built ", "Successfully tagged "} {
 		if strings.HasPrefix(chunk, p) {
 			return true
 		}
@@ -75,11 +83,14 @@ func builderChatter(chunk string) bool {
 // line handles one complete line.
 func (l *legacyDecoder) line(s string) {
 	p := plain(s)
-	if n, total, name, ok := parseStepLine(p); ok {
-		l.startStep(n, total, name)
+	if st, ok := parseStepLine(p); ok {
+		l.startStep(st)
 		return
 	}
 	t := strings.TrimSpace(p)
+	if l.ba.seen && l.buildahChatter(t) {
+		return
+	}
 	if rest, ok := cutArrow(t); ok {
 		switch {
 		case rest == "":
@@ -91,6 +102,7 @@ func (l *legacyDecoder) line(s string) {
 			l.container = strings.TrimSpace(strings.TrimPrefix(rest, "Running in "))
 			return
 		case isHexID(rest):
+			l.ba.lastID = rest
 			return
 		}
 		l.log(rest, rest)
@@ -109,11 +121,16 @@ func (l *legacyDecoder) line(s string) {
 	l.log(s, p)
 }
 
-func (l *legacyDecoder) startStep(n, total int, name string) {
+func (l *legacyDecoder) startStep(st stepLine) {
 	l.closeStep()
 	l.open, l.cached = true, false
-	l.step, l.total, l.name = n, total, name
-	l.internal = l.injectedLabel(name)
+	l.ba.seen = l.ba.seen || st.buildah
+	if st.stage > 0 {
+		l.buildahStep(st)
+	} else {
+		l.step, l.total, l.name = st.n, st.total, st.name
+	}
+	l.internal = l.injectedLabel(l.name)
 	l.container = ""
 	l.tail.reset()
 	if l.now != nil {
@@ -124,7 +141,10 @@ func (l *legacyDecoder) startStep(n, total int, name string) {
 
 // event makes an event about the current step.
 func (l *legacyDecoder) event(kind EventKind) Event {
-	return Event{Kind: kind, Step: l.step, Total: l.total, Name: l.name, Internal: l.internal}
+	return Event{
+		Kind: kind, Step: l.step, Total: l.total, Name: l.name, Internal: l.internal,
+		Stage: l.ba.stage, StageStep: l.ba.stageStep, StageTotal: l.ba.stageTotal,
+	}
 }
 
 // injectedLabel recognises the LABEL steps the legacy builder appends to the Dockerfile for
@@ -194,33 +214,60 @@ func (l *legacyDecoder) finish(ok bool) {
 	}
 }
 
-// parseStepLine recognises Docker's "Step 2/5 : RUN x" and buildah's "STEP 2/5: RUN x". The
-// exact shape (counter with a total, then the separator) keeps a RUN that prints "Step 1: …"
-// from passing for a new step.
-func parseStepLine(s string) (n, total int, name string, ok bool) {
+// stepLine is a builder's line that starts a step.
+type stepLine struct {
+	n, total int    // "Step n/total"
+	name     string // the instruction
+	buildah  bool   // written "STEP n/total: …", as buildah does
+	// stage and stages are buildah's "[stage/stages] " before STEP in a multi-stage build
+	// (1-based; zero without it): then n/total count the steps of that stage.
+	stage, stages int
+}
+
+// parseStepLine recognises Docker's "Step 2/5 : RUN x" and buildah's "STEP 2/5: RUN x" or
+// "[1/2] STEP 2/5: RUN x". The exact shape (counter with a total, then the separator) keeps a
+// RUN that prints "Step 1: …" from passing for a new step.
+func parseStepLine(s string) (stepLine, bool) {
+	var st stepLine
+	if stage, stages, rest, ok := cutStagePrefix(s); ok {
+		st.stage, st.stages, s = stage, stages, rest
+		if !strings.HasPrefix(s, "STEP ") {
+			return stepLine{}, false
+		}
+	}
 	var rest, sep string
 	switch {
 	case strings.HasPrefix(s, "Step "):
 		rest, sep = s[len("Step "):], " : "
 	case strings.HasPrefix(s, "STEP "):
-		rest, sep = s[len("STEP "):], ": "
+		rest, sep, st.buildah = s[len("STEP "):], ": ", true
 	default:
-		return 0, 0, "", false
+		return stepLine{}, false
 	}
 	head, name, found := strings.Cut(rest, sep)
 	if !found {
-		return 0, 0, "", false
+		return stepLine{}, false
 	}
-	num, tot, found := strings.Cut(head, "/")
+	n, total, ok := fraction(head)
+	if !ok {
+		return stepLine{}, false
+	}
+	st.n, st.total, st.name = n, total, strings.TrimSpace(name)
+	return st, true
+}
+
+// fraction reads "n/total" with 0 < n <= total.
+func fraction(s string) (n, total int, ok bool) {
+	num, tot, found := strings.Cut(s, "/")
 	if !found {
-		return 0, 0, "", false
+		return 0, 0, false
 	}
 	n, err1 := strconv.Atoi(num)
 	total, err2 := strconv.Atoi(tot)
 	if err1 != nil || err2 != nil || n <= 0 || total < n {
-		return 0, 0, "", false
+		return 0, 0, false
 	}
-	return n, total, strings.TrimSpace(name), true
+	return n, total, true
 }
 
 // cutArrow strips the legacy builder's " ---> " (or buildah's "--> ") marker.
@@ -234,10 +281,10 @@ func cutArrow(t string) (string, bool) {
 }
 
 // isHexID says whether s looks like an image or container ID (short or full, optionally
-// "sha256:"-prefixed).
+// "sha256:"-prefixed). Docker shortens IDs to 12 digits, buildah to 11.
 func isHexID(s string) bool {
 	s = strings.TrimPrefix(s, "sha256:")
-	if len(s) < 12 || len(s) > 64 {
+	if len(s) < 11 || len(s) > 64 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -227,7 +227,7 @@ func checkSocket(ep Endpoint) Check {
 
 // daemonChecks judges what the daemon reports: version, API, builders, storage driver.
 func daemonChecks(info DaemonInfo, f systemFacts) []Check {
-	podman := !info.BuildKitAvailable && info.OS == "linux"
+	podman := info.Podman
 	what := "Docker Engine " + info.ServerVersion
 	if podman {
 		what = "Podman (Docker-compatible API) " + info.ServerVersion
@@ -248,8 +248,11 @@ func daemonChecks(info DaemonInfo, f systemFacts) []Check {
 	case info.BuildKitAvailable:
 		b.Detail = "the legacy builder (the default here) and BuildKit (docktutor asks for it by name)"
 	case podman:
-		b.Status, b.Detail = CheckWarn, "buildah only: build steps read \"STEP n/m\" instead of the lessons' Docker output"
-		b.Fix = "use Docker Engine (or Docker Desktop) to see builds exactly as the lessons show them"
+		// Supported: buildah's steps, cache hits and stages are decoded like Docker's builders'
+		// (decode_buildah.go). What differs is said, not warned about.
+		b.Detail = "buildah, Podman's builder, whichever builder is asked for (--builder changes nothing): " +
+			"steps, cache hits and stages show as with Docker; like BuildKit it skips the stages a target does not need; " +
+			"each step's layer stays in Podman's build cache as an untagged image, which `podman image prune` removes"
 	default:
 		b.Status, b.Detail = CheckWarn, "the legacy builder only: BuildKit strategies are not available on "+info.OS
 		b.Fix = "use a Linux Docker Engine for the BuildKit comparisons"

@@ -12,7 +12,7 @@ import (
 func TestDaemonChecks(t *testing.T) {
 	docker := DaemonInfo{ServerVersion: "28.0.1", APIVersion: "1.48", OS: "linux", BuildKit: true, BuildKitAvailable: true, Default: BuilderBuildKit}
 	old := DaemonInfo{ServerVersion: "20.10.24", APIVersion: "1.41", OS: "linux", BuildKitAvailable: true, Default: BuilderLegacy}
-	podman := DaemonInfo{ServerVersion: "5.2.0", APIVersion: "1.41", OS: "linux", Default: BuilderLegacy}
+	podman := DaemonInfo{ServerVersion: "5.2.0", APIVersion: "1.41", OS: "linux", Default: BuilderBuildah, Podman: true}
 	windows := DaemonInfo{ServerVersion: "27.0.0", APIVersion: "1.46", OS: "windows", Default: BuilderLegacy}
 	facts := systemFacts{OperatingSystem: "Ubuntu 24.04", Architecture: "x86_64", StorageDriver: "overlay2"}
 	tests := []struct {
@@ -25,7 +25,7 @@ func TestDaemonChecks(t *testing.T) {
 			"daemon": "pass: Docker Engine 28.0.1 (linux/x86_64, Ubuntu 24.04)", "api": "pass: API 1.48",
 			"builders": "pass: BuildKit (the default here)", "storage": "pass: overlay2"}},
 		{"Docker 20.10", old, "overlay2", map[string]string{"builders": "pass: the legacy builder (the default here) and BuildKit"}},
-		{"Podman", podman, "overlay", map[string]string{"daemon": "pass: Podman", "builders": "warn: buildah only", "storage": "pass: overlay"}},
+		{"Podman", podman, "overlay", map[string]string{"daemon": "pass: Podman", "builders": "pass: buildah, Podman's builder", "storage": "pass: overlay"}},
 		{"Windows", windows, "windowsfilter", map[string]string{"builders": "warn: the legacy builder only"}},
 		{"vfs", docker, "vfs", map[string]string{"storage": "warn: vfs: every layer is a full copy"}},
 		{"devicemapper", docker, "devicemapper", map[string]string{"storage": "warn: devicemapper: deprecated"}},

@@ -36,6 +36,9 @@ const (
 	BuilderAuto     Builder = "auto"
 	BuilderBuildKit Builder = "buildkit"
 	BuilderLegacy   Builder = "legacy"
+	// BuilderBuildah is what Podman builds with, whichever builder a request names. It is
+	// reported (BuildResult.Builder, DaemonInfo.Default), never asked for: ParseBuilder refuses it.
+	BuilderBuildah Builder = "buildah"
 )
 
 // ParseBuilder turns a command-line word into a Builder.
@@ -68,6 +71,9 @@ type DaemonInfo struct {
 	// through /build without a session). False for Podman and Windows daemons.
 	BuildKitAvailable bool
 	Default           Builder // the builder BuilderAuto resolves to
+	// Podman says the daemon is Podman's Docker-compatible service (its version names a
+	// "Podman Engine" component): it builds with buildah (Default is BuilderBuildah).
+	Podman bool
 }
 
 // BuildRequest is one image build.
@@ -127,15 +133,19 @@ func (k EventKind) String() string {
 type Event struct {
 	Kind EventKind
 	// Step is the step's 1-based position in the build, as the builder numbers it: the legacy
-	// builder's "Step i/n", or the order in which BuildKit first reported the vertex.
+	// builder's "Step i/n" (buildah's "STEP i/n" in a single-stage build), the order in which
+	// BuildKit first reported the vertex, or buildah's steps of a multi-stage build counted.
 	Step int
-	// Total is the number of steps when the builder says (legacy builder: n of "Step i/n").
+	// Total is the number of steps when the builder says (legacy builder: n of "Step i/n";
+	// buildah says it only for a single-stage build).
 	Total int
 	// Stage names the Dockerfile stage of the step when the builder says so: BuildKit's
-	// "[build 2/4]" gives "build", "[stage-1 1/2]" gives "stage-1". Empty for the legacy builder
-	// and for BuildKit's internal steps.
+	// "[build 2/4]" gives "build", "[stage-1 1/2]" gives "stage-1"; buildah's "[1/2] STEP 2/4:"
+	// gives the AS name of its first stage's FROM, or "stage-0" (decode_buildah.go). Empty for
+	// the legacy builder, for buildah's single-stage builds and for BuildKit's internal steps.
 	Stage string
-	// StageStep and StageTotal are BuildKit's "2/4" inside a stage.
+	// StageStep and StageTotal are BuildKit's "2/4" inside a stage (buildah's "STEP 2/4" of a
+	// multi-stage build).
 	StageStep, StageTotal int
 	// Name is the step's instruction as the builder prints it, e.g. "RUN go build -o /app .",
 	// without BuildKit's "[stage i/n] " prefix (that is in Stage, StageStep and StageTotal).

@@ -14,13 +14,15 @@ import (
 // chunkSep separates the chunks (legacy) or payloads (BuildKit) packed into one fuzz input.
 var chunkSep = []byte{0, 0xff, 0}
 
-// FuzzDecodeLegacy feeds the decoder the recorded legacy streams, mutated, twice: as raw bytes
+// FuzzDecodeLegacy feeds the decoder the recorded legacy and buildah streams, mutated, twice: as raw bytes
 // (exercising the JSON framing) and as their "stream" texts re-wrapped in valid JSON, so that
 // mutations reach the line buffering and the step parsing instead of dying as syntax errors.
 func FuzzDecodeLegacy(f *testing.F) {
-	for _, s := range recordedStreams(f, "-legacy") {
-		f.Add(s)
-		f.Add(bytes.Join(streamChunks(s), chunkSep))
+	for _, suffix := range []string{"-legacy", "-buildah"} {
+		for _, s := range recordedStreams(f, suffix) {
+			f.Add(s)
+			f.Add(bytes.Join(streamChunks(s), chunkSep))
+		}
 	}
 	f.Add(synthLegacy(2, 3))
 	f.Add([]byte("Step 1/2 : RUN x\x00\xff\x00\n ---> Using cache\nout\rover\nStep 2/2 : COPY"))

@@ -20,7 +20,7 @@ func (c *Client) Inspect(ctx context.Context, ref string) (ImageInfo, error) {
 	}
 	info := ImageInfo{
 		ID:          img.ID,
-		Tags:        img.RepoTags,
+		Tags:        realTags(img.RepoTags),
 		RepoDigests: img.RepoDigests,
 		Size:        img.Size,
 	}

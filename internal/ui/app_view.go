@@ -73,16 +73,19 @@ func (m *Model) statusLine() string {
 	case c.engErr != nil:
 		s = st.Error.Render("Builds unavailable: ") + oneLine(c.engErr.Error()) + st.Muted.Render("  (r retries)")
 	case c.eng != nil:
-		builder := c.info.Default
+		builder, daemon := c.info.Default, "Docker"
 		if m.opts.Builder != "" && m.opts.Builder != engine.BuilderAuto {
 			builder = m.opts.Builder
+		}
+		if c.info.Podman { // buildah builds whatever is asked for
+			builder, daemon = engine.BuilderBuildah, "Podman"
 		}
 		where := c.info.Endpoint
 		if c.info.Context != "" {
 			where = fmt.Sprintf("context %s: %s", c.info.Context, c.info.Endpoint)
 		}
-		s = st.OK.Render("●") + st.Status.Render(fmt.Sprintf(" Docker %s · API %s · builder %s · %s",
-			c.info.ServerVersion, c.info.APIVersion, builder, where))
+		s = st.OK.Render("●") + st.Status.Render(fmt.Sprintf(" %s %s · API %s · builder %s · %s",
+			daemon, c.info.ServerVersion, c.info.APIVersion, builder, where))
 	}
 	return truncate(s, c.width)
 }

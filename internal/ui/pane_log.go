@@ -113,10 +113,10 @@ func (b *buildLog) foldLabel(ev engine.Event, steps *engine.Steps, step int) boo
 	return true
 }
 
-// labelStep reports whether an event is about one of the LABEL steps the legacy builder adds
-// for the build's labels.
+// labelStep reports whether an event is about one of the LABEL steps the legacy builder, or
+// buildah, adds for the build's labels (BuildKit adds none).
 func labelStep(ev engine.Event) bool {
-	return ev.Internal && ev.Total > 0 && strings.HasPrefix(ev.Name, "LABEL ")
+	return ev.Internal && (ev.Total > 0 || ev.StageTotal > 0) && strings.HasPrefix(ev.Name, "LABEL ")
 }
 
 // render draws line l, cut to width.
@@ -125,7 +125,11 @@ func (l *logLine) render(st Styles, width int) string {
 	if l.kind == logStep {
 		s := l.steps.At(l.step)
 		if l.folded > 0 {
-			return st.Muted.Render(truncate(fmt.Sprintf("  steps %d–%d/%d  LABEL ×%d (the build's labels)", s.Step, s.Step+l.folded, s.Total, l.folded+1), width))
+			steps := fmt.Sprintf("steps %d–%d/%d", s.Step, s.Step+l.folded, s.Total)
+			if s.Total == 0 { // buildah numbers a multi-stage build's steps per stage
+				steps = fmt.Sprintf("[%s %d–%d/%d]", s.Stage, s.StageStep, s.StageStep+l.folded, s.StageTotal)
+			}
+			return st.Muted.Render(truncate(fmt.Sprintf("  %s  LABEL ×%d (the build's labels)", steps, l.folded+1), width))
 		}
 		text = termtext.Line(s.Title())
 		switch {

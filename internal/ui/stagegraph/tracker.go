@@ -58,8 +58,11 @@ func (s State) String() string {
 // instruction text is placed by its number instead), and the legacy builder builds every stage up to the
 // target, needed or not. BuildKit names the stage of each step ("[build 2/4] RUN …"), runs
 // stages in parallel and skips the stages the target does not need; its internal steps name no
-// stage and are ignored. Call Finish when the build ends so that stages never built read as
-// skipped.
+// stage and are ignored. Buildah (Podman) numbers a single-stage build as the legacy builder
+// does, and a multi-stage one per stage under the stage's name, as BuildKit does; it skips the
+// stages the target does not need and builds the others one after another, so it is tracked
+// as whichever of the two its events look like. Call Finish when the build ends so that
+// stages never built read as skipped.
 //
 // A Tracker belongs to one build. Feed each event to the build's Steps first, then to Observe.
 // Its methods are not safe for concurrent use; in a Bubble Tea program, feed it from Update.
@@ -236,8 +239,9 @@ func (t *Tracker) stageOf(ev engine.Event) int {
 }
 
 // stageSteps counts the steps of stage i that could have come from the cache (all but FROM:
-// a base image is pulled or reused, never "cached"), those that did, and with BuildKit the
-// steps that finished.
+// a base image is pulled or reused, never "cached", and the builder's own steps: buildah
+// reruns the LABEL steps of the build's labels every time), those that did, and with BuildKit
+// the steps that finished.
 func (t *Tracker) stageSteps(i int) (counted, cached, finished int) {
 	for _, st := range t.steps.All() {
 		if s, ok := t.stepStage[st.Step]; !ok || s != i {
@@ -246,7 +250,7 @@ func (t *Tracker) stageSteps(i int) (counted, cached, finished int) {
 		if st.State == engine.StepCached || st.State == engine.StepDone {
 			finished++
 		}
-		if engine.IsFrom(st.Name) {
+		if engine.IsFrom(st.Name) || st.Internal {
 			continue
 		}
 		counted++
