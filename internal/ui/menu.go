@@ -78,6 +78,9 @@ func statusText(s progress.Status) string {
 	if s.Questions > 0 {
 		parts = append(parts, fmt.Sprintf("%d/%d answered", s.Answered, s.Questions))
 	}
+	if s.Exercises > 0 {
+		parts = append(parts, fmt.Sprintf("%d/%d solved", s.Solved, s.Exercises))
+	}
 	return strings.Join(parts, " · ")
 }
 
@@ -137,7 +140,15 @@ func (m *menuModel) view(c *common, height int) string {
 		}
 		idW, titleW = max(idW, lipgloss.Width(id)), max(titleW, lipgloss.Width(title))
 	}
-	titleW = min(titleW, max(10, c.width-idW-22))
+	markW := 0
+	for _, it := range m.items {
+		if it.exercise == nil {
+			markW = max(markW, lipgloss.Width(m.status(it.lesson, st)))
+		} else {
+			markW = max(markW, lipgloss.Width(m.exerciseStatus(it.exercise, st)))
+		}
+	}
+	titleW = min(titleW, max(10, c.width-idW-9-markW))
 	lessonNo := map[*lesson.Lesson]int{}
 	for i, l := range m.course.Lessons {
 		lessonNo[l] = i + 1
@@ -154,9 +165,11 @@ func (m *menuModel) view(c *common, height int) string {
 	for i, it := range m.items {
 		var id, title, mark string
 		if it.exercise == nil {
-			id, title, mark = fmt.Sprintf("%d. %s", lessonNo[it.lesson], it.lesson.ID), it.lesson.Title, m.status(it.lesson, st)
+			no := fmt.Sprintf("%d.", lessonNo[it.lesson])
+			id, title, mark = fmt.Sprintf("%-*s %s", len(fmt.Sprint(len(m.course.Lessons)))+1, no, it.lesson.ID), it.lesson.Title, m.status(it.lesson, st)
 		} else {
-			id, title, mark = "   ✎ "+it.exercise.ID, it.exercise.Title, m.exerciseStatus(it.exercise, st)
+			indent := strings.Repeat(" ", len(fmt.Sprint(len(m.course.Lessons)))+2)
+			id, title, mark = indent+"✎ "+it.exercise.ID, it.exercise.Title, m.exerciseStatus(it.exercise, st)
 		}
 		title = truncate(title, titleW)
 		line := id + strings.Repeat(" ", max(0, idW+5-lipgloss.Width(id))) + title + strings.Repeat(" ", titleW-lipgloss.Width(title))

@@ -76,6 +76,13 @@ func (p *goalsPane) View(width, height int) string {
 		b.WriteString(st.Error.Render(wrapText(termtext.PlainLines(s.report.Error), w)) + "\n\n")
 	case s.report == nil && !s.checking && p.ex.ex.Predict() != nil:
 		b.WriteString(st.Muted.Render(wrapText("Not graded yet: order the images, then press c to build them and grade your order.", w)) + "\n\n")
+	case s.report == nil && !s.checking && p.ex.store != nil && p.ex.store.Exercise(p.ex.ex.ID).Total > 0:
+		before := p.ex.store.Exercise(p.ex.ex.ID)
+		what := fmt.Sprintf("Your best check so far met %d of %d goals", before.Passed, before.Total)
+		if before.Solved {
+			what = "You solved this one before"
+		}
+		b.WriteString(st.Muted.Render(wrapText(what+": press c to check your file again, e to edit it.", w)) + "\n\n")
 	case s.report == nil && !s.checking:
 		b.WriteString(st.Muted.Render(wrapText("Not checked yet: press c to build your file and check it, e to edit it.", w)) + "\n\n")
 	}
