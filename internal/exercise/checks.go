@@ -275,11 +275,7 @@ func (c *checker) runGoal(ctx context.Context, g lesson.Goal) error {
 		}
 		v.Measured = "still running after " + timeout.String()
 	default:
-		last := termtext.LastLine(rr.Output)
-		if last == "" {
-			last = "no output"
-		}
-		v.Measured = fmt.Sprintf("exit %d: %s", rr.ExitCode, termtext.Sanitize(last))
+		v.Measured = fmt.Sprintf("exit %d: %s", rr.ExitCode, termtext.Sanitize(shownLine(rr.Output, r.Expect)))
 		v.Passed = rr.ExitCode == r.ExitCode && strings.Contains(rr.Output, r.Expect)
 		if !v.Passed {
 			v.Where = "try it: " + lab.DockerRun(c.tag, r.Entrypoint, r.Args)
@@ -287,6 +283,22 @@ func (c *checker) runGoal(ctx context.Context, g lesson.Goal) error {
 	}
 	c.record(g, v)
 	return nil
+}
+
+// shownLine is the line of a run's output a verdict quotes: the one with the text the goal
+// expects when there is one, else the last.
+func shownLine(output, expect string) string {
+	if expect != "" {
+		for _, l := range strings.Split(output, "\n") {
+			if strings.Contains(l, expect) {
+				return strings.TrimSpace(l)
+			}
+		}
+	}
+	if last := termtext.LastLine(output); last != "" {
+		return last
+	}
+	return "no output"
 }
 
 func (c *checker) memory() int64 {
