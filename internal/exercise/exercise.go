@@ -162,12 +162,17 @@ func (c *checker) event(e engine.Event) {
 	}
 }
 
-// record keeps a goal's verdict and reports it.
+// record keeps a goal's verdict, with the goal's hint when it failed, and reports it.
 func (c *checker) record(g lesson.Goal, v Verdict) {
-	v.ID, v.Title = g.ID, g.Title
 	if !v.Passed && v.Hint == "" {
 		v.Hint = g.Hint
 	}
+	c.put(g, v)
+}
+
+// put keeps a goal's verdict as it is and reports it.
+func (c *checker) put(g lesson.Goal, v Verdict) {
+	v.ID, v.Title = g.ID, g.Title
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.results == nil {
@@ -194,14 +199,15 @@ func (c *checker) finish() Report {
 	return c.rep
 }
 
-// failAll records every goal not yet decided as failed for reason.
+// failAll records every goal not yet decided as failed for reason: not checked, so without
+// the goal's hint, which would guess at a cause.
 func (c *checker) failAll(reason string) {
 	for _, g := range c.ex.Goals {
 		c.mu.Lock()
 		_, done := c.results[g.ID]
 		c.mu.Unlock()
 		if !done {
-			c.record(g, Verdict{Measured: reason, Want: want(g)})
+			c.put(g, Verdict{Measured: reason, Want: want(g)})
 		}
 	}
 }
