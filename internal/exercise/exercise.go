@@ -88,6 +88,8 @@ type Options struct {
 	// Dockerfile in parse errors ("Dockerfile" when empty). Both serve checks of a learner's
 	// own project.
 	Target, Filename string
+	// Tag names the image built; empty means Tag(Namespace, exercise id).
+	Tag string
 	// Course is where the goals that measure a lesson strategy (size_ratio_max, predict)
 	// find it.
 	Course *lesson.Course
@@ -231,7 +233,10 @@ func (c *checker) dockerfile(ctx context.Context) (Report, error) {
 	if err != nil {
 		return c.finish(), err
 	}
-	c.tag = Tag(c.opts.Namespace, c.ex.ID)
+	c.tag = c.opts.Tag
+	if c.tag == "" {
+		c.tag = Tag(c.opts.Namespace, c.ex.ID)
+	}
 	br, err := c.eng.Build(ctx, engine.BuildRequest{
 		Context: buildCtx, Dockerfile: "Dockerfile", Tag: c.tag, Target: c.opts.Target, Builder: c.opts.Builder,
 		NoCache: c.opts.NoCache, Labels: Labels(c.ex),
