@@ -237,6 +237,12 @@ func (c *checker) dockerfile(ctx context.Context) (Report, error) {
 	if c.tag == "" {
 		c.tag = Tag(c.opts.Namespace, c.ex.ID)
 	}
+	// The image the tag held before: a rebuild that changes it leaves that one untagged, and a
+	// learner checks again and again.
+	var previous string
+	if old, err := c.eng.Inspect(ctx, c.tag); err == nil {
+		previous = old.ID
+	}
 	br, err := c.eng.Build(ctx, engine.BuildRequest{
 		Context: buildCtx, Dockerfile: "Dockerfile", Tag: c.tag, Target: c.opts.Target, Builder: c.opts.Builder,
 		NoCache: c.opts.NoCache, Labels: Labels(c.ex),
@@ -257,6 +263,9 @@ func (c *checker) dockerfile(ctx context.Context) (Report, error) {
 	}
 	c.rep.Image = c.tag
 	c.image = br.ImageID
+	if previous != "" && previous != br.ImageID {
+		c.removeImage(previous)
+	}
 
 	c.phase(lab.PhaseInspect)
 	info, err := c.eng.Inspect(ctx, c.image)
@@ -322,6 +331,19 @@ func (c *checker) removeStageImages(ids []string) {
 	}
 	for _, id := range ids {
 		_ = r.RemoveStageImage(context.Background(), id) // one still in use stays; clean gets it later
+	}
+}
+
+// imageRemover is the engine's removal of an image docktutor built; the fake has none.
+type imageRemover interface {
+	Remove(ctx context.Context, ref string) error
+}
+
+// removeImage removes an image a check made and no longer needs (an edited rebuild, the
+// previous version of the exercise's image). One still in use stays, for clean to find.
+func (c *checker) removeImage(ref string) {
+	if r, ok := c.eng.(imageRemover); ok {
+		_ = r.Remove(context.Background(), ref)
 	}
 }
 
