@@ -51,6 +51,7 @@ func TestEveryExerciseOnDaemon(t *testing.T) {
 	t.Cleanup(func() { removeNamespace(t, ns) })
 	opts := exercise.Options{Builder: engine.BuilderAuto, Namespace: ns, Course: course}
 	var images []string // the IDs of the images the checks built, whose containers must be gone
+	started := time.Now()
 	for _, ex := range course.Exercises() {
 		t.Run(ex.ID, func(t *testing.T) {
 			for _, which := range []string{"solution", "starter"} {
@@ -94,6 +95,21 @@ func TestEveryExerciseOnDaemon(t *testing.T) {
 	}
 	if len(images) == 0 {
 		t.Error("no image was built")
+	}
+	// Checked again and again, an exercise must not leave untagged images behind: edited
+	// rebuilds and the image a rebuild replaced are removed.
+	out, err := exec.Command("docker", "images", "-q", "--no-trunc", "--filter", "dangling=true", "--filter", "label="+exercise.LabelExercise).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range strings.Fields(string(out)) {
+		info, err := eng.Inspect(context.Background(), id)
+		if err != nil || info.Created.Before(started) {
+			continue
+		}
+		if _, ours := course.Exercise(info.Labels[exercise.LabelExercise]); ours {
+			t.Errorf("untagged image %.19s of exercise %s left behind", id, info.Labels[exercise.LabelExercise])
+		}
 	}
 }
 
