@@ -11,6 +11,7 @@ import (
 
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/exercise"
+	"github.com/docktutor/docktutor/internal/human"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/termtext"
 	"github.com/spf13/cobra"
@@ -216,6 +217,9 @@ func (o *exerciseCheckOptions) run(ctx context.Context, args []string) error {
 		if !o.json {
 			o.printReport(rep, file)
 		}
+	}
+	if o.all && !o.json {
+		fmt.Fprintf(o.streams.Out, "%s checked\n", human.Plural(len(results), "exercise", ""))
 	}
 	if o.json {
 		var v any = results

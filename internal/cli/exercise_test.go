@@ -10,6 +10,7 @@ import (
 	"github.com/docktutor/docktutor/internal/enginefake"
 	"github.com/docktutor/docktutor/internal/exercise"
 	"github.com/docktutor/docktutor/internal/inside"
+	"github.com/docktutor/docktutor/internal/lab"
 )
 
 // exerciseFake is a fake daemon on which ship-thin-go's image weighs size and carries the
@@ -148,5 +149,26 @@ func TestExerciseReset(t *testing.T) {
 	out, _, code := run(t, nil, "exercise", "reset", "nonroot")
 	if b, _ := os.ReadFile(p); code != 0 || strings.Contains(string(b), "FROM mine") || !strings.Contains(out, p) {
 		t.Errorf("exit %d, file %q, output %q", code, b, out)
+	}
+}
+
+// TestExerciseCheckAllStarters: --all --starter passes when every starter misses a goal, and
+// records nothing (the starters are not the learner's work).
+func TestExerciseCheckAllStarters(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	fe := exerciseFake(900_000_000, true)
+	fe.DefaultOutput = "" // nothing prints what the goals expect
+	// The predicted sizes, measured: the toolchain image is the largest, as the starter does not say.
+	for id, n := range map[string]int64{"go-single": 1000e6, "python-normal": 800e6, "python-multistage": 200e6,
+		"python-distroless": 50e6, "go-multistage": 14e6, "go-distroless": 6e6} {
+		fe.Sizes[lab.Tag("", "multistage", id)] = n
+	}
+	out, errOut, code := run(t, fe, "exercise", "check", "--all", "--starter")
+	if code != 0 || !strings.Contains(out, "8 exercises checked") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	out, _, _ = run(t, nil, "exercise", "list", "--json")
+	if strings.Contains(out, `"solved": true`) {
+		t.Errorf("a starter check was recorded:\n%s", out)
 	}
 }

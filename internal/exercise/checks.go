@@ -365,6 +365,7 @@ func (c *checker) failsAt(ctx context.Context, g lesson.Goal) error {
 	v := Verdict{Want: want(g)}
 	switch {
 	case err == nil:
+		c.removeImage(c.tag + "-" + f.WithApp)
 		v.Measured = "it built: nothing stopped the broken app"
 		v.Where = "a stage that runs the tests, and that the shipped stage needs"
 	case infra(ctx, err):
@@ -425,6 +426,9 @@ func (c *checker) cachedAfterEdit(ctx context.Context, g lesson.Goal) error {
 		Labels: Labels(c.ex),
 	}, c.event)
 	c.removeStageImages(br.StageImages)
+	if err == nil {
+		c.removeImage(c.tag + "-edit") // a new edit each time: never built again
+	}
 	v := Verdict{Want: want(g)}
 	if err != nil {
 		if infra(ctx, err) {

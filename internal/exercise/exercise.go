@@ -88,6 +88,8 @@ type Options struct {
 	// Dockerfile in parse errors ("Dockerfile" when empty). Both serve checks of a learner's
 	// own project.
 	Target, Filename string
+	// Tag names the image built; empty means Tag(Namespace, exercise id).
+	Tag string
 	// Course is where the goals that measure a lesson strategy (size_ratio_max, predict)
 	// find it.
 	Course *lesson.Course
@@ -162,12 +164,17 @@ func (c *checker) event(e engine.Event) {
 	}
 }
 
-// record keeps a goal's verdict and reports it.
+// record keeps a goal's verdict, with the goal's hint when it failed, and reports it.
 func (c *checker) record(g lesson.Goal, v Verdict) {
-	v.ID, v.Title = g.ID, g.Title
 	if !v.Passed && v.Hint == "" {
 		v.Hint = g.Hint
 	}
+	c.put(g, v)
+}
+
+// put keeps a goal's verdict as it is and reports it.
+func (c *checker) put(g lesson.Goal, v Verdict) {
+	v.ID, v.Title = g.ID, g.Title
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.results == nil {
@@ -194,14 +201,15 @@ func (c *checker) finish() Report {
 	return c.rep
 }
 
-// failAll records every goal not yet decided as failed for reason.
+// failAll records every goal not yet decided as failed for reason: not checked, so without
+// the goal's hint, which would guess at a cause.
 func (c *checker) failAll(reason string) {
 	for _, g := range c.ex.Goals {
 		c.mu.Lock()
 		_, done := c.results[g.ID]
 		c.mu.Unlock()
 		if !done {
-			c.record(g, Verdict{Measured: reason, Want: want(g)})
+			c.put(g, Verdict{Measured: reason, Want: want(g)})
 		}
 	}
 }
@@ -225,7 +233,16 @@ func (c *checker) dockerfile(ctx context.Context) (Report, error) {
 	if err != nil {
 		return c.finish(), err
 	}
-	c.tag = Tag(c.opts.Namespace, c.ex.ID)
+	c.tag = c.opts.Tag
+	if c.tag == "" {
+		c.tag = Tag(c.opts.Namespace, c.ex.ID)
+	}
+	// The image the tag held before: a rebuild that changes it leaves that one untagged, and a
+	// learner checks again and again.
+	var previous string
+	if old, err := c.eng.Inspect(ctx, c.tag); err == nil {
+		previous = old.ID
+	}
 	br, err := c.eng.Build(ctx, engine.BuildRequest{
 		Context: buildCtx, Dockerfile: "Dockerfile", Tag: c.tag, Target: c.opts.Target, Builder: c.opts.Builder,
 		NoCache: c.opts.NoCache, Labels: Labels(c.ex),
@@ -236,19 +253,19 @@ func (c *checker) dockerfile(ctx context.Context) (Report, error) {
 			return c.finish(), err
 		}
 		c.rep.Error = buildFailure(err)
-		c.failAll("not checked: the build failed")
 		for _, goal := range c.ex.Goals {
 			if goal.Check == lesson.CheckBuilds {
-				c.mu.Lock()
-				delete(c.results, goal.ID)
-				c.mu.Unlock()
 				c.record(goal, Verdict{Measured: "the build failed", Want: "builds", Where: c.rep.Error})
 			}
 		}
+		c.failAll("not checked: the build failed")
 		return c.finish(), nil
 	}
 	c.rep.Image = c.tag
 	c.image = br.ImageID
+	if previous != "" && previous != br.ImageID {
+		c.removeImage(previous)
+	}
 
 	c.phase(lab.PhaseInspect)
 	info, err := c.eng.Inspect(ctx, c.image)
@@ -314,6 +331,19 @@ func (c *checker) removeStageImages(ids []string) {
 	}
 	for _, id := range ids {
 		_ = r.RemoveStageImage(context.Background(), id) // one still in use stays; clean gets it later
+	}
+}
+
+// imageRemover is the engine's removal of an image docktutor built; the fake has none.
+type imageRemover interface {
+	Remove(ctx context.Context, ref string) error
+}
+
+// removeImage removes an image a check made and no longer needs (an edited rebuild, the
+// previous version of the exercise's image). One still in use stays, for clean to find.
+func (c *checker) removeImage(ref string) {
+	if r, ok := c.eng.(imageRemover); ok {
+		_ = r.Remove(context.Background(), ref)
 	}
 }
 

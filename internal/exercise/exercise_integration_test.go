@@ -51,6 +51,7 @@ func TestEveryExerciseOnDaemon(t *testing.T) {
 	t.Cleanup(func() { removeNamespace(t, ns) })
 	opts := exercise.Options{Builder: engine.BuilderAuto, Namespace: ns, Course: course}
 	var images []string // the IDs of the images the checks built, whose containers must be gone
+	started := time.Now()
 	for _, ex := range course.Exercises() {
 		t.Run(ex.ID, func(t *testing.T) {
 			for _, which := range []string{"solution", "starter"} {
@@ -94,5 +95,51 @@ func TestEveryExerciseOnDaemon(t *testing.T) {
 	}
 	if len(images) == 0 {
 		t.Error("no image was built")
+	}
+	// Checked again and again, an exercise must not leave untagged images behind: edited
+	// rebuilds and the image a rebuild replaced are removed.
+	out, err := exec.Command("docker", "images", "-q", "--no-trunc", "--filter", "dangling=true", "--filter", "label="+exercise.LabelExercise).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range strings.Fields(string(out)) {
+		info, err := eng.Inspect(context.Background(), id)
+		if err != nil || info.Created.Before(started) {
+			continue
+		}
+		if _, ours := course.Exercise(info.Labels[exercise.LabelExercise]); ours {
+			t.Errorf("untagged image %.19s of exercise %s left behind", id, info.Labels[exercise.LabelExercise])
+		}
+	}
+}
+
+// TestShipThinGoAcceptsEveryBase: a goal checks what the image does and holds, not one
+// spelling: the Go binary shipped on scratch, distroless/static or alpine all pass.
+func TestShipThinGoAcceptsEveryBase(t *testing.T) {
+	eng, course := onDaemon(t)
+	const ns = "test-exercises-bases"
+	t.Cleanup(func() { removeNamespace(t, ns) })
+	ex, _ := course.Exercise("ship-thin-go")
+	build := "FROM golang:1.27 AS build\nWORKDIR /src\nCOPY main.go ./\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/webapp main.go\n"
+	for base, ship := range map[string]string{
+		"scratch":    "FROM scratch\nCOPY --from=build /out/webapp /webapp\nENTRYPOINT [\"/webapp\"]\n",
+		"distroless": "FROM gcr.io/distroless/static-debian13\nCOPY --from=build /out/webapp /app/webapp\nUSER nonroot\nENTRYPOINT [\"/app/webapp\"]\n",
+		"alpine":     "FROM alpine:3.22\nCOPY --from=build /out/webapp /usr/local/bin/webapp\nENTRYPOINT [\"webapp\"]\n",
+	} {
+		t.Run(base, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			rep, err := exercise.Check(ctx, eng, ex, []byte(build+ship), exercise.Options{Namespace: ns + "-" + base, Course: course}, exercise.Hooks{})
+			t.Cleanup(func() { removeNamespace(t, ns+"-"+base) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Passed {
+				for _, v := range rep.Goals {
+					t.Logf("%s: %s", v.ID, v)
+				}
+				t.Errorf("%s does not pass: %s", base, rep.Error)
+			}
+		})
 	}
 }
