@@ -315,7 +315,10 @@ func printCheck(w io.Writer, out projectCheckJSON, measured bool, width int) {
 		head += " (target " + dockerfile.Printable(out.Target) + ")"
 	}
 	if measured {
-		fmt.Fprintf(w, "%s → %s: %s, %s, built with %s\n\n", head, out.Image, human.Size(out.SizeBytes),
+		// "208.7 MB", as the goals' verdicts write sizes.
+		size := strings.TrimRightFunc(human.Size(out.SizeBytes), unicode.IsLetter)
+		size += " " + human.Size(out.SizeBytes)[len(size):]
+		fmt.Fprintf(w, "%s → %s: %s, %s, built with %s\n\n", head, out.Image, size,
 			human.Plural(out.Layers, "layer", "layers"), out.Builder)
 	} else {
 		fmt.Fprintf(w, "%s: not built; what the Dockerfile alone shows:\n\n", head)

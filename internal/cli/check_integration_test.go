@@ -30,7 +30,17 @@ func TestCheckFixturesRealDaemon(t *testing.T) {
 	cacheDir := t.TempDir()
 	t.Setenv(progress.EnvCacheDir, cacheDir)
 	t.Setenv(progress.EnvStateDir, t.TempDir())
-	t.Cleanup(func() { removeCheckImages(t, c, ns, cacheDir) })
+	// Every image a check made, by ID: a later check under the same name leaves the earlier
+	// image untagged, and the tags alone would not find it.
+	var built []string
+	t.Cleanup(func() { removeCheckImages(t, c, ns, cacheDir, built) })
+	decode := func(t *testing.T, out string) checkOutput {
+		ch := decodeCheck(t, out)
+		if ch.ImageID != "" {
+			built = append(built, ch.ImageID)
+		}
+		return ch
+	}
 
 	tests := []struct {
 		project  string
@@ -48,7 +58,7 @@ func TestCheckFixturesRealDaemon(t *testing.T) {
 		t.Run(tt.project+"/"+tt.builder, func(t *testing.T) {
 			dir := filepath.Join(checkFixtures, tt.project)
 			out, stderr, code := runWith(t, connectEngine, "check", "--context", dir, "--builder", tt.builder, "--json", "-q")
-			ch := decodeCheck(t, out)
+			ch := decode(t, out)
 			if code != tt.code || !slices.Equal(ch.warnings(), tt.warnings) {
 				t.Fatalf("exit %d, warnings %v; want %d, %v\n%s%s", code, ch.warnings(), tt.code, tt.warnings, out, stderr)
 			}
@@ -79,13 +89,13 @@ func TestCheckFixturesRealDaemon(t *testing.T) {
 	// A build that fails exits 1 with the failing step; a Dockerfile outside the context builds.
 	dir := project(t, "failing", "Dockerfile", "FROM python:3.13-slim\nRUN exit 3\n")
 	out, stderr, code := runWith(t, connectEngine, "check", "--context", dir, "--json", "-q")
-	if ch := decodeCheck(t, out); code != 1 || !strings.Contains(ch.Error, "the build failed") || !strings.Contains(ch.Error, "exit 3") {
+	if ch := decode(t, out); code != 1 || !strings.Contains(ch.Error, "the build failed") || !strings.Contains(ch.Error, "exit 3") {
 		t.Errorf("failing build: exit %d, error %q\n%s", code, ch.Error, stderr)
 	}
 	outside := filepath.Join(project(t, "elsewhere", "ship.Dockerfile",
 		"FROM gcr.io/distroless/python3-debian13:latest\nCOPY hello.py /app/\nUSER 65532\nCMD [\"/app/hello.py\"]\n"), "ship.Dockerfile")
 	out, stderr, code = runWith(t, connectEngine, "check", "--context", filepath.Join(checkFixtures, "python-good"), "-f", outside, "--json", "-q")
-	if ch := decodeCheck(t, out); code != 1 || !slices.Equal(ch.warnings(), []string{"base-latest@1"}) || ch.Error != "" {
+	if ch := decode(t, out); code != 1 || !slices.Equal(ch.warnings(), []string{"base-latest@1"}) || ch.Error != "" {
 		t.Errorf("outside Dockerfile: exit %d, warnings %v, error %q\n%s", code, ch.warnings(), ch.Error, stderr)
 	}
 
@@ -96,9 +106,9 @@ func TestCheckFixturesRealDaemon(t *testing.T) {
 	}
 }
 
-// removeCheckImages removes the images the test's checks tagged under ns, and the stage images
-// they recorded in the results cache.
-func removeCheckImages(t *testing.T, c *engine.Client, ns, cacheDir string) {
+// removeCheckImages removes the images the test's checks tagged under ns or built (by ID), and
+// the stage images they recorded in the results cache.
+func removeCheckImages(t *testing.T, c *engine.Client, ns, cacheDir string, built []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	m, err := c.ListManaged(ctx)
@@ -113,6 +123,11 @@ func removeCheckImages(t *testing.T, c *engine.Client, ns, cacheDir string) {
 					t.Errorf("remove %s: %v", tag, err)
 				}
 			}
+		}
+	}
+	for _, id := range built {
+		if err := c.RemoveStageImage(ctx, id); err != nil && !strings.Contains(err.Error(), "No such image") {
+			t.Logf("image %.19s: %v", id, err)
 		}
 	}
 	rc, _, err := progress.OpenResults(cacheDir)
