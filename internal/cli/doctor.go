@@ -31,7 +31,7 @@ func newDoctorCmd(g *globalOptions) *cobra.Command {
 context are in use (DOCKER_HOST, DOCKER_CONTEXT or 'docker context use', as the docker CLI
 decides), whether you may open its socket, the daemon and its API version, the builders it
 offers (legacy, BuildKit), its storage driver, its free disk, and which of the lessons' base
-images it already has.
+images it already has ('docktutor kit pull' or 'docktutor kit load FILE' gets the missing ones).
 
 Each check is marked PASS, WARN (lessons run, but something will surprise you), FAIL
 (lessons cannot build until it is fixed) or SKIP (not checked: an earlier check failed),
