@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/docktutor/docktutor/internal/lesson"
+	"github.com/docktutor/docktutor/internal/progress"
 	learnerreport "github.com/docktutor/docktutor/internal/report"
 	"github.com/spf13/cobra"
 )
@@ -51,9 +53,8 @@ func (o *reportOptions) run() error {
 	if err != nil {
 		return err
 	}
-	// Exercises: the progress store's records of the course's exercises go in here
-	// (learnerreport.Exercise each) once the store keeps them.
-	r := learnerreport.Build(learnerreport.Inputs{Course: c, Progress: s, Results: o.openResults(), Now: o.now()})
+	r := learnerreport.Build(learnerreport.Inputs{Course: c, Progress: s, Results: o.openResults(), Now: o.now(),
+		Exercises: reportExercises(c, s)})
 
 	var b bytes.Buffer
 	if o.format == "json" {
@@ -72,4 +73,18 @@ func (o *reportOptions) run() error {
 	}
 	fmt.Fprintf(o.streams.Err, "Report written to %s\n", o.output)
 	return nil
+}
+
+// reportExercises lists the course's exercises with how far the learner got in each.
+func reportExercises(c *lesson.Course, s *progress.Store) []learnerreport.Exercise {
+	var out []learnerreport.Exercise
+	for _, ex := range c.Exercises() {
+		p := s.Exercise(ex.ID)
+		e := learnerreport.Exercise{Lesson: ex.LessonID, ID: ex.ID, Title: ex.Title, Done: p.Solved, At: p.At}
+		if p.Total > 0 && !p.Solved {
+			e.Detail = fmt.Sprintf("%d of %d goals", p.Passed, p.Total)
+		}
+		out = append(out, e)
+	}
+	return out
 }

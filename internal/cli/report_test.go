@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,8 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.MarkBuilt("normal", "python")
+	s.RecordExercise("multistage", "ship-thin-go", 3, 3)
+	s.RecordExercise("cache", "cache-order", 1, 2)
 	if err := s.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +51,24 @@ func TestReportCommand(t *testing.T) {
 	if err := json.Unmarshal(data, &r); err != nil || len(r.Lessons) == 0 || r.Lessons[0].ID != "normal" ||
 		r.Lessons[0].Status != "partial" || !r.Lessons[0].Strategies[0].Built {
 		t.Errorf("JSON report %v: %s", err, data)
+	}
+
+	var ex struct {
+		Exercises []struct {
+			ID     string
+			Done   bool
+			Detail string
+		}
+	}
+	if err := json.Unmarshal(data, &ex); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, e := range ex.Exercises {
+		seen[e.ID] = fmt.Sprint(e.Done, " ", e.Detail)
+	}
+	if seen["ship-thin-go"] != "true " || seen["cache-order"] != "false 1 of 2 goals" || seen["nonroot"] != "false " {
+		t.Errorf("the report's exercises: %v", seen)
 	}
 
 	if _, errOut, code := run(t, nil, "report", "--format", "html"); code != 2 || !strings.Contains(errOut, `unknown report format "html"`) {
