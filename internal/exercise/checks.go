@@ -266,6 +266,9 @@ func (c *checker) runGoal(ctx context.Context, g lesson.Goal) error {
 	case errors.As(err, &serr):
 		v.Measured = "did not start: " + serr.Reason
 		v.Where = "the ENTRYPOINT and CMD of the image: " + lab.DockerRun(c.tag, r.Entrypoint, r.Args)
+		if f := lab.Explain(ctx, c.eng, c.image, serr.Reason, lab.Program(c.info, r.Entrypoint, r.Args)); f != nil {
+			v.Where = f.Message // why the program cannot start, looked up in the image
+		}
 	case err != nil:
 		return fmt.Errorf("run %s: %w", c.tag, err)
 	case rr.TimedOut:
@@ -279,6 +282,9 @@ func (c *checker) runGoal(ctx context.Context, g lesson.Goal) error {
 		v.Passed = rr.ExitCode == r.ExitCode && strings.Contains(rr.Output, r.Expect)
 		if !v.Passed {
 			v.Where = "try it: " + lab.DockerRun(c.tag, r.Entrypoint, r.Args)
+			if f := lab.Explain(ctx, c.eng, c.image, rr.Output, lab.Program(c.info, r.Entrypoint, r.Args)); f != nil {
+				v.Where = f.Message + "; " + v.Where
+			}
 		}
 	}
 	c.record(g, v)

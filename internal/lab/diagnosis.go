@@ -13,11 +13,11 @@ import (
 // container and a few archive reads.
 const probeTimeout = 30 * time.Second
 
-// explain looks inside image ref for why its program could not start, when output (what the
+// Explain looks inside image ref for why its program could not start, when output (what the
 // container printed, or the daemon's reason it could not start) says "no such file or
 // directory": diagnose.Exec. binary is the program the image or the check names. A failure
 // to look is said in the finding rather than failing the run: the run's own result stands.
-func explain(ctx context.Context, eng engine.Engine, ref, output, binary string) *diagnose.Finding {
+func Explain(ctx context.Context, eng engine.Engine, ref, output, binary string) *diagnose.Finding {
 	if !diagnose.Applies(output) {
 		return nil
 	}
@@ -35,10 +35,10 @@ func explain(ctx context.Context, eng engine.Engine, ref, output, binary string)
 	return f
 }
 
-// program is the executable a container of the image starts: the first word of the
+// Program is the executable a container of the image starts: the first word of the
 // entrypoint when there is one (a check's own, else the image's), else of the command (the
 // arguments given, else the image's CMD).
-func program(info engine.ImageInfo, entrypoint, args []string) string {
+func Program(info engine.ImageInfo, entrypoint, args []string) string {
 	switch {
 	case len(entrypoint) > 0:
 		return entrypoint[0]

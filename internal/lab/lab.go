@@ -309,9 +309,9 @@ func runOnce(ctx context.Context, eng engine.Engine, s *lesson.Strategy, opts Op
 	var serr *engine.StartError
 	switch {
 	case errors.As(err, &serr):
-		res.Diagnosis = explain(ctx, eng, res.ref(), serr.Reason, program(info, nil, s.Args))
+		res.Diagnosis = Explain(ctx, eng, res.ref(), serr.Reason, Program(info, nil, s.Args))
 	case err == nil && rr.ExitCode != 0:
-		res.Diagnosis = explain(ctx, eng, res.ref(), rr.Output, program(info, nil, s.Args))
+		res.Diagnosis = Explain(ctx, eng, res.ref(), rr.Output, Program(info, nil, s.Args))
 	}
 	switch {
 	case err != nil:
@@ -355,7 +355,7 @@ func runCheck(ctx context.Context, eng engine.Engine, s *lesson.Strategy, image,
 		cr.Failed = rr.ExitCode != 0 || rr.TimedOut
 	}
 	if cr.Failed {
-		cr.Diagnosis = explain(ctx, eng, ref, cr.Output, program(info, c.Entrypoint, c.Args))
+		cr.Diagnosis = Explain(ctx, eng, ref, cr.Output, Program(info, c.Entrypoint, c.Args))
 	}
 	cr.Passed = cr.Failed == c.ExpectFail && strings.Contains(cr.Output, c.Expect)
 	return cr, nil
