@@ -300,8 +300,8 @@ func TestProgressQANeedsAnswers(t *testing.T) {
 		}
 	}
 	table, _, _ := runProgress(t)
-	if !regexp.MustCompile(`qa\s+partial\s+2/2\s+0/8`).MatchString(table) {
-		t.Errorf("the table does not show qa partial with 0/8 answered:\n%s", table)
+	if !regexp.MustCompile(`qa\s+partial\s+2/2\s+0/9`).MatchString(table) {
+		t.Errorf("the table does not show qa partial with 0/9 answered:\n%s", table)
 	}
 	after, _ := os.ReadFile(filepath.Join(dir, progress.FileName))
 	if !bytes.Equal(before, after) {
