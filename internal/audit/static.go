@@ -13,15 +13,24 @@ import (
 func Static(g *dockerfile.Graph, src []byte) []Finding {
 	lines := strings.Split(string(src), "\n")
 	var out []Finding
+	// wholeCopy[i] is the first COPY of the whole context in stage i or the stages it starts
+	// FROM: a stage FROM one that copied everything starts after that COPY.
+	wholeCopy := make([]*dockerfile.Instruction, len(g.Stages))
 	for i := range g.Stages {
 		s := &g.Stages[i]
+		var inherited *dockerfile.Instruction
+		if s.BaseStage >= 0 && s.BaseStage < i {
+			inherited = wholeCopy[s.BaseStage]
+		}
+		var found []Finding
+		found, wholeCopy[i] = installAfterCopy(s, inherited)
 		if !s.Needed {
 			continue
 		}
 		if f, ok := baseTag(s, lines); ok {
 			out = append(out, f)
 		}
-		out = append(out, installAfterCopy(s)...)
+		out = append(out, found...)
 	}
 	return out
 }
@@ -70,41 +79,40 @@ func baseTag(s *dockerfile.Stage, lines []string) (Finding, bool) {
 }
 
 // installAfterCopy finds a dependency install that comes after a COPY (or ADD) of the whole
-// build context in the same stage: any edit to any file then changes the COPY's layer, and
-// the install below it runs again on every build.
-func installAfterCopy(s *dockerfile.Stage) []Finding {
+// build context in the same stage, or in a stage it starts FROM (copied, when not nil): any
+// edit to any file then changes the COPY's layer, and the install below it runs again on
+// every build. It returns the findings and the stage's first whole-context COPY, if any.
+func installAfterCopy(s *dockerfile.Stage, copied *dockerfile.Instruction) ([]Finding, *dockerfile.Instruction) {
 	var out []Finding
-	copyAt := -1
 	for i, in := range s.Instructions {
 		switch in.Keyword {
 		case "COPY", "ADD":
-			if copyAt < 0 && in.FromStage < 0 && copiesWholeContext(in.Text) {
-				copyAt = i
+			if copied == nil && in.FromStage < 0 && copiesWholeContext(in.Text) {
+				copied = &s.Instructions[i]
 			}
 		case "RUN":
-			if copyAt < 0 {
+			if copied == nil {
 				continue
 			}
 			tool, ok := installCommand(runCommand(in.Text))
 			if !ok {
 				continue
 			}
-			cp := s.Instructions[copyAt]
 			out = append(out, Finding{
 				ID:    "install-after-copy",
 				Level: Warning,
 				Title: tool + " runs after a COPY of the whole build context: any edit reinstalls every dependency",
 				Measured: fmt.Sprintf("line %d: %s comes after line %d: %s",
-					in.Line, shorten(dockerfile.Printable(in.Text), 60), cp.Line, shorten(dockerfile.Printable(cp.Text), 40)),
+					in.Line, shorten(dockerfile.Printable(in.Text), 60), copied.Line, shorten(dockerfile.Printable(copied.Text), 40)),
 				Want:   "the install before the COPY of the sources",
 				Line:   in.Line,
-				Where:  fmt.Sprintf("line %d and line %d", cp.Line, in.Line),
+				Where:  fmt.Sprintf("line %d and line %d", copied.Line, in.Line),
 				Lesson: lessonCache,
 				Fix:    "copy only what the install reads (requirements.txt, package*.json, go.mod and go.sum…) before it, and the rest after",
 			})
 		}
 	}
-	return out
+	return out, copied
 }
 
 // copiesWholeContext says whether a COPY or ADD instruction's sources include the root of the

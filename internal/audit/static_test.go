@@ -43,6 +43,9 @@ func TestStaticFixtures(t *testing.T) {
 		// RUN --mount=… go mod download after COPY ./ ./; the distroless FROM is a note.
 		{"dockerfiles/go-mod-after-copy.Dockerfile", "", []string{"install-after-copy/warning@4", "base-untagged/note@6"}},
 		{"dockerfiles/install-first.Dockerfile", "", nil},
+		// The COPY of everything is in the stage this one starts FROM.
+		{"dockerfiles/copy-in-base-stage.Dockerfile", "", []string{"install-after-copy/warning@6"}},
+		{"dockerfiles/copy-in-base-stage.Dockerfile", "src", nil},
 		// The stage the target does not need is not judged.
 		{"dockerfiles/unneeded-stage.Dockerfile", "", []string{"install-after-copy/warning@6"}},
 		{"dockerfiles/unneeded-stage.Dockerfile", "never-built", []string{"base-latest/warning@1"}},
