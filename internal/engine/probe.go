@@ -82,6 +82,11 @@ func (p *probe) Stat(ctx context.Context, name string) (PathInfo, error) {
 		if ctx.Err() != nil {
 			return PathInfo{}, ctx.Err()
 		}
+		if name != "/" && !client.IsErrConnectionFailed(err) && !p.isDir(ctx, path.Dir(name)) {
+			// A path through a regular file (/etc/passwd/x): the daemon answers 500, with no
+			// body to say why, where lstat says ENOTDIR. Either way, nothing is there.
+			return PathInfo{Path: name}, nil
+		}
 		return PathInfo{}, fmt.Errorf("stat %s: %w", name, p.c.wrap(ctx, err))
 	}
 	info := PathInfo{Path: name, Exists: true, Mode: res.Stat.Mode, Size: res.Stat.Size}
@@ -90,6 +95,15 @@ func (p *probe) Stat(ctx context.Context, name string) (PathInfo, error) {
 		info.Size = 0
 	}
 	return info, nil
+}
+
+// isDir reports whether dir is a directory, following a link to one.
+func (p *probe) isDir(ctx context.Context, dir string) bool {
+	info, err := p.Stat(ctx, dir)
+	if err == nil && info.Mode&fs.ModeSymlink != 0 && info.LinkTarget != "" {
+		info, err = p.Stat(ctx, info.LinkTarget)
+	}
+	return err == nil && info.Exists && info.Mode.IsDir()
 }
 
 // ReadFile implements Probe.

@@ -54,8 +54,10 @@ COPY --from=build /out/ /
 	if got := stat("/etc"); !got.Exists || !got.Mode.IsDir() {
 		t.Errorf("Stat(/etc) = %+v, want a directory", got)
 	}
-	if got := stat("/usr/local/go/bin/go"); got.Exists {
-		t.Errorf("Stat(/usr/local/go/bin/go) = %+v, want absent", got)
+	for _, absent := range []string{"/usr/local/go/bin/go", "/etc/greeting/under-a-file", "/bin/sh/x"} {
+		if got := stat(absent); got.Exists {
+			t.Errorf("Stat(%s) = %+v, want absent", absent, got)
+		}
 	}
 
 	if b, err := p.ReadFile(ctx, "/etc/link", 1<<20); err != nil || string(b) != "hello probe\n" {
