@@ -45,7 +45,8 @@ type Finding struct {
 
 // Lessons that teach the fixes. TestLessonsExist keeps them true to the course.
 const (
-	lessonNormal     = "normal"     // layers are forever: a file copied in ships
+	lessonNormal     = "normal"     // tags move, digests do not
+	lessonContext    = "context"    // the build context, .dockerignore, and secrets that ship
 	lessonMultistage = "multistage" // build fat, ship thin: toolchains stay behind
 	lessonDistroless = "distroless" // no shell, no package manager, an unprivileged user
 	lessonCache      = "cache"      // instruction order and the layer cache

@@ -37,7 +37,7 @@ func secretFindings(g *dockerfile.Graph, layers []engine.LayerContents, base int
 				Want:     "no .env, id_rsa, *.pem or *.key in any layer",
 				Line:     line.n,
 				Where:    "layer " + fmt.Sprint(i+1) + " " + line.where(layers[i].CreatedBy),
-				Lesson:   lessonNormal,
+				Lesson:   lessonContext,
 				Fix: "keep it out of the build context with .dockerignore, and give the container its secrets " +
 					"at run time (or to one RUN with --mount=type=secret)",
 			}

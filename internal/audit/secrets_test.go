@@ -69,7 +69,7 @@ func TestSecretFindings(t *testing.T) {
 		var got []string
 		for _, f := range fs {
 			got = append(got, brief(f)+" "+f.Measured)
-			if f.Where != "layer 5 (line 4: COPY . .)" || f.Lesson != "normal" {
+			if f.Where != "layer 5 (line 4: COPY . .)" || f.Lesson != "context" {
 				t.Errorf("legacy=%v: %+v", legacy, f)
 			}
 		}

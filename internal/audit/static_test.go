@@ -157,7 +157,7 @@ func TestCopiesWholeContext(t *testing.T) {
 
 // TestLessonsExist keeps every lesson a finding names a lesson of the course.
 func TestLessonsExist(t *testing.T) {
-	for _, id := range []string{lessonNormal, lessonMultistage, lessonDistroless, lessonCache} {
+	for _, id := range []string{lessonNormal, lessonContext, lessonMultistage, lessonDistroless, lessonCache} {
 		if _, err := os.Stat(filepath.Join("..", "..", "lessons", id, "lesson.yaml")); err != nil {
 			t.Errorf("lesson %s: %v", id, err)
 		}
