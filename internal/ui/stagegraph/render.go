@@ -232,14 +232,15 @@ func (r *renderer) state(i int) (State, bool) {
 	return s, true
 }
 
-// tag is what a stage is to the build: THE IMAGE, discarded after the build, or not built.
+// tag is what a stage is to the build: THE IMAGE, used but not shipped (it stays in the
+// builder's cache), or not built.
 func (r *renderer) tag(i int) (string, lipgloss.Style) {
 	s := r.g.Stages[i]
 	switch {
 	case i == r.g.Target:
 		return "THE IMAGE", r.st.ImageTag
 	case s.Needed:
-		return "discarded", r.st.Tag
+		return "not shipped", r.st.Tag
 	}
 	if state, ok := r.state(i); ok && state != Waiting && state != Skipped {
 		return "not needed", r.st.Dim // the legacy builder builds it anyway
@@ -311,7 +312,7 @@ func (r *renderer) box(i, n int) []string {
 }
 
 // titleRow is a box's top border with the stage's state, name and tag written into it:
-// ╭─ ✓ build · done ─────────── discarded ─╮. What does not fit goes, state word first.
+// ╭─ ✓ build · done ───────── not shipped ─╮. What does not fit goes, state word first.
 func (r *renderer) titleRow(i int, border lipgloss.Border, bstyle lipgloss.Style, bw int) string {
 	s := &r.g.Stages[i]
 	h := border.Top
@@ -451,9 +452,9 @@ func (r *renderer) note() []string {
 	case len(r.g.Stages) == 1:
 		msg = "One stage: everything it holds ships in THE IMAGE."
 	case unneeded == 0:
-		msg = "Only THE IMAGE ships. The other stages are built, used, then discarded."
+		msg = "Only THE IMAGE ships. The other stages are built and used; they stay in the builder's cache, not in the image."
 	default:
-		msg = "Only THE IMAGE ships. The stages it needs are built, used, then discarded; the others are not built."
+		msg = "Only THE IMAGE ships. The stages it needs are built and used, and stay in the builder's cache; the others are not built."
 	}
 	var rows []string
 	for _, l := range wrap(msg, r.width) {

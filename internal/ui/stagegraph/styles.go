@@ -28,7 +28,7 @@ type Styles struct {
 	More lipgloss.Style
 	// Arrow is the connector between boxes, EdgeLabel what it says crosses.
 	Arrow, EdgeLabel lipgloss.Style
-	// ImageTag marks THE IMAGE; Tag marks the other stages (discarded, not built).
+	// ImageTag marks THE IMAGE; Tag marks the other stages (not shipped, not built).
 	ImageTag, Tag lipgloss.Style
 	// Dim is the text of a stage the target does not need.
 	Dim lipgloss.Style
