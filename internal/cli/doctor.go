@@ -91,20 +91,33 @@ func baseImages(c *lesson.Course) []string {
 			images = append(images, ref)
 		}
 	}
+	addGraph := func(g *dockerfile.Graph) {
+		if g == nil {
+			return
+		}
+		for _, st := range g.Stages {
+			if st.BaseStage < 0 {
+				add(st.Base)
+			}
+		}
+		for _, ext := range g.External {
+			add(ext)
+		}
+	}
 	for _, l := range c.Lessons {
 		for _, s := range l.Strategies {
-			g := s.Graph
-			if g == nil {
-				continue
-			}
-			for _, st := range g.Stages {
-				if st.BaseStage < 0 {
-					add(st.Base)
-				}
-			}
-			for _, ext := range g.External {
-				add(ext)
-			}
+			addGraph(s.Graph)
+		}
+	}
+	// The exercises build from images too: a solution's, and the starter the learner begins
+	// with (a prediction exercise has neither).
+	for _, ex := range c.Exercises() {
+		if ex.Predict() != nil {
+			continue
+		}
+		addGraph(ex.SolutionGraph)
+		if g, err := dockerfile.Parse(ex.Starter, dockerfile.Options{}); err == nil {
+			addGraph(g)
 		}
 	}
 	return images

@@ -45,7 +45,8 @@ func fakeConnect(fe *enginefake.Engine) func(context.Context) (engine.Engine, en
 	return func(context.Context) (engine.Engine, engine.DaemonInfo, error) { return fe, fe.DaemonInfo, nil }
 }
 
-// TestKitImages: the kit carries every image the course builds from, the distroless :debug
+// TestKitImages: the kit carries every image the course builds from (its exercises too: only
+// distroless-python's solution names plain python3-debian13), the distroless :debug
 // variants included, each once.
 func TestKitImages(t *testing.T) {
 	c, err := lesson.Load(lessons.FS)
