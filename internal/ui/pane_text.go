@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 )
@@ -89,7 +91,17 @@ func (p *textPane) View(width, height int) string {
 	if p.status != nil {
 		suffix = p.status() + suffix
 	}
-	return paneBox(fitTitle(p.title, suffix, width), p.scroll.view(), width, height, p.focused, p.c.styles)
+	title := p.title
+	if room := width - 5 - ansi.StringWidth(suffix); ansi.StringWidth(title) > room && p.status != nil {
+		// The lesson's id whole rather than its title cut to nothing; when even that does not
+		// fit, the scroll hint goes and the status is cut at its end.
+		title = p.lessonID
+		if len(title) > room {
+			suffix = p.status()
+			return paneBox(truncate(title+suffix, width-5), p.scroll.view(), width, height, p.focused, p.c.styles)
+		}
+	}
+	return paneBox(fitTitle(title, suffix, width), p.scroll.view(), width, height, p.focused, p.c.styles)
 }
 
 // fitWidth cuts every line of s to width; raw markdown shown before Glamour's answer can be
