@@ -104,6 +104,9 @@ type cleanReport struct {
 	// OtherLearners counts the images and containers of docktutor's that another learner on
 	// this daemon made (their io.docktutor.owner is not ours), left alone without --all-users.
 	OtherLearners int `json:"other_learners"`
+	// podman: the daemon is Podman, so the commands suggested are podman's, and there is no
+	// BuildKit cache to mention.
+	podman bool
 }
 
 type cleanedContainer struct {
@@ -161,6 +164,9 @@ func (o *cleanOptions) run(ctx context.Context) error {
 	stages := recorded
 	space := map[string]int64{}
 	rep := cleanReport{DryRun: o.dryRun, Containers: []cleanedContainer{}, Images: []cleanedImage{}, StageImages: []cleanedImage{}, OtherLearners: others}
+	if info, err := eng.Info(ctx); err == nil {
+		rep.podman = info.Podman
+	}
 	if sc, ok := eng.(spaceCounter); ok {
 		if s, err := sc.ImageSpace(ctx); err == nil {
 			space = s
@@ -210,7 +216,7 @@ func (o *cleanOptions) run(ctx context.Context) error {
 		own, foreign := splitTags(im.Tags)
 		switch {
 		case len(im.InUseBy) > 0:
-			im.Kept = inUseReason(im.InUseBy)
+			im.Kept = inUseReason(im.InUseBy, rep.cli())
 		case len(foreign) > 0:
 			im.Kept = "also tagged " + strings.Join(foreign, ", ") + " (not docktutor's): the image stays, only " + orNone(own) + " is untagged"
 		}
@@ -294,13 +300,21 @@ func splitLearners(m engine.Managed) (engine.Managed, map[string][]string) {
 	return m, inUse
 }
 
-// inUseReason says why an image stays, and the way out.
-func inUseReason(containers []string) string {
+// cli is the command a learner types to reach this daemon.
+func (rep cleanReport) cli() string {
+	if rep.podman {
+		return "podman"
+	}
+	return "docker"
+}
+
+// inUseReason says why an image stays, and the way out (cli rm -f).
+func inUseReason(containers []string, cli string) string {
 	word := "container"
 	if len(containers) > 1 {
 		word = "containers"
 	}
-	return fmt.Sprintf("in use by your %s %s — left; `docker rm -f %s` to remove", word, strings.Join(containers, ", "), strings.Join(containers, " "))
+	return fmt.Sprintf("in use by your %s %s — left; `%s rm -f %s` to remove", word, strings.Join(containers, ", "), cli, strings.Join(containers, " "))
 }
 
 // isNoSuchImage recognises an image already gone (a second tag of an image removed with its
@@ -417,13 +431,24 @@ func printClean(w io.Writer, rep cleanReport) {
 			fmt.Fprintln(w, imageLine(im)+"  "+p(im.Error))
 		}
 	}
-	if len(rep.Images)+len(rep.StageImages) > 0 {
+	switch {
+	case len(rep.Images)+len(rep.StageImages) == 0:
+	case rep.FreedBytes > 0:
 		fmt.Fprintf(w, "%s at least %s (layers shared with images that stay are not counted).\n", did, human.Size(rep.FreedBytes))
+	default: // Podman, say, does not report an image's own space
+		fmt.Fprintln(w, "The daemon does not say how much of that space was the images' own.")
 	}
 	if rep.UntaggedImages > 0 {
-		fmt.Fprintf(w, "\nLeft alone: %s without docktutor's label (%s of their own): other builds' stages and\n"+
-			"leftovers. If you want them gone: docker image prune. BuildKit's cache: docker builder prune.\n",
-			human.Plural(rep.UntaggedImages, "untagged image", "untagged images"), human.Size(rep.UntaggedBytes))
+		own := "" // Podman does not say how much of an image is its own
+		if rep.UntaggedBytes > 0 {
+			own = " (" + human.Size(rep.UntaggedBytes) + " of their own)"
+		}
+		prune := "If you want them gone: docker image prune. BuildKit's cache: docker builder prune."
+		if rep.podman {
+			prune = "If you want them gone: podman image prune."
+		}
+		fmt.Fprintf(w, "\nLeft alone: %s without docktutor's label%s: other builds' stages and\nleftovers. %s\n",
+			human.Plural(rep.UntaggedImages, "untagged image", "untagged images"), own, prune)
 	}
 	if rep.OtherLearners > 0 {
 		fmt.Fprintf(w, "\nLeft alone: %s of other learners on this daemon (docktutor clean --all-users removes them too).\n",

@@ -581,3 +581,26 @@ func requireAlpine(t *testing.T) {
 	t.Helper()
 	dockertest.NeedImage(t, dockertest.Connect(t, engine.New).Inspect, "alpine:3.22")
 }
+
+// On Podman, clean suggests podman's commands, and says nothing of space the daemon does not
+// report (Podman gives no image's own size) rather than printing a dash for it.
+func TestCleanOnPodman(t *testing.T) {
+	fc := newFakeCleaner()
+	fc.DaemonInfo.Podman = true
+	fc.space = map[string]int64{}
+	out, stderr, code := execute(t, newCleanCmd, fc.options(), "--dry-run")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"`podman rm -f my-play` to remove", "3 untagged images without docktutor's label: other builds'",
+		"If you want them gone: podman image prune.", "The daemon does not say how much of that space was the images' own."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, not := range []string{"docker ", "BuildKit", "at least -", "(- of their own)"} {
+		if strings.Contains(out, not) {
+			t.Errorf("output says %q on Podman:\n%s", not, out)
+		}
+	}
+}

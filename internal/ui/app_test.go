@@ -436,3 +436,22 @@ func TestHelpFits(t *testing.T) {
 		}
 	}
 }
+
+// The command lines beside the evidence are the ones the learner would type to see the same:
+// podman on Podman (its CLI takes the same words), docker otherwise.
+func TestCommandLinesNameTheDaemonsCLI(t *testing.T) {
+	for _, tc := range []struct {
+		podman    bool
+		want, not string
+	}{{false, "$ docker run --rm", "$ podman "}, {true, "$ podman run --rm", "$ docker "}} {
+		fe := enginefake.New(nil)
+		fe.DefaultOutput = "Hello from hello.py, docktutor!"
+		fe.DaemonInfo.Podman = tc.podman
+		d := newDriver(t, Options{Course: loadCourse(t), Lesson: "multistage", Connect: fakeConnect(fe)}, 120, 40)
+		d.key("b")
+		s := d.screen()
+		if !strings.Contains(s, tc.want) || strings.Contains(s, tc.not) {
+			t.Errorf("podman=%v: want %q and no %q on screen:\n%s", tc.podman, tc.want, tc.not, s)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -101,4 +102,13 @@ func saveCmd(p *progress.Store, r *progress.ResultsCache) tea.Cmd {
 		}
 		return nil
 	}
+}
+
+// typed is a docker command line as the learner would type it to see the same thing: on Podman,
+// whose CLI takes the same words, it starts with podman instead.
+func (c *common) typed(cmd string) string {
+	if rest, ok := strings.CutPrefix(cmd, "docker "); ok && c.info.Podman {
+		return "podman " + rest
+	}
+	return cmd
 }

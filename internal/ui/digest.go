@@ -125,7 +125,7 @@ func baseEvidence(d *lessonData, ref string, st Styles, width int) string {
 	if ref == "" || ref == "scratch" {
 		return st.Muted.Render(wrapText("FROM scratch: no base image, nothing to pin.", width))
 	}
-	cmd := commandText("docker image inspect -f '{{.Id}} {{.RepoDigests}}' "+ref, width, st)
+	cmd := commandText(d.c.typed("docker image inspect -f '{{.Id}} {{.RepoDigests}}' "+ref), width, st)
 	if d.c.eng == nil {
 		return cmd + "\n" + st.Muted.Render(wrapText("Asking the daemon about "+ref+" needs Docker.", width))
 	}

@@ -2,8 +2,8 @@ package ui
 
 import (
 	"os"
-	"strings"
 	"path/filepath"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"

@@ -59,7 +59,7 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 			return need(qu.Strategy)
 		}
 		ev, ok := d.images[qu.Strategy]
-		cmd := commandText(fmt.Sprintf("docker images --filter label=%s=%s --filter reference=%s", engine.LabelStrategy, qu.Strategy, repository(res.Image)), width, st)
+		cmd := commandText(d.c.typed(fmt.Sprintf("docker images --filter label=%s=%s --filter reference=%s", engine.LabelStrategy, qu.Strategy, repository(res.Image))), width, st)
 		switch {
 		case ev.err != nil:
 			return cmd + "\n" + failed("Could not list the images", ev.err)
@@ -71,7 +71,7 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 		if !built {
 			return need(qu.Strategy)
 		}
-		lines := []string{commandText("docker history "+res.Image, width, st)}
+		lines := []string{commandText(d.c.typed("docker history "+res.Image), width, st)}
 		ev, ok := d.layers[qu.Strategy]
 		switch {
 		case ev.err != nil:

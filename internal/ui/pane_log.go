@@ -217,11 +217,11 @@ func (p *logPane) take(msg tea.Msg) {
 		p.log.event(msg.ev, msg.steps, msg.step)
 	case buildTagMsg:
 		s := msg.strategy
-		p.log.note(logInfo, fmt.Sprintf("docker build -t %s -f %s lessons/apps/%s", msg.tag, s.DockerfilePath, s.App))
+		p.log.note(logInfo, p.c.typed(fmt.Sprintf("docker build -t %s -f %s lessons/apps/%s", msg.tag, s.DockerfilePath, s.App)))
 	case buildPhaseMsg:
 		switch msg.phase {
 		case lab.PhaseRun:
-			p.log.note(logInfo, lab.DockerRun(msg.tag, nil, msg.strategy.Args))
+			p.log.note(logInfo, p.c.typed(lab.DockerRun(msg.tag, nil, msg.strategy.Args)))
 		case lab.PhaseCheck:
 			p.log.note(logInfo, "checks: extra runs of the image")
 		case lab.PhaseRebuild:

@@ -114,7 +114,7 @@ func (p *resultsPane) detail(width int) string {
 			st.Muted.Render(wrapText(fmt.Sprintf("%s · %s · built in %s · cached %d/%d · %s%s", human.Size(r.SizeBytes),
 				human.Plural(r.Layers, "layer", ""), human.Duration(human.Seconds(r.BuildSeconds)), r.CachedSteps, r.Steps, r.Builder,
 				contextSent(r.ContextBytes)), width)),
-			commandText("docker image inspect -f '{{.Size}}' "+r.Image, width, st))
+			commandText(p.c.typed("docker image inspect -f '{{.Size}}' "+r.Image), width, st))
 		if r.StandIn {
 			// Its own line: it must not be cut off the end of a long base image name.
 			lines = append(lines, st.Warn.Render(wrapText("Built on a test stand-in for "+r.BaseImage+", not the published image.", width)))
@@ -123,7 +123,7 @@ func (p *resultsPane) detail(width int) string {
 		if !r.Passed {
 			mark = st.Error.Render("✗ output:")
 		}
-		lines = append(lines, mark, commandText(lab.DockerRun(r.Image, nil, s.Args), width, st))
+		lines = append(lines, mark, commandText(p.c.typed(lab.DockerRun(r.Image, nil, s.Args)), width, st))
 		for _, line := range strings.Split(strings.TrimSpace(r.RunOutput), "\n") {
 			lines = append(lines, "  "+termtext.Line(line))
 		}
@@ -142,7 +142,7 @@ func (p *resultsPane) detail(width int) string {
 			if !c.Passed {
 				mark = st.Error.Render("✗ ")
 			}
-			lines = append(lines, "", mark+c.Title, commandText(c.Command, width, st))
+			lines = append(lines, "", mark+c.Title, commandText(p.c.typed(c.Command), width, st))
 			for _, line := range strings.Split(strings.TrimSpace(c.Output), "\n") {
 				lines = append(lines, "  "+truncate(termtext.Line(line), width-2))
 			}
