@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
+	"charm.land/glamour/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
 	"github.com/docktutor/docktutor/internal/lesson"
 	"github.com/docktutor/docktutor/internal/progress"
 	learnerreport "github.com/docktutor/docktutor/internal/report"
@@ -26,8 +30,9 @@ func newReportCmd(g *globalOptions) *cobra.Command {
 		Short: "Write what you did: lessons, exercises, measured sizes, answers",
 		Long: `Write a report of what you did in the course: each lesson and exercise, done or not; the
 image sizes you measured, with the base image and builder of each; your answers; the date.
-Keep it, or share it: the Markdown reads well in a terminal (glow, or any Markdown viewer) and
-on a code-hosting site. It is made from your progress ($XDG_STATE_HOME/docktutor) and your
+Keep it, or share it. On a terminal it is drawn for reading (NO_COLOR drops the colours);
+redirected, piped or written with -o it is plain Markdown, which renders on a code-hosting
+site and in any Markdown viewer. It is made from your progress ($XDG_STATE_HOME/docktutor) and your
 last measured results ($XDG_CACHE_HOME/docktutor); it needs no Docker daemon.`,
 		Example: `  docktutor report
   docktutor report -o my-docktutor.md
@@ -65,6 +70,9 @@ func (o *reportOptions) run() error {
 		b.WriteString(learnerreport.Markdown(r))
 	}
 	if o.output == "" {
+		if f, ok := terminalFile(o.streams.Out); ok && o.format == "markdown" {
+			return drawReport(f, b.String())
+		}
 		_, err := o.streams.Out.Write(b.Bytes())
 		return err
 	}
@@ -87,4 +95,38 @@ func reportExercises(c *lesson.Course, s *progress.Store) []learnerreport.Exerci
 		out = append(out, e)
 	}
 	return out
+}
+
+// drawReport draws the Markdown report on the terminal f for reading: glamour's style for the
+// terminal's background, or its colourless one under NO_COLOR or a dumb terminal, wrapped to
+// the terminal's width (at most 100 columns, which reads better than a wide window's lines).
+func drawReport(f *os.File, md string) error {
+	style := "notty"
+	if t := os.Getenv("TERM"); os.Getenv("NO_COLOR") == "" && t != "" && t != "dumb" {
+		style = "light"
+		if darkBackground(backgroundQueryTimeout) {
+			style = "dark"
+		}
+	}
+	width := 80
+	if w, _, err := term.GetSize(f.Fd()); err == nil && w > 20 {
+		width = min(w, 100)
+	}
+	out, err := renderReport(md, style, width)
+	if err != nil { // the plain Markdown still says it all
+		_, err = f.WriteString(md)
+		return err
+	}
+	_, err = colorprofile.NewWriter(f, os.Environ()).Write([]byte(out))
+	return err
+}
+
+// renderReport renders the Markdown report with a glamour style, wrapped to width.
+func renderReport(md, style string, width int) (string, error) {
+	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+	if err != nil {
+		return "", err
+	}
+	out, err := r.Render(md)
+	return strings.TrimLeft(out, "\n"), err
 }

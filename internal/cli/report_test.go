@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/docktutor/docktutor/internal/progress"
 )
 
@@ -73,5 +74,29 @@ func TestReportCommand(t *testing.T) {
 
 	if _, errOut, code := run(t, nil, "report", "--format", "html"); code != 2 || !strings.Contains(errOut, `unknown report format "html"`) {
 		t.Errorf("--format html: exit %d, %q", code, errOut)
+	}
+}
+
+// On a terminal the report is drawn, not printed as Markdown: the source's table rows and code
+// marks are gone, lines fit the width, the colour style rules its tables, and the colourless
+// style (NO_COLOR) has no escape codes.
+func TestRenderReportForTheTerminal(t *testing.T) {
+	md := "# docktutor report\n\n| Lesson | Status |\n|---|---|\n| `normal` — Normal builds | done |\n\nA paragraph long enough to be wrapped at the narrow width this test asks for, and then some more words.\n"
+	for _, style := range []string{"notty", "dark"} {
+		out, err := renderReport(md, style, 40)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out, "|---|") || strings.Contains(out, "| done |") || strings.Contains(out, "`normal`") || (style == "dark") != strings.Contains(out, "─") {
+			t.Errorf("%s: the Markdown shows through:\n%s", style, out)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if w := ansi.StringWidth(line); w > 40 {
+				t.Errorf("%s: line of %d columns at width 40: %q", style, w, line)
+			}
+		}
+		if got := strings.Contains(out, "\x1b["); got != (style == "dark") {
+			t.Errorf("%s: escape codes present = %v", style, got)
+		}
 	}
 }
