@@ -50,6 +50,11 @@ func New(ctx context.Context) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	return open(ctx, ep)
+}
+
+// open connects to the daemon at ep and pings it.
+func open(ctx context.Context, ep Endpoint) (*Client, error) {
 	opts, err := clientOptions(ep)
 	if err != nil {
 		return nil, unusableEndpoint(ep, err)

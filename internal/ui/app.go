@@ -53,6 +53,15 @@ type Options struct {
 	// Warnings are shown on the first screen (e.g. a corrupt progress file that was moved aside).
 	Warnings []string
 
+	// Classroom is the room the program is served in (docktutor serve), nil outside one.
+	Classroom Classroom
+	// Started, when set, is given the program before it runs, so that the caller can send it
+	// messages (a window change over SSH, an instructor's AnnounceMsg).
+	Started func(*tea.Program)
+	// ProgramOptions are added to the program's own: an SSH session's environment and colour
+	// profile, say.
+	ProgramOptions []tea.ProgramOption
+
 	Input  io.Reader
 	Output io.Writer
 	Width  int // initial size when known (tests, SSH sessions); 0 waits for the terminal
@@ -77,8 +86,12 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Width > 0 && opts.Height > 0 {
 		progOpts = append(progOpts, tea.WithWindowSize(opts.Width, opts.Height))
 	}
+	progOpts = append(progOpts, opts.ProgramOptions...)
 	m := New(opts)
 	p := tea.NewProgram(m, progOpts...)
+	if opts.Started != nil {
+		opts.Started(p)
+	}
 	var out io.Writer = os.Stdout
 	if opts.Output != nil {
 		out = opts.Output
@@ -170,6 +183,8 @@ type Model struct {
 	// a message known to change nothing (changesNothing) gets the cached frame.
 	screenCache string
 	dirty       bool
+	// class is the classroom the program is served in, when it is.
+	class classroomState
 	// warnings found while starting (a progress file moved aside, say) are shown over the
 	// first screen until a key is pressed.
 	warnings []string
@@ -183,8 +198,12 @@ func New(opts Options) *Model {
 		isDark: opts.Dark, plain: opts.Plain, checking: opts.Connect != nil, course: opts.Course,
 	}
 	c.workCtx, c.workCancel = context.WithCancel(context.Background())
+	if opts.Classroom != nil {
+		c.keys, c.room = classroomKeys(c.keys), opts.Classroom
+	}
 	m := &Model{opts: opts, c: c, menu: newMenu(opts.Course, opts.Progress), help: help.New(), warnings: opts.Warnings, opened: map[string]*lessonScreen{}}
 	m.help.Styles = help.DefaultStyles(opts.Dark)
+	m.class.room = opts.Classroom
 	if opts.Lesson != "" {
 		if l, ok := opts.Course.Find(opts.Lesson); ok {
 			m.openLesson(l)
@@ -278,6 +297,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if changed && !changesNothing(msg) {
 		m.dirty = true
 	}
+	m.tellRoom()
 	return m, cmd
 }
 
@@ -285,6 +305,14 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case connectNowMsg:
 		return m.startConnect(), false
+	case AnnounceMsg:
+		return m.announced(msg), true
+	case announceOverMsg:
+		if msg.seq != m.class.seq {
+			return nil, false
+		}
+		m.class.announce = ""
+		return nil, true
 	case tea.WindowSizeMsg:
 		first := m.c.width == 0
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -369,6 +397,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if m.glossaryKey(msg) {
+		return nil
+	}
+	if m.class.room != nil && msg.String() == "h" {
+		m.toggleHand()
 		return nil
 	}
 	switch {
@@ -487,6 +519,9 @@ func (m *Model) shutdown() {
 func (m *Model) View() tea.View {
 	if m.dirty || m.screenCache == "" {
 		m.screenCache, m.dirty = m.render(), false
+		if m.class.room != nil {
+			m.class.room.Drew(m.screenCache)
+		}
 	}
 	v := tea.NewView(m.screenCache)
 	v.AltScreen = true

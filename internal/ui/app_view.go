@@ -66,6 +66,8 @@ func (m *Model) statusLine() string {
 	switch {
 	case m.confirmQuit:
 		s = st.Warn.Render("A build is running. Press q again to cancel it and quit, any other key to stay.")
+	case m.classroomStatus() != "":
+		s = m.classroomStatus()
 	case m.screen == screenExercise && m.exercise.status() != "":
 		s = st.Warn.Render(m.exercise.status())
 	case c.checking:
@@ -94,8 +96,19 @@ func (m *Model) helpLine() string {
 	return truncate(m.help.ShortHelpView(m.bindings()), m.c.width)
 }
 
-// bindings lists the keys that do something right now, most useful first.
+// bindings lists the keys that do something right now, most useful first; in a classroom,
+// the hand last.
 func (m *Model) bindings() []key.Binding {
+	b := m.screenBindings()
+	editing := m.screen == screenExercise && (m.exercise.editing() || m.exercise.confirm != "")
+	if m.class.room != nil && !editing && m.glossary == nil {
+		b = append(b, handBinding(m.class.hand))
+	}
+	return b
+}
+
+// screenBindings lists the current screen's keys that do something right now.
+func (m *Model) screenBindings() []key.Binding {
 	k := m.c.keys
 	var out []key.Binding
 	if m.c.engErr != nil && !m.c.checking {

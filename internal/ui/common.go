@@ -21,6 +21,7 @@ type common struct {
 	isDark        bool
 	plain         bool
 	course        *lesson.Course
+	room          Classroom // the classroom the program is served in; nil outside one
 
 	eng      engine.Engine
 	info     engine.DaemonInfo

@@ -114,7 +114,7 @@ func (s *exerciseScreen) promptText() string {
 		}
 	}
 	if left := len(s.ex.Hints) - s.hints; left > 0 {
-		text += fmt.Sprintf("\n\n*%s left: press h.*", human.Plural(left, "hint", ""))
+		text += fmt.Sprintf("\n\n*%s left: press %s.*", human.Plural(left, "hint", ""), s.c.keys.Hint.Help().Key)
 	}
 	return text
 }

@@ -194,6 +194,8 @@ func (r *buildRunner) take(b buildBatchMsg) tea.Cmd {
 		case buildDoneMsg:
 			if msg.err != nil && lab.IsCanceled(msg.err) {
 				r.queue = nil
+			} else if r.c.room != nil {
+				r.c.room.Built(msg.err == nil)
 			}
 			cmds = append(cmds, data.finish(msg.strategy, msg.res, msg.err))
 		case buildPhaseMsg:
