@@ -117,6 +117,7 @@ Run it without arguments for the lesson menu.`,
 		newCheckCmd(g),
 		newExerciseCmd(g),
 		newKitCmd(g),
+		newServeCmd(g),
 	)
 	return root
 }
