@@ -441,6 +441,9 @@ func (d *Dashboard) render() string {
 	} else {
 		lines = d.renderTable(w, h)
 	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
 	for i, l := range lines {
 		lines[i] = fit(l, w)
 	}
@@ -492,9 +495,7 @@ func (d *Dashboard) renderTable(w, h int) []string {
 	if d.reverse {
 		arrow = "▼"
 	}
-	header := st.Title.Render("docktutor classroom") + st.Subtitle.Render(fmt.Sprintf(" · %s connected · %s raised · %s",
-		human.Plural(connected, "learner", ""), human.Plural(hands, "hand", ""), d.at.Format("15:04"))) +
-		st.Muted.Render(fmt.Sprintf(" · by %s %s", d.sortBy, arrow))
+	header := d.header(connected, hands, arrow, w)
 
 	var foot []string
 	switch {
@@ -528,6 +529,21 @@ func (d *Dashboard) renderTable(w, h int) []string {
 	return lines
 }
 
+// header is the top line: the room at a glance, shortened for a narrow window.
+func (d *Dashboard) header(connected, hands int, arrow string, w int) string {
+	st := d.styles
+	clock, sorted := d.at.Format("15:04"), fmt.Sprintf(" · by %s %s", d.sortBy, arrow)
+	full := st.Title.Render("docktutor classroom") + st.Subtitle.Render(fmt.Sprintf(" · %s connected · %s raised · %s",
+		human.Plural(connected, "learner", ""), human.Plural(hands, "hand", ""), clock))
+	if ansi.StringWidth(full+sorted) <= w {
+		return full + st.Muted.Render(sorted)
+	}
+	if ansi.StringWidth(full) <= w {
+		return full
+	}
+	return st.Title.Render("classroom") + st.Subtitle.Render(fmt.Sprintf(" · %d on · %d ✋ · %s", connected, hands, clock))
+}
+
 // bindings are the keys that do something now.
 func (d *Dashboard) bindings() []key.Binding {
 	k := d.keys
@@ -551,7 +567,7 @@ func (d *Dashboard) table(w, rows int) []string {
 	for i, l := range d.learners {
 		cells[i] = d.cells(l)
 	}
-	cols, widths := layout(cells, w-2) // two columns for the selection mark
+	cols, widths := layout(cells, d.sortBy, w-2) // two columns for the selection mark
 
 	arrow := "▲"
 	if d.reverse {
@@ -645,18 +661,21 @@ const gap = "  "
 // Column widths: what each column wants at most and needs at least; drop is the order columns
 // leave a narrow window in (name and where stay).
 var (
-	wantWidth = [numColumns]int{20, 36, 12, 5, 5, 4, 16}
+	wantWidth = [numColumns]int{20, 36, 12, 7, 6, 6, 16}
 	minWidth  = [numColumns]int{6, 8, 9, 5, 4, 4, 6}
-	drop      = []column{colEngine, colQueue, colHand, colIdle, colBuild}
+	drop      = []column{colEngine, colQueue, colIdle, colBuild, colHand}
 )
 
 // layout chooses the columns that fit in w and their widths: each as wide as its widest cell
 // or title (up to its want), the engine column dropped first when the window is narrow, then
-// the others; then where and name are narrowed.
-func layout(rows [][numColumns]string, w int) ([]column, []int) {
+// the others (a raised hand last); then where and name are narrowed.
+func layout(rows [][numColumns]string, sortBy column, w int) ([]column, []int) {
 	var width [numColumns]int
 	for c := range numColumns {
-		width[c] = ansi.StringWidth(c.String()) + 2 // room for the sort arrow
+		width[c] = ansi.StringWidth(c.String())
+		if c == sortBy {
+			width[c] += 2 // " ▲"
+		}
 		for _, r := range rows {
 			width[c] = max(width[c], ansi.StringWidth(r[c]))
 		}
