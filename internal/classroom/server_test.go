@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -69,22 +67,23 @@ func writeKeys(t testing.TB, dir, file string, people ...person) string {
 }
 
 // class is a server on loopback with a fake engine, and the people it lets in.
-type class struct {
+type classRun struct {
 	srv        *Server
 	eng        *recordingEngine
 	addr       string
 	stop       context.CancelFunc
-	served     chan error
+	served     chan struct{} // closed when Serve has returned, with its error in serveErr
+	serveErr   error
 	ada, linus person
 	grace      person // the instructor
 }
 
 type classOption func(*Config)
 
-func startClass(t *testing.T, opts ...classOption) *class {
+func startClass(t *testing.T, opts ...classOption) *classRun {
 	t.Helper()
 	dir := t.TempDir()
-	c := &class{ada: newPerson(t, "ada"), linus: newPerson(t, "linus"), grace: newPerson(t, "grace")}
+	c := &classRun{ada: newPerson(t, "ada"), linus: newPerson(t, "linus"), grace: newPerson(t, "grace")}
 	roster, err := LoadRoster(writeKeys(t, dir, "learners", c.ada, c.linus), writeKeys(t, dir, "instructors", c.grace))
 	if err != nil {
 		t.Fatal(err)
@@ -110,8 +109,11 @@ func startClass(t *testing.T, opts ...classOption) *class {
 	}
 	c.addr = c.srv.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
-	c.stop, c.served = cancel, make(chan error, 1)
-	go func() { c.served <- c.srv.Serve(ctx) }()
+	c.stop, c.served = cancel, make(chan struct{})
+	go func() {
+		c.serveErr = c.srv.Serve(ctx)
+		close(c.served)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -140,7 +142,7 @@ func dial(addr string, p person) (*gossh.Client, error) {
 	})
 }
 
-func (c *class) connect(t *testing.T, p person, width, height int) *terminal {
+func (c *classRun) connect(t *testing.T, p person, width, height int) *terminal {
 	t.Helper()
 	client, err := dial(c.addr, p)
 	if err != nil {
@@ -385,9 +387,9 @@ func TestTheClassEnds(t *testing.T) {
 	start := time.Now()
 	c.stop()
 	select {
-	case err := <-c.served:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
+	case <-c.served:
+		if c.serveErr != nil {
+			t.Errorf("Serve: %v", c.serveErr)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the server did not stop within 10 s")
@@ -539,6 +541,3 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
-
-var _ = errors.New
-var _ = fmt.Sprint
