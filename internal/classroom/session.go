@@ -332,10 +332,10 @@ func (s *Server) runDashboard(ctx context.Context, ss *session, t termOptions) e
 // instructorView is the room as the dashboard sees it.
 type instructorView struct{ s *Server }
 
-func (v instructorView) Snapshot() []Learner           { return v.s.room.Snapshot() }
+func (v instructorView) Snapshot() []Learner             { return v.s.room.Snapshot() }
 func (v instructorView) Frame(fingerprint string) string { return v.s.room.Frame(fingerprint) }
-func (v instructorView) Changed() <-chan struct{}      { return v.s.room.Changed() }
-func (v instructorView) Broadcast(text string)         { v.s.broadcast(text) }
+func (v instructorView) Changed() <-chan struct{}        { return v.s.room.Changed() }
+func (v instructorView) Broadcast(text string)           { v.s.broadcast(text) }
 func (v instructorView) WriteReport() (string, error) {
 	return WriteClassReport(v.s.cfg.StateDir, v.s.cfg.Course, time.Now())
 }
