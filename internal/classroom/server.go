@@ -51,6 +51,38 @@ type Engine struct {
 	Sweep func(ctx context.Context) (int, error)
 }
 
+// ContainerLister is what Sweeper needs of an engine: *engine.Client has it.
+type ContainerLister interface {
+	ListManaged(ctx context.Context) (engine.Managed, error)
+	RemoveContainer(ctx context.Context, id string) error
+}
+
+// Sweeper removes the containers docktutor made for a class's learners on one engine: created
+// by docktutor (its names and label) and owned by a classroom learner (OwnerLabel). Nothing
+// else: not the containers of a docktutor run on the host, nor any a learner's image started
+// outside docktutor.
+func Sweeper(e ContainerLister) func(ctx context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) {
+		m, err := e.ListManaged(ctx)
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		var errs []error
+		for _, ct := range m.Containers {
+			if !ct.MadeByDocktutor() || !IsClassOwner(ct.Labels[engine.LabelOwner]) {
+				continue
+			}
+			if err := e.RemoveContainer(ctx, ct.ID); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			n++
+		}
+		return n, errors.Join(errs...)
+	}
+}
+
 // The reasons a session ends, besides the learner quitting.
 var (
 	errClassEnded = errors.New("the class has ended")

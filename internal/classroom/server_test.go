@@ -82,8 +82,15 @@ type classOption func(*Config)
 
 func startClass(t *testing.T, opts ...classOption) *classRun {
 	t.Helper()
+	return startClassOf(t, "ada", "linus", opts...)
+}
+
+// startClassOf starts a class whose two learners are named first and second (c.ada and
+// c.linus), and whose instructor is grace.
+func startClassOf(t *testing.T, first, second string, opts ...classOption) *classRun {
+	t.Helper()
 	dir := t.TempDir()
-	c := &classRun{ada: newPerson(t, "ada"), linus: newPerson(t, "linus"), grace: newPerson(t, "grace")}
+	c := &classRun{ada: newPerson(t, first), linus: newPerson(t, second), grace: newPerson(t, "grace")}
 	roster, err := LoadRoster(writeKeys(t, dir, "learners", c.ada, c.linus), writeKeys(t, dir, "instructors", c.grace))
 	if err != nil {
 		t.Fatal(err)
@@ -259,6 +266,7 @@ func TestLearnersBuildApart(t *testing.T) {
 		term.waitFor(c.srv.cfg.Course.Lessons[0].Title)
 		term.press("\r")
 		waitRoom(t, c.srv.Room(), p.fingerprint(), p.name+" in a lesson", func(l Learner) bool { return strings.HasPrefix(l.Where, "lesson ") })
+		term.waitFor("API 1.") // connected: the status line names the daemon
 		term.press("b")
 		waitRoom(t, c.srv.Room(), p.fingerprint(), p.name+"'s build", func(l Learner) bool { return !l.LastBuild.At.IsZero() })
 	}

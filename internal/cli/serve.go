@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -178,7 +177,7 @@ func openClassEngines(ctx context.Context, contexts []string) ([]classroom.Engin
 				return fmt.Errorf("engine %s is named twice", name)
 			}
 		}
-		out = append(out, classroom.Engine{Name: name, Engine: cl, Sweep: sweepClass(cl)})
+		out = append(out, classroom.Engine{Name: name, Engine: cl, Sweep: classroom.Sweeper(cl)})
 		return nil
 	}
 	if len(contexts) == 0 {
@@ -191,30 +190,6 @@ func openClassEngines(ctx context.Context, contexts []string) ([]classroom.Engin
 		}
 	}
 	return out, closeAll, nil
-}
-
-// sweepClass removes the containers docktutor made for the class's learners on one engine:
-// created by docktutor (its names and label) and owned by a learner of a class.
-func sweepClass(cl *engine.Client) func(ctx context.Context) (int, error) {
-	return func(ctx context.Context) (int, error) {
-		m, err := cl.ListManaged(ctx)
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		var errs []error
-		for _, ct := range m.Containers {
-			if !ct.MadeByDocktutor() || !classroom.IsClassOwner(ct.Labels[engine.LabelOwner]) {
-				continue
-			}
-			if err := cl.RemoveContainer(ctx, ct.ID); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			n++
-		}
-		return n, errors.Join(errs...)
-	}
 }
 
 func newServeReportCmd(g *globalOptions) *cobra.Command {
