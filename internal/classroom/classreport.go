@@ -255,7 +255,7 @@ func readLearner(dir, copyDir string, c *lesson.Course, now time.Time) (classLea
 	}
 	l.notes = append(l.notes, notes...)
 	l.report = report.Build(report.Inputs{Course: c, Progress: store, Results: results, Learner: name, Now: now,
-		Exercises: exercisesOf(c, store)})
+		Exercises: report.Exercises(c, store)})
 	l.last = lastActivity(store)
 	return l, nil
 }
@@ -298,21 +298,6 @@ func openStores(dir, tmp string) (*progress.Store, *progress.ResultsCache, []str
 		notes = append(notes, progress.ResultsFileName+" unreadable ("+oneLine(w.Reason)+"): no sizes reported")
 	}
 	return store, results, notes, nil
-}
-
-// exercisesOf lists the course's exercises with how far the learner got in each. It is the
-// same as internal/cli's reportExercises; both should come from package report.
-func exercisesOf(c *lesson.Course, s *progress.Store) []report.Exercise {
-	var out []report.Exercise
-	for _, ex := range c.Exercises() {
-		p := s.Exercise(ex.ID)
-		e := report.Exercise{Lesson: ex.LessonID, ID: ex.ID, Title: ex.Title, Done: p.Solved, At: p.At}
-		if p.Total > 0 && !p.Solved {
-			e.Detail = fmt.Sprintf("%d of %d goals", p.Passed, p.Total)
-		}
-		out = append(out, e)
-	}
-	return out
 }
 
 // lastActivity is the latest time the store records: a build, an answer, an exercise check, a

@@ -10,8 +10,6 @@ import (
 	"charm.land/glamour/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
-	"github.com/docktutor/docktutor/internal/lesson"
-	"github.com/docktutor/docktutor/internal/progress"
 	learnerreport "github.com/docktutor/docktutor/internal/report"
 	"github.com/spf13/cobra"
 )
@@ -59,7 +57,7 @@ func (o *reportOptions) run() error {
 		return err
 	}
 	r := learnerreport.Build(learnerreport.Inputs{Course: c, Progress: s, Results: o.openResults(), Now: o.now(),
-		Exercises: reportExercises(c, s)})
+		Exercises: learnerreport.Exercises(c, s)})
 
 	var b bytes.Buffer
 	if o.format == "json" {
@@ -81,20 +79,6 @@ func (o *reportOptions) run() error {
 	}
 	fmt.Fprintf(o.streams.Err, "Report written to %s\n", o.output)
 	return nil
-}
-
-// reportExercises lists the course's exercises with how far the learner got in each.
-func reportExercises(c *lesson.Course, s *progress.Store) []learnerreport.Exercise {
-	var out []learnerreport.Exercise
-	for _, ex := range c.Exercises() {
-		p := s.Exercise(ex.ID)
-		e := learnerreport.Exercise{Lesson: ex.LessonID, ID: ex.ID, Title: ex.Title, Done: p.Solved, At: p.At}
-		if p.Total > 0 && !p.Solved {
-			e.Detail = fmt.Sprintf("%d of %d goals", p.Passed, p.Total)
-		}
-		out = append(out, e)
-	}
-	return out
 }
 
 // drawReport draws the Markdown report on the terminal f for reading: glamour's style for the

@@ -6,6 +6,7 @@
 package report
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/docktutor/docktutor/internal/lesson"
@@ -189,4 +190,19 @@ func (r Report) Totals() Totals {
 		}
 	}
 	return t
+}
+
+// Exercises lists the course's exercises with how far the learner of s got in each, in course
+// order: the Exercises of Inputs.
+func Exercises(c *lesson.Course, s *progress.Store) []Exercise {
+	var out []Exercise
+	for _, ex := range c.Exercises() {
+		p := s.Exercise(ex.ID)
+		e := Exercise{Lesson: ex.LessonID, ID: ex.ID, Title: ex.Title, Done: p.Solved, At: p.At}
+		if p.Total > 0 && !p.Solved {
+			e.Detail = fmt.Sprintf("%d of %d goals", p.Passed, p.Total)
+		}
+		out = append(out, e)
+	}
+	return out
 }
