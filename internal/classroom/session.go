@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,7 +17,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/docktutor/docktutor/internal/dockerfile"
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/inside"
 	"github.com/docktutor/docktutor/internal/progress"
 	"github.com/docktutor/docktutor/internal/ui"
 	gossh "golang.org/x/crypto/ssh"
@@ -253,7 +256,7 @@ func (s *Server) runLearner(ctx context.Context, ss *session, t termOptions) err
 		}
 	})
 	defer s.room.update(m.Fingerprint, func(l *learnerState) { l.Connected, l.QueuePlace = false, 0 })
-	eng := owned{Engine: sh.For(m.Fingerprint, seat.queued), owner: OwnerLabel(m.Fingerprint)}
+	eng := owned{Engine: sh.For(m.Fingerprint, seat.queued), owner: OwnerLabel(m.Fingerprint), namespace: namespace(m.Name)}
 	return ui.Run(ctx, ui.Options{
 		Course:      s.cfg.Course,
 		Connect:     func(ctx context.Context) (engine.Engine, engine.DaemonInfo, error) { return connect(ctx, base, eng) },
@@ -368,21 +371,104 @@ func (t *seat) touched(now time.Time) {
 	}
 }
 
-// owned labels everything a learner builds and runs as theirs: engine.LabelOwner is their
-// fingerprint (see OwnerLabel), whatever the program above put there.
+// owned is a learner's engine as their session uses it. It labels everything the learner builds
+// and runs as theirs (engine.LabelOwner is OwnerLabel of their fingerprint, whatever the program
+// above put there), and it refuses to touch another learner's images: a learner's Dockerfile is
+// theirs to write, and FROM docktutor/<someone else>/… would read another's work. Images by ID
+// and the lessons' bases pass: only docktutor's tags name a learner.
 type owned struct {
 	engine.Engine
-	owner string
+	owner     string
+	namespace string // the learner's: their images are docktutor/<namespace>/…
+}
+
+// errNotYours says a reference names another learner's image.
+type errNotYours struct{ ref string }
+
+func (e errNotYours) Error() string {
+	return fmt.Sprintf("%s is another learner's image: in the classroom you build and look at your own images and the lessons' base images only", e.ref)
+}
+
+// mine checks that ref is not another learner's image.
+func (o owned) mine(ref string) error {
+	ref = strings.TrimPrefix(ref, "docker.io/")
+	if !strings.HasPrefix(ref, "docktutor/") || strings.HasPrefix(ref, "docktutor/"+o.namespace+"/") {
+		return nil
+	}
+	return errNotYours{ref}
+}
+
+// mineToBuild checks every image a build would read: the bases of its stages, and the images
+// of COPY --from and RUN --mount=from.
+func (o owned) mineToBuild(req engine.BuildRequest) error {
+	if req.Context == nil {
+		return nil
+	}
+	name := req.Dockerfile
+	if name == "" {
+		name = "Dockerfile"
+	}
+	src, err := fs.ReadFile(req.Context, name)
+	if err != nil {
+		return nil // the build reports a missing Dockerfile itself
+	}
+	g, err := dockerfile.Parse(src, dockerfile.Options{Target: req.Target, Filename: name})
+	if err != nil {
+		return nil // nor can the builder read it: the build says why
+	}
+	for _, st := range g.Stages {
+		if st.BaseStage < 0 {
+			if err := o.mine(st.Base); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ref := range g.External {
+		if err := o.mine(ref); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (o owned) Build(ctx context.Context, req engine.BuildRequest, emit func(engine.Event)) (engine.BuildResult, error) {
+	if err := o.mine(req.Tag); err != nil {
+		return engine.BuildResult{}, err
+	}
+	if err := o.mineToBuild(req); err != nil {
+		return engine.BuildResult{}, err
+	}
 	req.Labels = withOwner(req.Labels, o.owner)
 	return o.Engine.Build(ctx, req, emit)
 }
 
 func (o owned) Run(ctx context.Context, req engine.RunRequest) (engine.RunResult, error) {
+	if err := o.mine(req.Image); err != nil {
+		return engine.RunResult{}, err
+	}
 	req.Labels = withOwner(req.Labels, o.owner)
 	return o.Engine.Run(ctx, req)
+}
+
+func (o owned) Inspect(ctx context.Context, ref string) (engine.ImageInfo, error) {
+	if err := o.mine(ref); err != nil {
+		return engine.ImageInfo{}, err
+	}
+	return o.Engine.Inspect(ctx, ref)
+}
+
+func (o owned) Contents(ctx context.Context, ref string) (inside.Report, error) {
+	if err := o.mine(ref); err != nil {
+		return inside.Report{}, err
+	}
+	return o.Engine.Contents(ctx, ref)
+}
+
+func (o owned) Probe(ctx context.Context, ref string) (engine.Probe, error) {
+	if err := o.mine(ref); err != nil {
+		return nil, err
+	}
+	return o.Engine.Probe(ctx, ref)
 }
 
 func withOwner(labels map[string]string, owner string) map[string]string {

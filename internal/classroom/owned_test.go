@@ -1,0 +1,69 @@
+package classroom
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/fstest"
+
+	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/enginefake"
+)
+
+// A learner's engine refuses another learner's images, whichever way they are named, and labels
+// what it builds and runs as the learner's.
+func TestALearnerCannotTouchAnothersImages(t *testing.T) {
+	rec := &recordingEngine{Engine: enginefake.New(nil)}
+	ada := owned{Engine: rec, owner: OwnerLabel("SHA256:ada"), namespace: "ada"}
+	ctx := context.Background()
+	build := func(dockerfile string) error {
+		ctxFS := fstest.MapFS{"Dockerfile": {Data: []byte(dockerfile)}, "hello.py": {Data: []byte("print(1)\n")}}
+		_, err := ada.Build(ctx, engine.BuildRequest{Context: ctxFS, Tag: "docktutor/ada/exercise:x", Labels: map[string]string{engine.LabelOwner: "root@host"}}, func(engine.Event) {})
+		return err
+	}
+	var notYours errNotYours
+	for name, df := range map[string]string{
+		"FROM":             "FROM docktutor/linus/normal:python\n",
+		"FROM docker.io":   "FROM docker.io/docktutor/linus/normal:python\n",
+		"COPY --from":      "FROM python:3.13\nCOPY --from=docktutor/linus/multistage:go-multistage /out/webapp /webapp\n",
+		"RUN --mount=from": "FROM python:3.13\nRUN --mount=type=bind,from=docktutor/linus/normal:python,target=/x true\n",
+		"a later stage":    "FROM python:3.13 AS a\nFROM docktutor/linus/normal:python\n",
+	} {
+		if err := build(df); !errors.As(err, &notYours) {
+			t.Errorf("%s: a Dockerfile reading another learner's image built (err %v)", name, err)
+		}
+	}
+	if err := build("FROM python:3.13 AS build\nFROM build\nCOPY --from=build /x /x\nCOPY --from=docktutor/ada/normal:python /y /y\n"); err != nil {
+		t.Errorf("a Dockerfile reading the bases and the learner's own image: %v", err)
+	}
+	if _, err := ada.Build(ctx, engine.BuildRequest{Tag: "docktutor/linus/normal:python"}, func(engine.Event) {}); !errors.As(err, &notYours) {
+		t.Errorf("building under another learner's tag: %v", err)
+	}
+	for _, ref := range []string{"docktutor/linus/normal:python", "docker.io/docktutor/linus/normal:python"} {
+		if _, err := ada.Inspect(ctx, ref); !errors.As(err, &notYours) {
+			t.Errorf("Inspect %s: %v", ref, err)
+		}
+		if _, err := ada.Contents(ctx, ref); !errors.As(err, &notYours) {
+			t.Errorf("Contents %s: %v", ref, err)
+		}
+		if _, err := ada.Probe(ctx, ref); !errors.As(err, &notYours) {
+			t.Errorf("Probe %s: %v", ref, err)
+		}
+		if _, err := ada.Run(ctx, engine.RunRequest{Image: ref}); !errors.As(err, &notYours) {
+			t.Errorf("Run %s: %v", ref, err)
+		}
+	}
+	builds := rec.builds()
+	if len(builds) != 1 {
+		t.Fatalf("%d builds reached the daemon, want only the allowed one", len(builds))
+	}
+	if got := builds[0].Labels[engine.LabelOwner]; got != OwnerLabel("SHA256:ada") {
+		t.Errorf("the build's owner label is %q", got)
+	}
+	if _, err := ada.Run(ctx, engine.RunRequest{Image: "docktutor/ada/exercise:x"}); err != nil {
+		t.Fatal(err)
+	}
+	if runs := rec.Engine.Runs; len(runs) != 1 || runs[0].Labels[engine.LabelOwner] != OwnerLabel("SHA256:ada") {
+		t.Errorf("the run's labels: %+v", runs)
+	}
+}
