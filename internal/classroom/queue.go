@@ -18,7 +18,7 @@ type Scheduler struct {
 	slots    int
 	running  int
 	waiting  int
-	seq      uint64             // counts arrivals and handouts: the clock of the turn order
+	seq      uint64            // counts arrivals and handouts: the clock of the turn order
 	learners map[string]*turns // kept for the life of the room, so that turns are remembered
 }
 
