@@ -66,6 +66,11 @@ func (c *Client) build(ctx context.Context, req BuildRequest, emit func(Event), 
 		Remove:      true,
 		ForceRemove: true, // remove the intermediate container of a failed step too
 		Version:     build.BuilderV1,
+		NetworkMode: req.Network,
+	}
+	if req.Memory > 0 {
+		// Swap as large as memory, as Run does: the limit is the limit, not a trip to disk.
+		opts.Memory, opts.MemorySwap = req.Memory, req.Memory
 	}
 	if req.Tag != "" {
 		opts.Tags = []string{req.Tag}

@@ -85,6 +85,14 @@ type BuildRequest struct {
 	Builder    Builder
 	NoCache    bool
 	Labels     map[string]string // added to the image on top of LabelManaged
+	// Network is the network mode of the build's RUN steps: "" for the daemon's default,
+	// "none" to cut them off (both builders honour it), or another mode `docker build
+	// --network` accepts.
+	Network string
+	// Memory caps the memory of each RUN step's container in bytes (0: no limit). Only the
+	// legacy builder honours it; BuildKit ignores it (`docker build --memory` does not apply
+	// there either), so a BuildKit build is bounded by its timeout alone.
+	Memory int64
 }
 
 // EventKind says what an Event reports.
