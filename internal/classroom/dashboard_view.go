@@ -237,7 +237,7 @@ func (d *Dashboard) cells(l Learner) [numColumns]string {
 	}
 	c[colQueue] = "—"
 	if l.QueuePlace > 0 {
-		c[colQueue] = ordinal(l.QueuePlace)
+		c[colQueue] = human.Ordinal(l.QueuePlace)
 	}
 	c[colIdle] = "—"
 	if !l.LastInput.IsZero() {
@@ -342,20 +342,4 @@ func ago(d time.Duration) string {
 		return fmt.Sprintf("%dh", int(d.Hours()))
 	}
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
-}
-
-// ordinal is a place in a queue: 1st, 2nd, 3rd, 4th, 11th, 21st.
-func ordinal(n int) string {
-	suffix := "th"
-	if n%100 < 11 || n%100 > 13 {
-		switch n % 10 {
-		case 1:
-			suffix = "st"
-		case 2:
-			suffix = "nd"
-		case 3:
-			suffix = "rd"
-		}
-	}
-	return fmt.Sprintf("%d%s", n, suffix)
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/docktutor/docktutor/internal/engine"
+	"github.com/docktutor/docktutor/internal/human"
 	"github.com/docktutor/docktutor/internal/inside"
 )
 
@@ -102,11 +102,11 @@ func (s *Shared) Scheduler() *Scheduler { return s.sched }
 // stopped by its timeout fails with a *BuildTimeoutError, also emitted as an EventError. Info
 // and Inspect pass straight through.
 func (s *Shared) For(learner string, onPlace func(int)) engine.Engine {
-	return &seat{shared: s, learner: learner, onPlace: onPlace}
+	return &queuedEngine{shared: s, learner: learner, onPlace: onPlace}
 }
 
-// seat is one learner's view of a Shared engine.
-type seat struct {
+// queuedEngine is one learner's view of a Shared engine.
+type queuedEngine struct {
 	shared  *Shared
 	learner string
 	onPlace func(int)
@@ -114,7 +114,7 @@ type seat struct {
 
 // wait waits for a slot, telling say (which may be nil) each place of this request and onPlace
 // the learner's.
-func (e *seat) wait(ctx context.Context, say func(int)) (release func(), err error) {
+func (e *queuedEngine) wait(ctx context.Context, say func(int)) (release func(), err error) {
 	sched := e.shared.sched
 	waited := false
 	release, err = sched.Acquire(ctx, e.learner, func(place int) {
@@ -133,23 +133,23 @@ func (e *seat) wait(ctx context.Context, say func(int)) (release func(), err err
 }
 
 // Info implements engine.Engine.
-func (e *seat) Info(ctx context.Context) (engine.DaemonInfo, error) {
+func (e *queuedEngine) Info(ctx context.Context) (engine.DaemonInfo, error) {
 	return e.shared.eng.Info(ctx)
 }
 
 // Inspect implements engine.Engine.
-func (e *seat) Inspect(ctx context.Context, ref string) (engine.ImageInfo, error) {
+func (e *queuedEngine) Inspect(ctx context.Context, ref string) (engine.ImageInfo, error) {
 	return e.shared.eng.Inspect(ctx, ref)
 }
 
 // Build implements engine.Engine: it waits for a slot, then builds without network, under the
 // memory limit and the build timeout.
-func (e *seat) Build(ctx context.Context, req engine.BuildRequest, emit func(engine.Event)) (engine.BuildResult, error) {
+func (e *queuedEngine) Build(ctx context.Context, req engine.BuildRequest, emit func(engine.Event)) (engine.BuildResult, error) {
 	if emit == nil {
 		emit = func(engine.Event) {}
 	}
 	release, err := e.wait(ctx, func(place int) {
-		emit(engine.Event{Kind: engine.EventLog, Text: "waiting for a build slot: " + ordinal(place) + " in queue"})
+		emit(engine.Event{Kind: engine.EventLog, Text: "waiting for a build slot: " + human.Ordinal(place) + " in queue"})
 	})
 	if err != nil {
 		return engine.BuildResult{Builder: req.Builder}, err
@@ -175,7 +175,7 @@ func (e *seat) Build(ctx context.Context, req engine.BuildRequest, emit func(eng
 
 // Run implements engine.Engine: it waits for a slot, then runs without network, under the
 // memory and process limits and the run timeout.
-func (e *seat) Run(ctx context.Context, req engine.RunRequest) (engine.RunResult, error) {
+func (e *queuedEngine) Run(ctx context.Context, req engine.RunRequest) (engine.RunResult, error) {
 	release, err := e.wait(ctx, nil)
 	if err != nil {
 		return engine.RunResult{}, err
@@ -199,7 +199,7 @@ func tighter[N int64 | time.Duration](asked, limit N) N {
 }
 
 // Probe implements engine.Engine: the probe holds a slot until it is closed.
-func (e *seat) Probe(ctx context.Context, ref string) (engine.Probe, error) {
+func (e *queuedEngine) Probe(ctx context.Context, ref string) (engine.Probe, error) {
 	release, err := e.wait(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -229,7 +229,7 @@ func (p *slotProbe) Close() error {
 // not their files, and share one analysis. Only an analysis not kept waits for a slot;
 // concurrent requests for one chain wait for one analysis. Failures are not kept. The report
 // returned may be shared with other learners: it must not be changed.
-func (e *seat) Contents(ctx context.Context, ref string) (inside.Report, error) {
+func (e *queuedEngine) Contents(ctx context.Context, ref string) (inside.Report, error) {
 	info, err := e.shared.eng.Inspect(ctx, ref)
 	if err != nil {
 		return inside.Report{}, err
@@ -264,7 +264,7 @@ func (e *seat) Contents(ctx context.Context, ref string) (inside.Report, error) 
 
 // analyse runs the analysis of flight f, keeps it under key when it succeeds, and lets those
 // waiting on f go.
-func (e *seat) analyse(ctx context.Context, ref, key string, f *flight) (rep inside.Report, err error) {
+func (e *queuedEngine) analyse(ctx context.Context, ref, key string, f *flight) (rep inside.Report, err error) {
 	s := e.shared
 	defer func() {
 		s.mu.Lock()
@@ -298,21 +298,4 @@ func (s *Shared) keep(key string, rep inside.Report) {
 func (s *Shared) touch(key string) {
 	s.order = slices.DeleteFunc(s.order, func(k string) bool { return k == key })
 	s.order = append(s.order, key)
-}
-
-// ordinal writes n as an English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 112th.
-func ordinal(n int) string {
-	suffix := "th"
-	switch n % 10 {
-	case 1:
-		suffix = "st"
-	case 2:
-		suffix = "nd"
-	case 3:
-		suffix = "rd"
-	}
-	if n%100 >= 11 && n%100 <= 13 {
-		suffix = "th"
-	}
-	return strconv.Itoa(n) + suffix
 }

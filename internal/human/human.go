@@ -5,6 +5,7 @@ package human
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -46,3 +47,20 @@ func Duration(d time.Duration) string {
 
 // Seconds turns a float count of seconds, as results store them, into a Duration.
 func Seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// Ordinal writes n as an English ordinal, a place in a queue: 1st, 2nd, 3rd, 4th, 11th, 12th,
+// 13th, 21st, 112th.
+func Ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
+}
