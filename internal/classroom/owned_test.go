@@ -67,3 +67,30 @@ func TestALearnerCannotTouchAnothersImages(t *testing.T) {
 		t.Errorf("the run's labels: %+v", runs)
 	}
 }
+
+// The images a learner lists (the qa lesson's evidence counts them) are their own only.
+func TestALearnerListsTheirOwnImages(t *testing.T) {
+	fake := enginefake.New(nil)
+	ada := owned{Engine: fake, owner: OwnerLabel("SHA256:ada"), namespace: "ada", base: fake}
+	linus := owned{Engine: fake, owner: OwnerLabel("SHA256:linus"), namespace: "linus", base: fake}
+	ctx := context.Background()
+	for _, b := range []struct {
+		eng owned
+		tag string
+	}{{ada, "docktutor/ada/qa:shipped"}, {linus, "docktutor/linus/qa:shipped"}, {linus, "docktutor/linus/qa:fat"}} {
+		if _, err := b.eng.Build(ctx, engine.BuildRequest{Tag: b.tag}, func(engine.Event) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := ada.ListManaged(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Images) != 1 || m.Images[0].Tags[0] != "docktutor/ada/qa:shipped" {
+		t.Errorf("ada lists %+v, want her one image", m.Images)
+	}
+	var notYours errNotYours
+	if err := ada.Remove(ctx, "docktutor/linus/qa:fat"); !errors.As(err, &notYours) {
+		t.Errorf("ada removing linus's image: %v", err)
+	}
+}

@@ -256,7 +256,7 @@ func (s *Server) runLearner(ctx context.Context, ss *session, t termOptions) err
 		}
 	})
 	defer s.room.update(m.Fingerprint, func(l *learnerState) { l.Connected, l.QueuePlace = false, 0 })
-	eng := owned{Engine: sh.For(m.Fingerprint, seat.queued), owner: OwnerLabel(m.Fingerprint), namespace: namespace(m.Name)}
+	eng := owned{Engine: sh.For(m.Fingerprint, seat.queued), owner: OwnerLabel(m.Fingerprint), namespace: namespace(m.Name), base: base}
 	return ui.Run(ctx, ui.Options{
 		Course:      s.cfg.Course,
 		Connect:     func(ctx context.Context) (engine.Engine, engine.DaemonInfo, error) { return connect(ctx, base, eng) },
@@ -380,6 +380,67 @@ type owned struct {
 	engine.Engine
 	owner     string
 	namespace string // the learner's: their images are docktutor/<namespace>/…
+	// base is the daemon's own engine under the queue, for what the program asks of an engine
+	// beyond engine.Engine when it has it: listing and removing images (see below).
+	base engine.Engine
+}
+
+// errCannot says the daemon's engine lacks an optional method.
+func errCannot(base engine.Engine, what string) error {
+	return fmt.Errorf("this engine (%T) cannot %s", base, what)
+}
+
+// ListManaged lists docktutor's images and containers on the daemon that are the learner's:
+// the qa lesson counts a learner's images with it, and must not count the room's.
+func (o owned) ListManaged(ctx context.Context) (engine.Managed, error) {
+	l, ok := o.base.(interface {
+		ListManaged(context.Context) (engine.Managed, error)
+	})
+	if !ok {
+		return engine.Managed{}, errCannot(o.base, "list images")
+	}
+	all, err := l.ListManaged(ctx)
+	if err != nil {
+		return engine.Managed{}, err
+	}
+	var out engine.Managed
+	for _, im := range all.Images {
+		if im.Labels[engine.LabelOwner] == o.owner {
+			out.Images = append(out.Images, im)
+		}
+	}
+	for _, c := range all.Containers {
+		if c.Labels[engine.LabelOwner] == o.owner {
+			out.Containers = append(out.Containers, c)
+		}
+	}
+	return out, nil
+}
+
+// Remove removes one of the learner's images (an exercise's previous version).
+func (o owned) Remove(ctx context.Context, ref string) error {
+	if err := o.mine(ref); err != nil {
+		return err
+	}
+	r, ok := o.base.(interface {
+		Remove(context.Context, string) error
+	})
+	if !ok {
+		return errCannot(o.base, "remove images")
+	}
+	return r.Remove(ctx, ref)
+}
+
+// RemoveStageImage removes a stage image the learner's own legacy build just left, by the ID
+// the build reported.
+func (o owned) RemoveStageImage(ctx context.Context, id string) error {
+	r, ok := o.base.(interface {
+		RemoveStageImage(context.Context, string) error
+	})
+	if !ok {
+		return errCannot(o.base, "remove stage images")
+	}
+	return r.RemoveStageImage(ctx, id)
 }
 
 // errNotYours says a reference names another learner's image.
