@@ -148,13 +148,20 @@ func (e *queuedEngine) Build(ctx context.Context, req engine.BuildRequest, emit 
 	if emit == nil {
 		emit = func(engine.Event) {}
 	}
+	var queued time.Time
 	release, err := e.wait(ctx, func(place int) {
+		if queued.IsZero() {
+			queued = time.Now()
+		}
 		emit(engine.Event{Kind: engine.EventLog, Text: "waiting for a build slot: " + human.Ordinal(place) + " in queue"})
 	})
 	if err != nil {
 		return engine.BuildResult{Builder: req.Builder}, err
 	}
 	defer release()
+	if !queued.IsZero() {
+		emit(engine.Event{Kind: engine.EventLog, Text: "a build slot is free after " + human.Duration(time.Since(queued)) + " in the queue: building"})
+	}
 
 	lim := e.shared.limits
 	req.Network = "none"
