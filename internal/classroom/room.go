@@ -42,7 +42,8 @@ type Room struct {
 
 type learnerState struct {
 	Learner
-	frame string // the last frame of their screen, for an instructor who follows them
+	frame    string // the last frame of their screen, for an instructor who follows them
+	sessions int    // their sessions open now: a learner may have two terminals
 }
 
 // NewRoom returns an empty room.

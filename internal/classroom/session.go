@@ -250,12 +250,19 @@ func (s *Server) runLearner(ctx context.Context, ss *session, t termOptions) err
 	ss.seat = seat
 	ss.mu.Unlock()
 	s.room.update(m.Fingerprint, func(l *learnerState) {
+		l.sessions++
 		l.Name, l.Engine, l.Connected, l.LastInput = m.Name, s.cfg.Engines[i].Name, true, time.Now()
 		if l.Where == "" {
 			l.Where = "menu"
 		}
 	})
-	defer s.room.update(m.Fingerprint, func(l *learnerState) { l.Connected, l.QueuePlace = false, 0 })
+	defer s.room.update(m.Fingerprint, func(l *learnerState) {
+		l.sessions--
+		l.Connected = l.sessions > 0
+		if !l.Connected {
+			l.QueuePlace = 0
+		}
+	})
 	eng := owned{Engine: sh.For(m.Fingerprint, seat.queued), owner: OwnerLabel(m.Fingerprint), namespace: namespace(m.Name), base: base}
 	return ui.Run(ctx, ui.Options{
 		Course:      s.cfg.Course,
