@@ -435,8 +435,10 @@ func printClean(w io.Writer, rep cleanReport) {
 	case len(rep.Images)+len(rep.StageImages) == 0:
 	case rep.FreedBytes > 0:
 		fmt.Fprintf(w, "%s at least %s (layers shared with images that stay are not counted).\n", did, human.Size(rep.FreedBytes))
-	default: // Podman, say, does not report an image's own space
+	case rep.podman: // Podman does not report an image's own space
 		fmt.Fprintln(w, "The daemon does not say how much of that space was the images' own.")
+	default: // every layer is shared: another learner's images of the same lesson, say
+		fmt.Fprintln(w, "Every layer of theirs is shared with another image, so no space is counted as theirs alone.")
 	}
 	if rep.UntaggedImages > 0 {
 		own := "" // Podman does not say how much of an image is its own

@@ -604,3 +604,17 @@ func TestCleanOnPodman(t *testing.T) {
 		}
 	}
 }
+
+// On Docker, images whose every layer is shared free nothing of their own: clean says so, and
+// does not blame the daemon for a figure it did give (zero).
+func TestCleanSharedLayersOnDocker(t *testing.T) {
+	fc := newFakeCleaner()
+	fc.space = map[string]int64{} // the daemon counts no byte as any image's own
+	out, stderr, code := execute(t, newCleanCmd, fc.options(), "--dry-run")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(out, "The daemon does not say") || !strings.Contains(out, "Every layer of theirs is shared with another image") {
+		t.Errorf("output:\n%s", out)
+	}
+}
