@@ -94,3 +94,33 @@ func TestALearnerListsTheirOwnImages(t *testing.T) {
 		t.Errorf("ada removing linus's image: %v", err)
 	}
 }
+
+// sweepLister is a daemon's containers, and what Sweeper removed of them.
+type sweepLister struct {
+	managed engine.Managed
+	removed []string
+}
+
+func (l *sweepLister) ListManaged(context.Context) (engine.Managed, error) { return l.managed, nil }
+func (l *sweepLister) RemoveContainer(_ context.Context, id string) error {
+	l.removed = append(l.removed, id)
+	return nil
+}
+
+// The end of a class sweeps its own learners' containers, and not another class's on the same
+// daemon, the host user's, or a learner's own container started from docktutor's image.
+func TestTheSweepTakesOnlyThisClasssContainers(t *testing.T) {
+	managed := func(owner string) map[string]string {
+		return map[string]string{engine.LabelManaged: "true", engine.LabelOwner: owner}
+	}
+	l := &sweepLister{managed: engine.Managed{Containers: []engine.ManagedContainer{
+		{ID: "ours", Name: "/docktutor-run-1", Labels: managed(OwnerLabel("SHA256:ada"))},
+		{ID: "other-class", Name: "/docktutor-run-2", Labels: managed(OwnerLabel("SHA256:zoe"))},
+		{ID: "host-user", Name: "/docktutor-run-3", Labels: managed("root@host")},
+		{ID: "their-own", Name: "/my-play", Labels: managed(OwnerLabel("SHA256:ada"))},
+	}}}
+	n, err := Sweeper(l)(context.Background(), func(owner string) bool { return owner == OwnerLabel("SHA256:ada") })
+	if err != nil || n != 1 || len(l.removed) != 1 || l.removed[0] != "ours" {
+		t.Errorf("swept %d (%v): %v; want only ours", n, err, l.removed)
+	}
+}

@@ -46,9 +46,10 @@ type Config struct {
 type Engine struct {
 	Name   string // the docker context's name, shown on the dashboard
 	Engine engine.Engine
-	// Sweep removes the containers docktutor made for the class on this engine that are still
-	// there when the server stops; nil when there is nothing to sweep.
-	Sweep func(ctx context.Context) (int, error)
+	// Sweep removes the containers docktutor made on this engine for the learners whose owner
+	// label ours accepts, when the server stops (see Sweeper); nil when there is nothing to
+	// sweep.
+	Sweep func(ctx context.Context, ours func(owner string) bool) (int, error)
 }
 
 // ContainerLister is what Sweeper needs of an engine: *engine.Client has it.
@@ -58,11 +59,11 @@ type ContainerLister interface {
 }
 
 // Sweeper removes the containers docktutor made for a class's learners on one engine: created
-// by docktutor (its names and label) and owned by a classroom learner (OwnerLabel). Nothing
-// else: not the containers of a docktutor run on the host, nor any a learner's image started
-// outside docktutor.
-func Sweeper(e ContainerLister) func(ctx context.Context) (int, error) {
-	return func(ctx context.Context) (int, error) {
+// by docktutor (its names and label) and owned by one of this class's learners (ours accepts
+// their OwnerLabel). Nothing else: not another class's on the same daemon, not those of a
+// docktutor run on the host, nor any a learner's image started outside docktutor.
+func Sweeper(e ContainerLister) func(ctx context.Context, ours func(owner string) bool) (int, error) {
+	return func(ctx context.Context, ours func(owner string) bool) (int, error) {
 		m, err := e.ListManaged(ctx)
 		if err != nil {
 			return 0, err
@@ -70,7 +71,7 @@ func Sweeper(e ContainerLister) func(ctx context.Context) (int, error) {
 		n := 0
 		var errs []error
 		for _, ct := range m.Containers {
-			if !ct.MadeByDocktutor() || !IsClassOwner(ct.Labels[engine.LabelOwner]) {
+			if !ct.MadeByDocktutor() || !ours(ct.Labels[engine.LabelOwner]) {
 				continue
 			}
 			if err := e.RemoveContainer(ctx, ct.ID); err != nil {
@@ -250,7 +251,7 @@ func (s *Server) end(wait, sweep time.Duration) {
 		if e.Sweep == nil {
 			continue
 		}
-		n, err := e.Sweep(ctx)
+		n, err := e.Sweep(ctx, s.ours)
 		switch {
 		case err != nil:
 			s.logf("engine %s: could not remove the class's containers: %v", e.Name, err)
@@ -258,6 +259,16 @@ func (s *Server) end(wait, sweep time.Duration) {
 			s.logf("engine %s: removed %d container(s) left by the class", e.Name, n)
 		}
 	}
+}
+
+// ours reports whether an owner label is one of this class's learners'.
+func (s *Server) ours(owner string) bool {
+	for fp, m := range s.cfg.Roster {
+		if m.Role == RoleLearner && owner == OwnerLabel(fp) {
+			return true
+		}
+	}
+	return false
 }
 
 // broadcast sends a line to every learner's status line and says how many sessions it reached.
