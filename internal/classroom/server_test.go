@@ -549,3 +549,42 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// The host key is made once, kept in the state dir, and the same after a restart: learners'
+// ssh clients do not warn of a changed host key between two days of a workshop.
+func TestTheHostKeyIsKept(t *testing.T) {
+	c := startClass(t)
+	hostKey := func(addr string) string {
+		var seen string
+		client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
+			User: "ada", Auth: []gossh.AuthMethod{gossh.PublicKeys(c.ada.signer)}, Timeout: 5 * time.Second,
+			HostKeyCallback: func(_ string, _ net.Addr, key gossh.PublicKey) error {
+				seen = gossh.FingerprintSHA256(key)
+				return nil
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		client.Close()
+		return seen
+	}
+	first := hostKey(c.addr)
+	if _, err := os.Stat(filepath.Join(c.srv.cfg.StateDir, "ssh_host_ed25519_key")); err != nil {
+		t.Fatalf("no host key in the state dir: %v", err)
+	}
+	again, err := New(c.srv.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = again.Serve(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	if second := hostKey(again.Addr().String()); second != first || first == "" {
+		t.Errorf("host key %q, then %q after a restart", first, second)
+	}
+}
