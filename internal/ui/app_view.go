@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -101,10 +102,18 @@ func (m *Model) helpLine() string {
 func (m *Model) bindings() []key.Binding {
 	b := m.screenBindings()
 	editing := m.screen == screenExercise && (m.exercise.editing() || m.exercise.confirm != "")
-	if m.class.room != nil && !editing && m.glossary == nil {
-		b = append(b, handBinding(m.class.hand))
+	if m.class.room == nil || editing || m.glossary != nil {
+		return b
 	}
-	return b
+	// Right after quit: a narrow help line is cut from the end, and a learner stuck needs h.
+	at := len(b)
+	for i, kb := range b {
+		if kb.Help().Key == "q" {
+			at = i + 1
+			break
+		}
+	}
+	return slices.Insert(b, at, handBinding(m.class.hand))
 }
 
 // screenBindings lists the current screen's keys that do something right now.

@@ -452,6 +452,9 @@ func (s *exerciseScreen) done(msg checkDoneMsg) tea.Cmd {
 	if s.tracker != nil {
 		s.tracker.Finish(rep.Error == "")
 	}
+	if s.c.room != nil { // a check is a build too: the instructor sees whether it built
+		s.c.room.Built(rep.Error == "")
+	}
 	if rep.Passed {
 		s.showSolution = true // solved: compare with another way to do it
 	}
