@@ -55,9 +55,9 @@ containers removed, progress saved. 'docktutor serve report' prints the class re
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.listen, "listen", ":2222", "`ADDR` to listen on")
-	f.StringVar(&o.keys, "authorized-keys", "", "the learners' public keys, one a line (`FILE`, authorized_keys format; the comment names the learner)")
-	f.StringVar(&o.instructors, "instructors", "", "the instructors' public keys (`FILE`); they get the dashboard")
-	f.StringVar(&o.stateDir, "state-dir", "", "where the host key, the learners' progress and the class reports live (`DIR`; default $XDG_STATE_HOME/docktutor/classroom)")
+	f.StringVar(&o.keys, "authorized-keys", "", "the learners' public keys: an authorized_keys `FILE`, one key a line, its comment the learner's name")
+	f.StringVar(&o.instructors, "instructors", "", "the instructors' public keys, an authorized_keys `FILE`: they get the dashboard")
+	f.StringVar(&o.stateDir, "state-dir", "", "`DIR` of the host key, the learners' progress and the class reports (default $XDG_STATE_HOME/docktutor/classroom)")
 	f.IntVar(&o.maxBuilds, "max-builds", max(1, runtime.NumCPU()/2), "builds (and checks, and analyses) at once on each engine")
 	f.IntVar(&o.maxSessions, "max-sessions", 100, "sessions open at once")
 	f.DurationVar(&o.idle, "idle-timeout", 30*time.Minute, "end a session after this long without a keypress (0: never)")
