@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/docktutor/docktutor/internal/course"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/exercise"
 	"github.com/docktutor/docktutor/internal/lesson"
@@ -41,6 +42,14 @@ See the lessons with 'docktutor list'.`,
 }
 
 func (o *lessonOptions) run(ctx context.Context, id string) error {
+	if o.lessonsDir == "" {
+		// The built-in course, validated whole by its tests: the screen opens with the lesson
+		// and the rest follows after the first frame. A lesson it does not have gets the usual
+		// answer from the whole course below.
+		if part, err := course.Lesson(id); err == nil {
+			return runTUI(ctx, o.globalOptions, part, tuiStart{lesson: id, fullCourse: course.Builtin}, o.builder)
+		}
+	}
 	c, err := o.loadCourse()
 	if err != nil {
 		return err
@@ -76,7 +85,11 @@ func runExercise(ctx context.Context, g *globalOptions, id, builderFlag string) 
 }
 
 // tuiStart is where the program opens: a lesson, an exercise, or (neither) the menu.
-type tuiStart struct{ lesson, exercise string }
+// fullCourse, when set, loads the whole course of which the one given to runTUI is a part.
+type tuiStart struct {
+	lesson, exercise string
+	fullCourse       func() (*lesson.Course, error)
+}
 
 // runTUI starts the interactive program on the command's streams.
 func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, start tuiStart, builderFlag string) error {
@@ -107,6 +120,7 @@ func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, start tuiSt
 		Results:     results,
 		Warnings:    warnings,
 		Course:      c,
+		FullCourse:  start.fullCourse,
 		Lesson:      start.lesson,
 		Exercise:    start.exercise,
 		ExerciseDir: exerciseDir,

@@ -7,8 +7,8 @@ import (
 	"github.com/docktutor/docktutor/lessons"
 )
 
-// TestBuiltinFirstAndFresh: the first caller gets the course loaded at start, every later
-// caller a course of its own, and both are the embedded course.
+// TestBuiltinFirstAndFresh: every caller gets a course of its own, and each is the embedded
+// course.
 func TestBuiltinFirstAndFresh(t *testing.T) {
 	want, err := lesson.Load(lessons.FS)
 	if err != nil {
@@ -29,5 +29,19 @@ func TestBuiltinFirstAndFresh(t *testing.T) {
 		if got, w := c.IDs(), want.IDs(); len(got) != len(w) || got[0] != w[0] || got[len(got)-1] != w[len(w)-1] {
 			t.Errorf("lessons %v, want %v", got, w)
 		}
+	}
+}
+
+// TestLessonIsOneLesson: Lesson is the one lesson asked for; an unknown one is an error.
+func TestLessonIsOneLesson(t *testing.T) {
+	c, err := Lesson("multistage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := c.IDs(); len(ids) != 1 || ids[0] != "multistage" {
+		t.Errorf("lessons %v, want [multistage]", ids)
+	}
+	if _, err := Lesson("nosuch"); err == nil {
+		t.Error("an unknown lesson loads")
 	}
 }

@@ -1,6 +1,7 @@
 package lesson_test
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os/exec"
@@ -582,5 +583,34 @@ func TestPublishedSizes(t *testing.T) {
 	}
 	if _, ok := c.PublishedSize("gcr.io/distroless/python3-debian13:nonroot"); ok {
 		t.Error("a figure for distroless python, whose publisher states none")
+	}
+}
+
+// LoadLesson is a part of Load: the lesson, the published sizes and the glossary as the whole
+// course has them, for every lesson; an id the course does not list is a problem.
+func TestLoadLessonIsPartOfLoad(t *testing.T) {
+	c, err := lesson.Load(lessons.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range c.Lessons {
+		t.Run(want.ID, func(t *testing.T) {
+			part, err := lesson.LoadLesson(lessons.FS, want.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(part.Lessons) != 1 || !reflect.DeepEqual(part.Lessons[0], want) {
+				t.Errorf("lesson %s differs from Load's", want.ID)
+			}
+			if !reflect.DeepEqual(part.Published, c.Published) || !reflect.DeepEqual(part.Glossary, c.Glossary) {
+				t.Error("published sizes or glossary differ from Load's")
+			}
+		})
+	}
+	for _, id := range []string{"nosuch", "../multistage", ""} {
+		var verr *lesson.ValidationError
+		if _, err := lesson.LoadLesson(lessons.FS, id); !errors.As(err, &verr) {
+			t.Errorf("LoadLesson(%q) = %v, want a *ValidationError", id, err)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -73,15 +74,10 @@ type questionFile struct {
 
 // Load reads and validates the course in fsys. A *ValidationError lists every problem found.
 func Load(fsys fs.FS) (*Course, error) {
-	var cf courseFile
-	if err := readYAML(fsys, "course.yaml", &cf); err != nil {
-		return nil, &ValidationError{Problems: []string{err.Error()}}
+	cf, c, v, err := loadCourseFile(fsys)
+	if err != nil {
+		return nil, err
 	}
-	v := &validator{}
-	if len(cf.Lessons) == 0 {
-		v.add("course.yaml: lists no lessons")
-	}
-	c := &Course{Published: loadPublished(cf.Published, v)}
 	// The lessons are read side by side: reading and parsing them is most of what docktutor
 	// does before its first frame. Each gets a validator of its own; their problems are then
 	// listed in course order, as one reader would have found them.
@@ -117,6 +113,44 @@ func Load(fsys fs.FS) (*Course, error) {
 		return nil, &ValidationError{Problems: v.problems}
 	}
 	return c, nil
+}
+
+// LoadLesson reads the part of the course in fsys that one lesson's screen shows: the course
+// file, the lesson id (its strategies, questions and exercises) and the glossary. It takes a
+// tenth of Load's time, which is most of what docktutor does before its first frame. It checks
+// what that part can tell; what only the whole course can (exercise ids unique across lessons,
+// goals measured against another lesson's strategies) is Load's, and the Course it returns has
+// the one lesson in Lessons. An id course.yaml does not list is a *ValidationError.
+func LoadLesson(fsys fs.FS, id string) (*Course, error) {
+	cf, c, v, err := loadCourseFile(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(cf.Lessons, id) || !idPattern.MatchString(id) {
+		v.add("course.yaml: lists no lesson %q", id)
+	} else if l := loadLesson(fsys, id, v); l != nil {
+		c.Lessons = []*Lesson{l}
+	}
+	c.Glossary = loadGlossary(fsys, cf.Lessons, v)
+	if len(v.problems) > 0 {
+		return nil, &ValidationError{Problems: v.problems}
+	}
+	return c, nil
+}
+
+// loadCourseFile reads course.yaml: the lesson ids in order and the published sizes, which go
+// into a Course with no lessons yet. Its problems are in v; err is set only when the file
+// cannot be read at all.
+func loadCourseFile(fsys fs.FS) (courseFile, *Course, *validator, error) {
+	var cf courseFile
+	if err := readYAML(fsys, "course.yaml", &cf); err != nil {
+		return cf, nil, nil, &ValidationError{Problems: []string{err.Error()}}
+	}
+	v := &validator{}
+	if len(cf.Lessons) == 0 {
+		v.add("course.yaml: lists no lessons")
+	}
+	return cf, &Course{Published: loadPublished(cf.Published, v)}, v, nil
 }
 
 func loadLesson(fsys fs.FS, id string, v *validator) *Lesson {

@@ -52,6 +52,11 @@ type Options struct {
 	Results  *progress.ResultsCache
 	// Warnings are shown on the first screen (e.g. a corrupt progress file that was moved aside).
 	Warnings []string
+	// FullCourse, when set, returns the whole course, of which Course is then only the part
+	// the opening lesson's screen shows (lesson.LoadLesson). It is called once the first frame
+	// is drawn; the menu, the next lesson and the exercises of other lessons come from its
+	// answer.
+	FullCourse func() (*lesson.Course, error)
 
 	// Classroom is the room the program is served in (docktutor serve), nil outside one.
 	Classroom Classroom
@@ -178,6 +183,7 @@ type Model struct {
 	fullHelp       bool
 	confirmQuit    bool
 	connectStarted bool
+	courseStarted  bool
 
 	// screenCache is the last frame drawn. Bubble Tea asks for a view after every message;
 	// a message known to change nothing (changesNothing) gets the cached frame.
@@ -258,7 +264,7 @@ func (m *Model) startConnect() tea.Cmd {
 // Init asks the terminal for its background colour and schedules the connection to the daemon,
 // both off the first frame's path.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{connectSoon(connectDelay)}
+	cmds := []tea.Cmd{connectSoon(connectDelay), courseSoon(connectDelay)}
 	if !m.opts.Plain {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -313,6 +319,10 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		m.class.announce = ""
 		return nil, true
+	case courseNowMsg:
+		return m.startCourse(), false
+	case courseLoadedMsg:
+		return nil, m.takeCourse(msg)
 	case tea.WindowSizeMsg:
 		first := m.c.width == 0
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -326,6 +336,9 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		if first && !m.connectStarted {
 			cmd = tea.Batch(cmd, connectSoon(afterFirstFrame))
+		}
+		if first && !m.courseStarted {
+			cmd = tea.Batch(cmd, courseSoon(afterFirstFrame))
 		}
 		return cmd, true
 	case tea.BackgroundColorMsg:
