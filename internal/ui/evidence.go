@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/docktutor/docktutor/internal/engine"
 	"github.com/docktutor/docktutor/internal/human"
 	"github.com/docktutor/docktutor/internal/inside"
@@ -66,7 +67,11 @@ func evidenceBody(d *lessonData, qu *lesson.Question, st Styles, width int) stri
 		case !ok || ev.pending:
 			return cmd + "\n" + st.Muted.Render("    Counting images…")
 		}
-		return cmd + "\n" + fmt.Sprintf("    %s: %s", human.Plural(ev.value, "image", ""), res.Image)
+		count := fmt.Sprintf("    %s: %s", human.Plural(ev.value, "image", ""), res.Image)
+		if lipgloss.Width(count) > width { // the tag on a line of its own, as `docker images` would wrap
+			count = fmt.Sprintf("    %s:\n%s", human.Plural(ev.value, "image", ""), truncate("      "+res.Image, width))
+		}
+		return cmd + "\n" + count
 	case lesson.EvidenceHistory:
 		if !built {
 			return need(qu.Strategy)

@@ -141,6 +141,12 @@ func qaShippedID(fe *enginefake.Engine) string {
 // qaDriver opens the qa lesson on fe, with every question's evidence one key away.
 func qaDriver(t *testing.T, fe *enginefake.Engine, w, h int) (*driver, *lesson.Lesson) {
 	t.Helper()
+	return qaDriverIn(t, fe, w, h, "")
+}
+
+// qaDriverIn is qaDriver for a learner whose images are in namespace.
+func qaDriverIn(t *testing.T, fe *enginefake.Engine, w, h int, namespace string) (*driver, *lesson.Lesson) {
+	t.Helper()
 	c := loadCourse(t)
 	l, ok := c.Find("qa")
 	if !ok {
@@ -149,7 +155,7 @@ func qaDriver(t *testing.T, fe *enginefake.Engine, w, h int) (*driver, *lesson.L
 	connect := func(context.Context) (engine.Engine, engine.DaemonInfo, error) {
 		return qaEngine{fe}, fe.DaemonInfo, nil
 	}
-	return newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect}, w, h), l
+	return newDriver(t, Options{Course: c, Lesson: "qa", Connect: connect, Namespace: namespace}, w, h), l
 }
 
 // toQuestion moves the qa list's cursor to the question with the given evidence kind.
@@ -182,6 +188,24 @@ func TestQAImageCount(t *testing.T) {
 	}
 	if strings.Contains(s, "0 image") || !regexp.MustCompile(`\b1 image\b`).MatchString(s) {
 		t.Errorf("the evidence does not count the one shipped image:\n%s", s)
+	}
+}
+
+// TestQAImageCountFits: on an 80-column terminal a learner's long image name goes on a line of
+// its own rather than being cut off by the pane's edge.
+func TestQAImageCountFits(t *testing.T) {
+	fe := enginefake.New(nil)
+	fe.DefaultOutput = "GET / -> 200 OK"
+	d, l := qaDriverIn(t, fe, 80, 24, "qashot")
+	d.key("B")
+	toQuestion(t, d, l, lesson.EvidenceImages)
+	d.key("e", "f")
+	for range 10 { // to the end of the answer
+		d.key("pgdown")
+	}
+	s := d.screen()
+	if !strings.Contains(s, "docktutor/qashot/qa:shipped") {
+		t.Errorf("the counted image's name is cut:\n%s", s)
 	}
 }
 
