@@ -50,6 +50,7 @@ func newDriver(t *testing.T, opts Options, w, h int) *driver {
 
 func (d *driver) send(msg tea.Msg) {
 	_, cmd := d.m.Update(msg)
+	d.m.View() // Bubble Tea draws after every message; panes learn their size when drawn
 	d.run(cmd)
 }
 
