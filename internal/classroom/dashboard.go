@@ -291,8 +291,19 @@ func (d *Dashboard) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return d.quit()
 	case d.following != "":
-		if key.Matches(msg, k.Back) {
+		switch {
+		case key.Matches(msg, k.Back):
 			d.following, d.frame = "", ""
+		case key.Matches(msg, k.Up), key.Matches(msg, k.Down): // the learner above or below
+			if key.Matches(msg, k.Up) {
+				d.move(-1)
+			} else {
+				d.move(1)
+			}
+			if l, ok := d.current(); ok && l.Fingerprint != d.following {
+				d.following, d.frame = l.Fingerprint, ""
+				return frameOf(d.room, l.Fingerprint)
+			}
 		}
 		return nil
 	case key.Matches(msg, k.Up):

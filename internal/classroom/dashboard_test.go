@@ -196,7 +196,7 @@ func TestDashboardFollow(t *testing.T) {
 	cmd := press(d, "enter")
 	d.Update(cmd())
 	s := screen(d)
-	if !strings.Contains(s, "following bob — esc to return") || !strings.Contains(s, "bob's exercise screen") {
+	if !strings.Contains(s, "following bob — ↑/↓") || !strings.Contains(s, "bob's exercise screen") {
 		t.Fatalf("following bob:\n%s", s)
 	}
 	lines := strings.Split(s, "\n")
@@ -219,6 +219,18 @@ func TestDashboardFollow(t *testing.T) {
 	}
 	if s := screen(d); !strings.Contains(s, "bob's next screen") {
 		t.Errorf("the frame did not follow the room:\n%s", s)
+	}
+
+	// ↑ follows the learner above, without going back to the table.
+	cmd = press(d, "up")
+	d.Update(cmd())
+	if s := screen(d); !strings.Contains(s, "following ada") || !strings.Contains(s, "ada's lesson screen") {
+		t.Errorf("↑ while following bob:\n%s", s)
+	}
+	cmd = press(d, "down")
+	d.Update(cmd())
+	if s := screen(d); !strings.Contains(s, "following bob") {
+		t.Errorf("↓ while following ada:\n%s", s)
 	}
 
 	// A frame that arrives for someone no longer followed is dropped.

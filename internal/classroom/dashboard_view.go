@@ -56,7 +56,7 @@ func (d *Dashboard) renderFollow(w, h int) []string {
 	if i := slices.IndexFunc(d.learners, func(l Learner) bool { return l.Fingerprint == d.following }); i >= 0 {
 		name, gone = termtext.Plain(d.learners[i].Name), !d.learners[i].Connected
 	}
-	bar := st.Title.Render("following "+name) + st.Muted.Render(" — esc to return")
+	bar := st.Title.Render("following "+name) + st.Muted.Render(" — ↑/↓ the next learner, esc to return")
 	if gone {
 		bar += st.Warn.Render(" · disconnected")
 	}
