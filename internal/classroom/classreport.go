@@ -204,8 +204,7 @@ func WriteClassReport(stateDir string, c *lesson.Course, now time.Time) (string,
 }
 
 // readLearners reads every learner's folder, sorted by name. A learner's unreadable file is a
-// note; only a state dir that cannot be listed, or a scratch folder that cannot be made, is an
-// error.
+// note; only a state dir that cannot be listed is an error.
 func readLearners(stateDir string, c *lesson.Course, now time.Time) ([]classLearner, error) {
 	entries, err := os.ReadDir(filepath.Join(stateDir, learnersDir))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -214,19 +213,10 @@ func readLearners(stateDir string, c *lesson.Course, now time.Time) ([]classLear
 	if err != nil {
 		return nil, fmt.Errorf("class report: %w", err)
 	}
-	scratch, err := os.MkdirTemp("", "docktutor-class-report-*")
-	if err != nil {
-		return nil, fmt.Errorf("class report: %w", err)
-	}
-	defer os.RemoveAll(scratch)
 	var out []classLearner
-	for i, e := range entries {
+	for _, e := range entries {
 		if e.IsDir() {
-			l, err := readLearner(filepath.Join(stateDir, learnersDir, e.Name()), filepath.Join(scratch, fmt.Sprint(i)), c, now)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, l)
+			out = append(out, readLearner(filepath.Join(stateDir, learnersDir, e.Name()), c, now))
 		}
 	}
 	slices.SortFunc(out, func(a, b classLearner) int {
@@ -235,9 +225,8 @@ func readLearners(stateDir string, c *lesson.Course, now time.Time) ([]classLear
 	return out, nil
 }
 
-// readLearner reads the learner's folder dir; copyDir is a scratch folder to read their stores
-// from (see openStores).
-func readLearner(dir, copyDir string, c *lesson.Course, now time.Time) (classLearner, error) {
+// readLearner reads the learner's folder dir.
+func readLearner(dir string, c *lesson.Course, now time.Time) classLearner {
 	l := classLearner{dir: dir}
 	lf, err := ReadLearnerFile(dir)
 	switch {
@@ -249,55 +238,35 @@ func readLearner(dir, copyDir string, c *lesson.Course, now time.Time) (classLea
 	l.fingerprint, l.engine = lf.Fingerprint, lf.Engine
 	name := cmp.Or(lf.Name, lf.Fingerprint, filepath.Base(dir))
 
-	store, results, notes, err := openStores(dir, copyDir)
-	if err != nil {
-		return l, fmt.Errorf("class report: %w", err)
-	}
+	store, results, notes := openStores(dir)
 	l.notes = append(l.notes, notes...)
 	l.report = report.Build(report.Inputs{Course: c, Progress: store, Results: results, Learner: name, Now: now,
 		Exercises: report.Exercises(c, store)})
 	l.last = lastActivity(store)
-	return l, nil
+	return l
 }
 
-// openStores opens a learner's progress store and results cache without changing their
-// folder: progress.Open moves an unreadable file aside, which is the learner's session's
-// business (it warns them), not a report's. So the files are opened from a copy in tmp, a
-// folder of the caller's that does not exist yet. The store is never nil: one that cannot be
-// read is empty, with a note saying why.
-func openStores(dir, tmp string) (*progress.Store, *progress.ResultsCache, []string, error) {
+// openStores opens a learner's progress store and results cache read-only: an unreadable file
+// is the learner's session's business to move aside (it warns them), not a report's. The store
+// is never nil: one that cannot be read is empty, with a note saying why.
+func openStores(dir string) (*progress.Store, *progress.ResultsCache, []string) {
 	var notes []string
-	if err := os.Mkdir(tmp, 0o700); err != nil {
-		return nil, nil, nil, err
-	}
-	for _, name := range []string{progress.FileName, progress.ResultsFileName} {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(tmp, name), data, 0o600)
-		}
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			notes = append(notes, name+" not read: "+oneLine(err.Error()))
-		}
-	}
-	store, warnings, err := progress.Open(tmp)
+	store, warnings, err := progress.OpenReadOnly(dir)
 	if err != nil {
 		notes = append(notes, progress.FileName+" not read: "+oneLine(err.Error()))
-		// A folder that does not exist reads as an empty store.
-		if store, _, err = progress.Open(filepath.Join(tmp, "nothing")); err != nil {
-			return nil, nil, nil, err
-		}
+		store = progress.Empty()
 	}
 	for _, w := range warnings {
 		notes = append(notes, progress.FileName+" unreadable ("+oneLine(w.Reason)+"): nothing of it reported")
 	}
-	results, warnings, err := progress.OpenResults(tmp)
+	results, warnings, err := progress.OpenResultsReadOnly(dir)
 	if err != nil {
 		notes = append(notes, progress.ResultsFileName+" not read: "+oneLine(err.Error()))
 	}
 	for _, w := range warnings {
 		notes = append(notes, progress.ResultsFileName+" unreadable ("+oneLine(w.Reason)+"): no sizes reported")
 	}
-	return store, results, notes, nil
+	return store, results, notes
 }
 
 // lastActivity is the latest time the store records: a build, an answer, an exercise check, a

@@ -54,17 +54,24 @@ func baseDir(override, xdg string, fallback ...string) (string, error) {
 }
 
 // Warning reports a file that could not be read and was moved aside so docktutor could start
-// afresh. Nothing is lost: the old bytes are in MovedTo.
+// afresh. Nothing is lost: the old bytes are in MovedTo. A file opened read-only (OpenReadOnly)
+// is left where it is, and MovedTo is "".
 type Warning struct {
 	Path    string // the file that was unreadable
-	MovedTo string // where its bytes are now
+	MovedTo string // where its bytes are now; "" when they were left in place
 	Reason  string // what was wrong with it
 }
 
 // String says what happened and where the old file went, in words a learner can act on.
 func (w Warning) String() string {
+	if w.MovedTo == "" {
+		return fmt.Sprintf("%s is unreadable (%s); left as it is, read as empty", w.Path, w.Reason)
+	}
 	return fmt.Sprintf("%s is unreadable (%s); moved it to %s and started afresh", w.Path, w.Reason, w.MovedTo)
 }
+
+// errReadOnly refuses to save a store opened read-only.
+var errReadOnly = errors.New("opened read-only: not saved")
 
 // versioned is the part of every docktutor file read before the rest.
 type versioned struct {
@@ -76,7 +83,8 @@ type versioned struct {
 // moved aside to <path>.corrupt-<UTC time> and reported as a Warning; v is then reset by the
 // caller. Errors are left for failures that moving aside cannot fix (unreadable file, read-only
 // folder), since starting empty then would let the next save overwrite the learner's file.
-func load(path string, v any, now time.Time) (warn *Warning, reset bool, err error) {
+// With readOnly the file is never moved: the Warning says it was left in place.
+func load(path string, v any, now time.Time, readOnly bool) (warn *Warning, reset bool, err error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
@@ -87,6 +95,9 @@ func load(path string, v any, now time.Time) (warn *Warning, reset bool, err err
 	reason := decode(data, v)
 	if reason == "" {
 		return nil, false, nil
+	}
+	if readOnly {
+		return &Warning{Path: path, Reason: reason}, true, nil
 	}
 	moved, err := moveAside(path, now)
 	if errors.Is(err, fs.ErrNotExist) {

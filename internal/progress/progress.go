@@ -6,6 +6,7 @@
 package progress
 
 import (
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -95,16 +96,33 @@ type Store struct {
 	data    file
 	pending []func(*file) // changes since the last save, replayed onto the file on disk
 	now     func() time.Time
+	// readOnly: opened by OpenReadOnly, so Save refuses and the file is never moved aside.
+	readOnly bool
 }
 
 // Open loads progress.json from dir; a missing file or folder gives an empty store, and nothing
 // is created until Save. An unreadable file is moved aside (see Warning) and the store starts
 // empty. The error is for what moving aside cannot fix, such as a file the user may not read;
 // the caller can then go on without saving progress.
-func Open(dir string) (*Store, []Warning, error) {
-	s := &Store{path: filepath.Join(dir, FileName), now: time.Now}
+func Open(dir string) (*Store, []Warning, error) { return openStore(dir, false) }
+
+// OpenReadOnly loads progress.json from dir for a reader that must change nothing of it (the
+// class report reads every learner's): an unreadable file is reported but left where it is, and
+// the store starts empty; Save refuses.
+func OpenReadOnly(dir string) (*Store, []Warning, error) { return openStore(dir, true) }
+
+// Empty is a read-only store with nothing recorded: what a reader shows for a learner whose
+// file it could not read.
+func Empty() *Store {
+	s := &Store{now: time.Now, readOnly: true, data: emptyFile()}
+	s.data.normalize()
+	return s
+}
+
+func openStore(dir string, readOnly bool) (*Store, []Warning, error) {
+	s := &Store{path: filepath.Join(dir, FileName), now: time.Now, readOnly: readOnly}
 	s.data = emptyFile()
-	warn, reset, err := load(s.path, &s.data, s.now())
+	warn, reset, err := load(s.path, &s.data, s.now(), readOnly)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -299,6 +317,9 @@ func (s *Store) Save() error {
 	defer s.mu.Unlock()
 	if len(s.pending) == 0 {
 		return nil
+	}
+	if s.readOnly {
+		return fmt.Errorf("%s: %w", s.path, errReadOnly)
 	}
 	merged, err := merge(s.path, s.data, emptyFile, func(f *file) {
 		f.normalize()

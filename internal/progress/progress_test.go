@@ -3,6 +3,7 @@ package progress
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -198,7 +199,7 @@ func TestCorruptFilesDoNotOverwriteEachOther(t *testing.T) {
 		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		w, _, err := load(path, &file{}, at) // same second every time
+		w, _, err := load(path, &file{}, at, false) // same second every time
 		if err != nil || w == nil {
 			t.Fatalf("load: %v, %v", w, err)
 		}
@@ -573,5 +574,39 @@ func TestDefaultDirs(t *testing.T) {
 				t.Errorf("DefaultCacheDir() = %q, %v; want %q", got, err, tt.cacheWant)
 			}
 		})
+	}
+}
+
+// A store opened read-only reports an unreadable file but leaves it where it is, and refuses
+// to save: a reader of other learners' folders (the class report) changes nothing in them.
+func TestOpenReadOnlyLeavesFilesAlone(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{FileName, ResultsFileName} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{not json"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, warnings, err := OpenReadOnly(dir)
+	if err != nil || len(warnings) != 1 || warnings[0].MovedTo != "" || !strings.Contains(warnings[0].String(), "left as it is") {
+		t.Fatalf("OpenReadOnly: %v, %+v", err, warnings)
+	}
+	if len(s.Recorded()) != 0 {
+		t.Errorf("an unreadable file read as %v", s.Recorded())
+	}
+	s.MarkBuilt("normal", "python")
+	if err := s.Save(); !errors.Is(err, errReadOnly) {
+		t.Errorf("Save of a read-only store: %v", err)
+	}
+	rc, warnings, err := OpenResultsReadOnly(dir)
+	if err != nil || rc == nil || len(warnings) != 1 || warnings[0].MovedTo != "" {
+		t.Fatalf("OpenResultsReadOnly: %v, %+v", err, warnings)
+	}
+	for _, name := range []string{FileName, ResultsFileName} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != "{not json" {
+			t.Errorf("%s after a read-only open: %q, %v", name, b, err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("the folder holds %d files, want the 2 it had", len(entries))
 	}
 }

@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -44,6 +45,8 @@ type ResultsCache struct {
 	pending []CachedResult // results put since the last save
 	staged  []stageChange  // stage images added or forgotten since the last save, in order
 	now     func() time.Time
+	// readOnly: opened by OpenResultsReadOnly, so Save refuses and the file is never moved.
+	readOnly bool
 }
 
 // stageChange is one stage image recorded (add) or forgotten.
@@ -54,10 +57,18 @@ type stageChange struct {
 
 // OpenResults loads results.json from dir, with the same rules as Open: a missing file gives an
 // empty cache, an unreadable one is moved aside and reported as a Warning.
-func OpenResults(dir string) (*ResultsCache, []Warning, error) {
-	c := &ResultsCache{path: filepath.Join(dir, ResultsFileName), now: time.Now}
+func OpenResults(dir string) (*ResultsCache, []Warning, error) { return openResultsCache(dir, false) }
+
+// OpenResultsReadOnly loads results.json from dir as OpenReadOnly loads progress.json: an
+// unreadable file is reported and left where it is, and Save refuses.
+func OpenResultsReadOnly(dir string) (*ResultsCache, []Warning, error) {
+	return openResultsCache(dir, true)
+}
+
+func openResultsCache(dir string, readOnly bool) (*ResultsCache, []Warning, error) {
+	c := &ResultsCache{path: filepath.Join(dir, ResultsFileName), now: time.Now, readOnly: readOnly}
 	c.data = emptyResults()
-	warn, reset, err := load(c.path, &c.data, c.now())
+	warn, reset, err := load(c.path, &c.data, c.now(), readOnly)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,6 +152,9 @@ func (c *ResultsCache) Save() error {
 	defer c.mu.Unlock()
 	if len(c.pending) == 0 && len(c.staged) == 0 {
 		return nil
+	}
+	if c.readOnly {
+		return fmt.Errorf("%s: %w", c.path, errReadOnly)
 	}
 	merged, err := merge(c.path, c.data, emptyResults, func(f *resultsFile) {
 		if f.Results == nil {
