@@ -82,35 +82,7 @@ func WriteLearnerFile(dir string, f LearnerFile) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, learnerFileName), append(data, '\n'))
-}
-
-// writeAtomic writes data to path through a temporary file in the same folder and a rename.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return progress.WriteFileAtomic(filepath.Join(dir, learnerFileName), append(data, '\n'))
 }
 
 // classLearner is one learner's part of the class report.
@@ -197,7 +169,7 @@ func WriteClassReport(stateDir string, c *lesson.Course, now time.Time) (string,
 		return "", err
 	}
 	path := filepath.Join(stateDir, reportsDir, "class-"+now.UTC().Format("20060102-150405")+".md")
-	if err := writeAtomic(path, []byte(md)); err != nil {
+	if err := progress.WriteFileAtomic(path, []byte(md)); err != nil {
 		return "", fmt.Errorf("class report: %w", err)
 	}
 	return path, nil

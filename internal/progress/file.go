@@ -155,15 +155,19 @@ func moveAside(path string, now time.Time) (string, error) {
 	}
 }
 
-// writeJSON saves v at path atomically: readers, and a crash at any moment, see either the old
-// file or the new one, never a torn mix. The folder is created 0700 and the file is 0600, since
-// progress says what a learner did and when.
+// writeJSON saves v at path atomically (WriteFileAtomic), indented, with a final newline.
 func writeJSON(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", path, err)
 	}
-	data = append(data, '\n')
+	return WriteFileAtomic(path, append(data, '\n'))
+}
+
+// WriteFileAtomic saves data at path atomically: readers, and a crash at any moment, see either
+// the old file or the new one, never a torn mix. The folder is created 0700 and the file is
+// 0600, since what docktutor keeps says what a learner did and when.
+func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
