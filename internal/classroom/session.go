@@ -410,18 +410,8 @@ func (o owned) ListManaged(ctx context.Context) (engine.Managed, error) {
 	if err != nil {
 		return engine.Managed{}, err
 	}
-	var out engine.Managed
-	for _, im := range all.Images {
-		if im.Labels[engine.LabelOwner] == o.owner {
-			out.Images = append(out.Images, im)
-		}
-	}
-	for _, c := range all.Containers {
-		if c.Labels[engine.LabelOwner] == o.owner {
-			out.Containers = append(out.Containers, c)
-		}
-	}
-	return out, nil
+	mine, _ := all.Keep(func(labels map[string]string) bool { return labels[engine.LabelOwner] == o.owner })
+	return mine, nil
 }
 
 // Remove removes one of the learner's images (an exercise's previous version).

@@ -464,24 +464,7 @@ func printClean(w io.Writer, rep cleanReport) {
 // ownedBy keeps this learner's objects (lab.IsMine: the same user, or no owner label, as an
 // older docktutor made them), and counts the ones it left out.
 func ownedBy(m engine.Managed) (engine.Managed, int) {
-	mine := func(labels map[string]string) bool { return lab.IsMine(labels[engine.LabelOwner]) }
-	var out engine.Managed
-	others := 0
-	for _, im := range m.Images {
-		if mine(im.Labels) {
-			out.Images = append(out.Images, im)
-		} else {
-			others++
-		}
-	}
-	for _, c := range m.Containers {
-		if mine(c.Labels) {
-			out.Containers = append(out.Containers, c)
-		} else {
-			others++
-		}
-	}
-	return out, others
+	return m.Keep(func(labels map[string]string) bool { return lab.IsMine(labels[engine.LabelOwner]) })
 }
 
 // inNamespace keeps the objects of one learner: images tagged docktutor/<ns>/..., and the

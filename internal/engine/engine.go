@@ -283,6 +283,28 @@ type Managed struct {
 	Containers []ManagedContainer
 }
 
+// Keep is m with only the images and containers whose labels keep accepts, and how many it
+// left out.
+func (m Managed) Keep(keep func(labels map[string]string) bool) (Managed, int) {
+	var out Managed
+	left := 0
+	for _, im := range m.Images {
+		if keep(im.Labels) {
+			out.Images = append(out.Images, im)
+		} else {
+			left++
+		}
+	}
+	for _, c := range m.Containers {
+		if keep(c.Labels) {
+			out.Containers = append(out.Containers, c)
+		} else {
+			left++
+		}
+	}
+	return out, left
+}
+
 // Engine is what the rest of docktutor needs from a daemon. Client implements it against a real
 // daemon; tests use a fake.
 //
