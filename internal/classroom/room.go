@@ -101,3 +101,15 @@ func (r *Room) update(fingerprint string, op func(*learnerState)) {
 	close(r.changed)
 	r.changed = make(chan struct{})
 }
+
+// touched records a learner's keypress at now. The dashboard's idle column moves by the second,
+// so the room changes (and wakes its watchers) at most once a second for it.
+func (r *Room) touched(fingerprint string, now time.Time) {
+	r.mu.Lock()
+	l, ok := r.learners[fingerprint]
+	stale := ok && now.Sub(l.LastInput) >= time.Second
+	r.mu.Unlock()
+	if stale {
+		r.update(fingerprint, func(l *learnerState) { l.LastInput = now })
+	}
+}

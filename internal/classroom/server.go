@@ -154,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	if err := os.MkdirAll(filepath.Join(cfg.StateDir, "learners"), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Join(cfg.StateDir, learnersDir), 0o700); err != nil {
 		return nil, fmt.Errorf("state dir: %w", err)
 	}
 	s := &Server{cfg: cfg, room: NewRoom(), sessions: map[*session]struct{}{}, flood: newFloodGate(cfg.ConnBurst, cfg.ConnEvery)}

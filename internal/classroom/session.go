@@ -52,9 +52,7 @@ func (ss *session) touched() {
 
 // announce sends an instructor's line to the session's program; false when it has none.
 func (ss *session) announce(text string) bool {
-	ss.mu.Lock()
-	p := ss.program
-	ss.mu.Unlock()
+	p := ss.currentProgram()
 	if p == nil {
 		return false
 	}
@@ -68,11 +66,15 @@ func (ss *session) setProgram(p *tea.Program) {
 	ss.mu.Unlock()
 }
 
-func (ss *session) send(msg tea.Msg) {
+// currentProgram is the session's program, nil until it is made.
+func (ss *session) currentProgram() *tea.Program {
 	ss.mu.Lock()
-	p := ss.program
-	ss.mu.Unlock()
-	if p != nil {
+	defer ss.mu.Unlock()
+	return ss.program
+}
+
+func (ss *session) send(msg tea.Msg) {
+	if p := ss.currentProgram(); p != nil {
 		p.Send(msg)
 	}
 }
@@ -263,12 +265,13 @@ func (s *Server) runLearner(ctx context.Context, ss *session, t termOptions) err
 			l.QueuePlace = 0
 		}
 	})
-	eng := owned{Engine: sh.For(m.Fingerprint, seat.queued), owner: OwnerLabel(m.Fingerprint), namespace: namespace(m.Name), base: base}
+	ns := namespace(m.Name)
+	eng := owned{Engine: sh.For(m.Fingerprint, seat.queued), owner: OwnerLabel(m.Fingerprint), namespace: ns, base: base}
 	return ui.Run(ctx, ui.Options{
 		Course:      s.cfg.Course,
 		Connect:     func(ctx context.Context) (engine.Engine, engine.DaemonInfo, error) { return connect(ctx, base, eng) },
 		Builder:     s.cfg.Builder,
-		Namespace:   namespace(m.Name),
+		Namespace:   ns,
 		ExerciseDir: filepath.Join(dir, "exercises"),
 		Progress:    store,
 		Results:     results,
@@ -366,17 +369,7 @@ func (t *seat) queued(place int) {
 	t.room.update(t.fp, func(l *learnerState) { l.QueuePlace = place })
 }
 
-// touched records a keypress; the dashboard's idle column moves by the second, so one update a
-// second is enough.
-func (t *seat) touched(now time.Time) {
-	t.room.mu.Lock()
-	l, ok := t.room.learners[t.fp]
-	stale := ok && now.Sub(l.LastInput) >= time.Second
-	t.room.mu.Unlock()
-	if stale {
-		t.room.update(t.fp, func(l *learnerState) { l.LastInput = now })
-	}
-}
+func (t *seat) touched(now time.Time) { t.room.touched(t.fp, now) }
 
 // owned is a learner's engine as their session uses it. It labels everything the learner builds
 // and runs as theirs (engine.LabelOwner is OwnerLabel of their fingerprint, whatever the program
