@@ -239,17 +239,19 @@ func connectCmd(fn ConnectFunc) tea.Cmd {
 	}
 }
 
-// connectNowMsg starts the connection to the daemon if nothing has started it yet.
-type connectNowMsg struct{}
+// startNowMsg starts what waits for the first frame, unless something started it already: the
+// connection to the daemon and, when the program was given only part of the course, the whole
+// course (startCourse).
+type startNowMsg struct{}
 
-// connectDelay is how long start-up waits before connecting to the daemon: the connection
-// (client set-up, API negotiation, ping) competes with the first frame for the CPU, and
-// nothing on that frame needs it. Once the first full frame is drawn (the first WindowSizeMsg
-// draws it), afterFirstFrame is enough.
-const connectDelay, afterFirstFrame = 150 * time.Millisecond, 20 * time.Millisecond
+// startDelay is how long start-up waits before that work: the connection (client set-up, API
+// negotiation, ping) and the course's loading compete with the first frame for the CPU, and
+// nothing on that frame needs them. Once the first full frame is drawn (the first
+// WindowSizeMsg draws it), afterFirstFrame is enough.
+const startDelay, afterFirstFrame = 150 * time.Millisecond, 20 * time.Millisecond
 
-func connectSoon(d time.Duration) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return connectNowMsg{} })
+func startSoon(d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return startNowMsg{} })
 }
 
 // startConnect connects to the daemon once.
@@ -264,7 +266,7 @@ func (m *Model) startConnect() tea.Cmd {
 // Init asks the terminal for its background colour and schedules the connection to the daemon,
 // both off the first frame's path.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{connectSoon(connectDelay), courseSoon(connectDelay)}
+	cmds := []tea.Cmd{startSoon(startDelay)}
 	if !m.opts.Plain {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -309,8 +311,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case connectNowMsg:
-		return m.startConnect(), false
+	case startNowMsg:
+		return tea.Batch(m.startConnect(), m.startCourse()), false
 	case AnnounceMsg:
 		return m.announced(msg), true
 	case announceOverMsg:
@@ -319,8 +321,6 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		m.class.announce = ""
 		return nil, true
-	case courseNowMsg:
-		return m.startCourse(), false
 	case courseLoadedMsg:
 		return nil, m.takeCourse(msg)
 	case tea.WindowSizeMsg:
@@ -334,11 +334,8 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		if m.exercise != nil {
 			m.exercise.resize()
 		}
-		if first && !m.connectStarted {
-			cmd = tea.Batch(cmd, connectSoon(afterFirstFrame))
-		}
-		if first && !m.courseStarted {
-			cmd = tea.Batch(cmd, courseSoon(afterFirstFrame))
+		if first {
+			cmd = tea.Batch(cmd, startSoon(afterFirstFrame))
 		}
 		return cmd, true
 	case tea.BackgroundColorMsg:

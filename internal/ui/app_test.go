@@ -391,7 +391,7 @@ func TestRedrawUnlessKnownQuiet(t *testing.T) {
 	}
 	frame()
 	for _, msg := range []tea.Msg{
-		tea.KeyboardEnhancementsMsg{}, tea.ModeReportMsg{}, tea.TerminalVersionMsg{}, connectNowMsg{},
+		tea.KeyboardEnhancementsMsg{}, tea.ModeReportMsg{}, tea.TerminalVersionMsg{}, startNowMsg{},
 		tea.RequestBackgroundColor(),  // Bubble Tea's own request, on its way to the terminal
 		buildBatchMsg{id: job.id + 1}, // another build's leftovers
 		spinner.TickMsg{ID: -1},       // a spinner that is not the build's

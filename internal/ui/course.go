@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"time"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/docktutor/docktutor/internal/lesson"
 )
@@ -11,21 +9,14 @@ import (
 // shows (Options.FullCourse): the rest is loaded after the first frame, as the daemon is
 // connected after it, and takes the part's place here.
 
-// courseNowMsg starts loading the whole course (Options.FullCourse) if nothing has yet.
-type courseNowMsg struct{}
-
 // courseLoadedMsg is the whole course, or why it could not be loaded.
 type courseLoadedMsg struct {
 	c   *lesson.Course
 	err error
 }
 
-// courseSoon loads the whole course after d: like the connection, it waits for the first frame.
-func courseSoon(d time.Duration) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return courseNowMsg{} })
-}
-
-// startCourse loads the whole course once, when only a part of it was given.
+// startCourse loads the whole course once, when only a part of it was given. Like the
+// connection it waits for the first frame (startNowMsg).
 func (m *Model) startCourse() tea.Cmd {
 	if m.courseStarted || m.opts.FullCourse == nil {
 		return nil
