@@ -209,7 +209,6 @@ func New(opts Options) *Model {
 	}
 	m := &Model{opts: opts, c: c, menu: newMenu(opts.Course, opts.Progress), help: help.New(), warnings: opts.Warnings, opened: map[string]*lessonScreen{}}
 	m.help.Styles = help.DefaultStyles(opts.Dark)
-	m.class.room = opts.Classroom
 	if opts.Lesson != "" {
 		if l, ok := opts.Course.Find(opts.Lesson); ok {
 			m.openLesson(l)
@@ -409,7 +408,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.glossaryKey(msg) {
 		return nil
 	}
-	if m.class.room != nil && msg.String() == "h" {
+	if m.c.room != nil && key.Matches(msg, handBinding(m.class.hand)) {
 		m.toggleHand()
 		return nil
 	}
@@ -529,8 +528,8 @@ func (m *Model) shutdown() {
 func (m *Model) View() tea.View {
 	if m.dirty || m.screenCache == "" {
 		m.screenCache, m.dirty = m.render(), false
-		if m.class.room != nil {
-			m.class.room.Drew(m.screenCache)
+		if m.c.room != nil {
+			m.c.room.Drew(m.screenCache)
 		}
 	}
 	v := tea.NewView(m.screenCache)

@@ -64,11 +64,12 @@ func (m *Model) render() string {
 func (m *Model) statusLine() string {
 	st, c := m.c.styles, m.c
 	var s string
+	class := m.classroomStatus()
 	switch {
 	case m.confirmQuit:
 		s = st.Warn.Render("A build is running. Press q again to cancel it and quit, any other key to stay.")
-	case m.classroomStatus() != "":
-		s = m.classroomStatus()
+	case class != "":
+		s = class
 	case m.screen == screenExercise && m.exercise.status() != "":
 		s = st.Warn.Render(m.exercise.status())
 	case c.checking:
@@ -98,11 +99,11 @@ func (m *Model) helpLine() string {
 }
 
 // bindings lists the keys that do something right now, most useful first; in a classroom,
-// the hand last.
+// the hand right after quit.
 func (m *Model) bindings() []key.Binding {
 	b := m.screenBindings()
 	editing := m.screen == screenExercise && (m.exercise.editing() || m.exercise.confirm != "")
-	if m.class.room == nil || editing || m.glossary != nil {
+	if m.c.room == nil || editing || m.glossary != nil {
 		return b
 	}
 	// Right after quit: a narrow help line is cut from the end, and a learner stuck needs h.

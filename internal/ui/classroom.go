@@ -29,9 +29,8 @@ const announceFor = 2 * time.Minute
 // announceOverMsg ends the announcement numbered seq, unless a newer one replaced it.
 type announceOverMsg struct{ seq int }
 
-// classroomState is what the program keeps of the room it is in.
+// classroomState is what the program keeps of the room it is in (common.room).
 type classroomState struct {
-	room     Classroom
 	hand     bool
 	where    string
 	announce string
@@ -65,17 +64,17 @@ func (m *Model) announced(msg AnnounceMsg) tea.Cmd {
 // toggleHand raises or lowers the learner's hand and tells the room.
 func (m *Model) toggleHand() {
 	m.class.hand = !m.class.hand
-	m.class.room.RaiseHand(m.class.hand)
+	m.c.room.RaiseHand(m.class.hand)
 }
 
 // tellRoom reports where the learner is when it changed. It runs after every message.
 func (m *Model) tellRoom() {
-	if m.class.room == nil {
+	if m.c.room == nil {
 		return
 	}
 	if w := m.where(); w != m.class.where {
 		m.class.where = w
-		m.class.room.Moved(w)
+		m.c.room.Moved(w)
 	}
 }
 
