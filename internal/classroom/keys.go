@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/docktutor/docktutor/internal/lab"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -133,16 +134,6 @@ func shortFingerprint(fp string) string {
 	return "key-" + b.String()
 }
 
-// namespace is a learner's image namespace: their name in lower case, anything that is not a
-// letter or a digit a '-' (docktutor/<namespace>/…).
-func namespace(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		} else if b.Len() > 0 && !strings.HasSuffix(b.String(), "-") {
-			b.WriteByte('-')
-		}
-	}
-	return strings.Trim(b.String(), "-")
-}
+// namespace is a learner's image namespace (docktutor/<namespace>/…): their name as
+// lab.NamespaceFrom makes any user name fit for an image reference.
+func namespace(name string) string { return lab.NamespaceFrom(name) }

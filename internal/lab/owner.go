@@ -50,16 +50,16 @@ func IsMine(owner string) bool {
 // already hold the plain tags on a shared daemon: the user name, made fit for an image
 // reference path component.
 func OwnerNamespace() string {
-	if ns := namespaceFrom(userName()); ns != "" {
+	if ns := NamespaceFrom(userName()); ns != "" {
 		return ns
 	}
 	return "uid" + strconv.Itoa(os.Getuid())
 }
 
-// namespaceFrom makes a user name fit for an image reference's path: lower-case letters and
+// NamespaceFrom makes a user name fit for an image reference's path: lower-case letters and
 // digits, every run of anything else one '-', none at either end ("Ada.Lovelace" becomes
 // "ada-lovelace"); "" when nothing of it fits.
-func namespaceFrom(name string) string {
+func NamespaceFrom(name string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(name) {

@@ -21,8 +21,8 @@ func TestNamespaceFrom(t *testing.T) {
 		{"---", ""},
 	}
 	for _, tt := range tests {
-		if got := namespaceFrom(tt.in); got != tt.want {
-			t.Errorf("namespaceFrom(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := NamespaceFrom(tt.in); got != tt.want {
+			t.Errorf("NamespaceFrom(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
