@@ -157,6 +157,7 @@ func TestTwoEngines(t *testing.T) {
 	if engines[first] != "default" || engines[next] != "second" {
 		t.Fatalf("engines: %v; want the first learner on default, the second on the other (the least loaded)", engines)
 	}
+	owners := map[string]string{first: OwnerLabel(c.ada.fingerprint()), next: OwnerLabel(c.linus.fingerprint())}
 	for name, want := range map[string]*engine.Client{first: a, next: b} {
 		other := b
 		if want == b {
@@ -168,7 +169,7 @@ func TestTwoEngines(t *testing.T) {
 			t.Errorf("%s is not on %s's engine: %v", tag, name, err)
 			continue
 		}
-		if info.Labels[engine.LabelOwner] == "" || !IsClassOwner(info.Labels[engine.LabelOwner]) {
+		if info.Labels[engine.LabelOwner] != owners[name] {
 			t.Errorf("%s: owner %q", tag, info.Labels[engine.LabelOwner])
 		}
 		if _, err := other.Inspect(ctx, tag); err == nil {

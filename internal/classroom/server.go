@@ -90,28 +90,24 @@ var (
 	errIdle       = errors.New("idle")
 )
 
-// ownerSuffix ends the owner label of everything a classroom learner makes: it is never a user
-// name, so a docktutor run on the host as any user never takes a learner's images for its own.
+// ownerSuffix ends the owner label of everything a classroom learner makes. What comes before
+// the '@' is a key fingerprint, never a user name, so a docktutor run on the host as any user
+// (lab.IsMine) never takes a learner's images for its own.
 const ownerSuffix = "@docktutor-serve"
 
 // OwnerLabel is the value of engine.LabelOwner on a classroom learner's images and containers.
 func OwnerLabel(fingerprint string) string { return fingerprint + ownerSuffix }
 
-// IsClassOwner reports whether an owner label is a classroom learner's.
-func IsClassOwner(owner string) bool {
-	return len(owner) > len(ownerSuffix) && owner[len(owner)-len(ownerSuffix):] == ownerSuffix
-}
-
 // Server serves the tutorial over SSH to the learners of a roster and the dashboard to its
 // instructors.
 type Server struct {
-	cfg     Config
-	room    *Room
-	shared  []*Shared
-	srv     *ssh.Server
-	ln      net.Listener
-	flood   *floodGate
-	started time.Time
+	cfg    Config
+	room   *Room
+	shared []*Shared
+	srv    *ssh.Server
+	ln     net.Listener
+	flood  *floodGate
+	owners map[string]bool // the owner labels of the roster's learners (OwnerLabel)
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -160,6 +156,12 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, room: NewRoom(), sessions: map[*session]struct{}{}, flood: newFloodGate(cfg.ConnBurst, cfg.ConnEvery)}
 	for _, e := range cfg.Engines {
 		s.shared = append(s.shared, NewShared(e.Name, e.Engine, cfg.MaxBuilds, cfg.Limits))
+	}
+	s.owners = map[string]bool{}
+	for fp, m := range cfg.Roster {
+		if m.Role == RoleLearner {
+			s.owners[OwnerLabel(fp)] = true
+		}
 	}
 	srv, err := wish.NewServer(
 		wish.WithAddress(cfg.Listen),
@@ -212,7 +214,6 @@ func (s *Server) Serve(ctx context.Context) error {
 			return err
 		}
 	}
-	s.started = time.Now()
 	served := make(chan error, 1)
 	go func() { served <- s.srv.Serve(s.ln) }()
 	select {
@@ -262,14 +263,7 @@ func (s *Server) end(wait, sweep time.Duration) {
 }
 
 // ours reports whether an owner label is one of this class's learners'.
-func (s *Server) ours(owner string) bool {
-	for fp, m := range s.cfg.Roster {
-		if m.Role == RoleLearner && owner == OwnerLabel(fp) {
-			return true
-		}
-	}
-	return false
-}
+func (s *Server) ours(owner string) bool { return s.owners[owner] }
 
 // broadcast sends a line to every learner's status line and says how many sessions it reached.
 func (s *Server) broadcast(text string) int {
