@@ -42,6 +42,17 @@ type Config struct {
 	Log       io.Writer // who came and went, and what went wrong; nil discards
 }
 
+// The defaults of Config's zero values, which the command's flags show.
+const (
+	DefaultListen      = ":2222"
+	DefaultMaxSessions = 100
+	DefaultIdleTimeout = 30 * time.Minute
+)
+
+// DefaultMaxBuilds is how many builds run at once on each engine unless Config says: half the
+// host's cores, at least one.
+func DefaultMaxBuilds() int { return max(1, runtime.NumCPU()/2) }
+
 // Engine is one daemon the class builds on.
 type Engine struct {
 	Name   string // the docker context's name, shown on the dashboard
@@ -127,16 +138,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("classroom: no course")
 	}
 	if cfg.Listen == "" {
-		cfg.Listen = ":2222"
+		cfg.Listen = DefaultListen
 	}
 	if cfg.MaxBuilds <= 0 {
-		cfg.MaxBuilds = max(1, runtime.NumCPU()/2)
+		cfg.MaxBuilds = DefaultMaxBuilds()
 	}
 	if cfg.MaxSessions <= 0 {
-		cfg.MaxSessions = 100
+		cfg.MaxSessions = DefaultMaxSessions
 	}
 	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = 30 * time.Minute
+		cfg.IdleTimeout = DefaultIdleTimeout
 	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits()

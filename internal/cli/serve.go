@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -54,13 +53,13 @@ containers removed, progress saved. 'docktutor serve report' prints the class re
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.listen, "listen", ":2222", "`ADDR` to listen on")
+	f.StringVar(&o.listen, "listen", classroom.DefaultListen, "`ADDR` to listen on")
 	f.StringVar(&o.keys, "authorized-keys", "", "the learners' public keys: an authorized_keys `FILE`, one key a line, its comment the learner's name")
 	f.StringVar(&o.instructors, "instructors", "", "the instructors' public keys, an authorized_keys `FILE`: they get the dashboard")
 	f.StringVar(&o.stateDir, "state-dir", "", "`DIR` of the host key, the learners' progress and the class reports (default $XDG_STATE_HOME/docktutor/classroom)")
-	f.IntVar(&o.maxBuilds, "max-builds", max(1, runtime.NumCPU()/2), "builds (and checks, and analyses) at once on each engine")
-	f.IntVar(&o.maxSessions, "max-sessions", 100, "sessions open at once")
-	f.DurationVar(&o.idle, "idle-timeout", 30*time.Minute, "end a session after this long without a keypress (0: never)")
+	f.IntVar(&o.maxBuilds, "max-builds", classroom.DefaultMaxBuilds(), "builds (and checks, and analyses) at once on each engine")
+	f.IntVar(&o.maxSessions, "max-sessions", classroom.DefaultMaxSessions, "sessions open at once")
+	f.DurationVar(&o.idle, "idle-timeout", classroom.DefaultIdleTimeout, "end a session after this long without a keypress (0: never)")
 	f.StringArrayVar(&o.contexts, "docker-context", nil, "docker context `NAME` of an engine to build on (repeatable; default: the current one)")
 	f.StringVar(&o.builder, "builder", "auto", "builder: auto, buildkit or legacy")
 	cmd.AddCommand(newServeReportCmd(g))
