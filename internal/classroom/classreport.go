@@ -25,6 +25,13 @@ const (
 	learnerFileName = "learner.json"
 )
 
+// HoldsClass reports whether stateDir is a class's state dir: the server made its learners
+// folder there.
+func HoldsClass(stateDir string) bool {
+	st, err := os.Stat(filepath.Join(stateDir, learnersDir))
+	return err == nil && st.IsDir()
+}
+
 // LearnerFile is who a learner's folder belongs to: learner.json.
 type LearnerFile struct {
 	Fingerprint string `json:"fingerprint"`

@@ -204,7 +204,7 @@ func newServeReportCmd(g *globalOptions) *cobra.Command {
 					return exitf(2, "no state dir: %v; give --state-dir", err)
 				}
 			}
-			if _, err := os.Stat(filepath.Join(stateDir, "learners")); err != nil {
+			if !classroom.HoldsClass(stateDir) {
 				return exitf(1, "%s holds no class (no learners folder): give the --state-dir the server used", stateDir)
 			}
 			c, err := g.loadCourse()
