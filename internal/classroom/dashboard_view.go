@@ -317,9 +317,7 @@ func layout(rows [][numColumns]string, sortBy column, w int) ([]column, []int) {
 
 // pad cuts or pads s to exactly w columns.
 func pad(s string, w int) string {
-	if ansi.StringWidth(s) > w {
-		s = ansi.Truncate(s, w, "…")
-	}
+	s = fit(s, w)
 	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
 }
 
