@@ -348,7 +348,7 @@ const (
 // colours returns a painter that wraps text in an SGR colour when w is a terminal and
 // NO_COLOR is unset, and leaves it alone otherwise.
 func colours(w io.Writer) func(code, s string) string {
-	if _, ok := terminalFile(w); !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+	if _, ok := terminalFile(w); !ok || noColour() {
 		return func(_, s string) string { return s }
 	}
 	return func(code, s string) string { return "\x1b[" + code + "m" + s + "\x1b[0m" }

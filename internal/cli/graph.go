@@ -197,12 +197,21 @@ func (o *graphOptions) textOutput() (stagegraph.Styles, io.Writer) {
 	if !ok || os.Getenv("NO_COLOR") != "" {
 		return stagegraph.PlainStyles(), o.streams.Out
 	}
-	dark := true
-	// A dumb terminal (or one nothing is known of) would print the question, not answer it.
+	return stagegraph.DefaultStyles(darkTerminal()), colorprofile.NewWriter(out, os.Environ())
+}
+
+// noColour reports whether the learner asked for no colours (NO_COLOR) or their terminal shows
+// none (TERM=dumb).
+func noColour() bool { return os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" }
+
+// darkTerminal asks the terminal for its background colour, at most backgroundQueryTimeout,
+// and says dark when it does not answer. A dumb terminal (or one nothing is known of) would
+// print the question, not answer it: it is not asked.
+func darkTerminal() bool {
 	if t := os.Getenv("TERM"); t != "" && t != "dumb" {
-		dark = darkBackground(backgroundQueryTimeout)
+		return darkBackground(backgroundQueryTimeout)
 	}
-	return stagegraph.DefaultStyles(dark), colorprofile.NewWriter(out, os.Environ())
+	return true
 }
 
 // backgroundQueryTimeout bounds the wait for a terminal to say its background colour. A

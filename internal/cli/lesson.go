@@ -131,7 +131,7 @@ func runTUI(ctx context.Context, g *globalOptions, c *lesson.Course, start tuiSt
 		Namespace:   os.Getenv(envNamespace),
 		Input:       g.streams.In,
 		Output:      g.streams.Out,
-		Plain:       os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb",
+		Plain:       noColour(),
 		Dark:        true,
 	})
 	if errors.Is(err, context.Canceled) {

@@ -86,9 +86,9 @@ func (o *reportOptions) run() error {
 // the terminal's width (at most 100 columns, which reads better than a wide window's lines).
 func drawReport(f *os.File, md string) error {
 	style := "notty"
-	if t := os.Getenv("TERM"); os.Getenv("NO_COLOR") == "" && t != "" && t != "dumb" {
+	if !noColour() && os.Getenv("TERM") != "" {
 		style = "light"
-		if darkBackground(backgroundQueryTimeout) {
+		if darkTerminal() {
 			style = "dark"
 		}
 	}
